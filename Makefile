@@ -1,0 +1,31 @@
+# The README's contract: `make demo` and `make test` work on a fresh machine with only python3.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test test-all lab venv clean bench bench-data
+
+venv: $(STAMP)
+
+# Reinstall whenever the dependency list changes.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/wagebrief validate data/raw/settlements
+	$(VENV)/bin/wagebrief build
+	$(VENV)/bin/wagebrief metrics --aggregate year
+	$(VENV)/bin/wagebrief render --all
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+clean:
+	rm -rf data/processed/*.parquet data/processed/*.csv reports/*/
