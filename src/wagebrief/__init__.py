@@ -1,0 +1,3 @@
+"""wagebrief: bargaining research for public-sector labor relations."""
+
+__version__ = "0.1.0"

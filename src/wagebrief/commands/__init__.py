@@ -1,0 +1,1 @@
+"""Sub-commands of the ``wagebrief`` CLI, one module each, each exposing ``register(app)``."""

@@ -1,0 +1,129 @@
+"""``wagebrief validate``, ``build`` and ``metrics``: settlement files to processed tables."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from wagebrief.config import DEFAULT_FY_START_MONTH
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class Aggregate(str, Enum):
+    year = "year"
+    fiscal_year = "fiscal_year"
+    occupation_group = "occupation_group"
+
+
+PathsArg = Annotated[Optional[list[Path]], typer.Argument(help="Settlement files or folders (default: data/raw/settlements).")]
+FyOpt = Annotated[int, typer.Option("--fy-start-month", min=1, max=12, help="First month of the fiscal year (7 = July, 1 = calendar year).")]
+
+
+def _validated(paths: list[Path] | None):
+    """Validate ``paths``; on a file-level problem print one clear error and exit 1."""
+    from wagebrief import settlements
+    from wagebrief.config import paths as project_paths
+
+    try:
+        return settlements.validate(paths or [project_paths().raw_settlements])
+    except settlements.SettlementFileError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _report(result) -> None:
+    for line in result.problems():
+        typer.echo(line, err=True)
+    typer.echo(f"{result.n_input} rows: {len(result.valid)} valid, {len(result.rejects)} rejected "
+               f"({len(result.errors)} problems)", err=True)
+
+
+def validate(paths: PathsArg = None) -> None:
+    """Check settlement files; print each problem as file:row:column: message."""
+    result = _validated(paths)
+    _report(result)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+def build(
+    paths: PathsArg = None,
+    fy_start_month: FyOpt = DEFAULT_FY_START_MONTH,
+    strict: Annotated[bool, typer.Option(help="Exit 1 when any row is rejected.")] = False,
+) -> None:
+    """Write data/processed/: settlements, contracts, annual increases, and rejects.csv."""
+    from filelock import FileLock, Timeout
+
+    from wagebrief import build as build_mod
+    from wagebrief.config import paths as project_paths
+
+    p = project_paths()
+    p.processed.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(p.processed / ".build.lock"), timeout=0)
+    try:
+        with lock:
+            result = _validated(paths)
+            _report(result)
+            written = build_mod.write_processed(result, p, fy_start_month=fy_start_month)
+    except Timeout:
+        typer.echo(f"error: another 'wagebrief build' is writing {p.processed} (lock {lock.lock_file}); "
+                   "wait for it to finish and run again", err=True)
+        raise typer.Exit(1) from None
+    for path in written:
+        typer.echo(str(path))
+    if strict and not result.ok:
+        raise typer.Exit(1)
+
+
+def metrics(
+    paths: PathsArg = None,
+    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fy_start_month: FyOpt = DEFAULT_FY_START_MONTH,
+    aggregate: Annotated[Optional[Aggregate], typer.Option(help="Print aggregates instead of one row per contract.")] = None,
+) -> None:
+    """Contract metrics, one row per settlement_id (or aggregates with --aggregate)."""
+    from wagebrief import metrics as m
+
+    result = _validated(paths)
+    if not result.ok:
+        _report(result)
+        raise typer.Exit(1)
+    table = m.contract_metrics(result.valid, fy_start_month)
+    if aggregate is not None:
+        if aggregate is Aggregate.occupation_group:
+            out = m.aggregate_contracts(table, "occupation_group")
+        else:
+            basis = "calendar" if aggregate is Aggregate.year else "fiscal"
+            out = m.pattern_by_year(result.valid, basis, fy_start_month).rename(columns={"year": aggregate.value})
+        _emit(out, format, decimals=3)
+        return
+    if format is Format.json:
+        typer.echo(json.dumps(m.to_records(table), indent=2))
+    else:
+        _emit(m.to_table(table), format, decimals=3)
+
+
+def _emit(df, format: Format, decimals: int) -> None:
+    if format is Format.json:
+        typer.echo(df.to_json(orient="records", indent=2, date_format="iso"))
+    elif format is Format.csv:
+        df.round(decimals).to_csv(sys.stdout, index=False)
+    else:
+        typer.echo(df.round(decimals).to_string(index=False))
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the CLI."""
+    app.command()(validate)
+    app.command()(build)
+    app.command()(metrics)

@@ -1,0 +1,84 @@
+"""Project paths and settings.
+
+Every path is anchored at the project root, so the library, the CLI and the notebooks agree on
+where data lives no matter which directory they run from. ``WAGEBRIEF_ROOT`` overrides the
+root (tests point it at a temporary copy of the project).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT_ENV = "WAGEBRIEF_ROOT"
+
+#: Fiscal years start in July unless a unit file or command says otherwise.
+DEFAULT_FY_START_MONTH = 7
+
+
+def _default_root() -> Path:
+    # src/wagebrief/config.py -> project root, for an editable install or a checkout.
+    return Path(__file__).resolve().parents[2]
+
+
+def project_root() -> Path:
+    """The project root: ``$WAGEBRIEF_ROOT`` when set, else the checkout this package is in."""
+    env = os.environ.get(ROOT_ENV)
+    return Path(env).expanduser().resolve() if env else _default_root()
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where everything lives, relative to one project root."""
+
+    root: Path = field(default_factory=project_root)
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw"
+
+    @property
+    def raw_settlements(self) -> Path:
+        return self.raw / "settlements"
+
+    @property
+    def manifest(self) -> Path:
+        return self.raw / "manifest.csv"
+
+    @property
+    def processed(self) -> Path:
+        return self.root / "data" / "processed"
+
+    @property
+    def settlements(self) -> Path:
+        return self.processed / "settlements.parquet"
+
+    @property
+    def contracts(self) -> Path:
+        return self.processed / "contracts.parquet"
+
+    @property
+    def annual_increases(self) -> Path:
+        return self.processed / "annual_increases.parquet"
+
+    @property
+    def rejects(self) -> Path:
+        return self.processed / "rejects.csv"
+
+    @property
+    def comparators(self) -> Path:
+        return self.root / "comparators"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+
+def paths(root: str | Path | None = None) -> Paths:
+    """Paths for ``root``, or for the configured project root."""
+    return Paths(Path(root).resolve()) if root is not None else Paths()

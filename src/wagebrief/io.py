@@ -1,0 +1,79 @@
+"""File writing at the edges: atomic replacement and spreadsheet-safe CSV.
+
+Every file the suite writes goes through :func:`atomic_write`, so a killed run leaves either the
+old complete file or the new complete file, never a partial one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+
+#: Leading characters a spreadsheet treats as a formula (OWASP CSV injection guidance).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
+    """Open a temporary file beside ``path``; on success fsync it and rename it over ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    binary = "b" in mode
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else "") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_bytes(path: str | Path, data: bytes) -> None:
+    """Atomically write ``data`` to ``path``."""
+    with atomic_write(path, "wb") as fh:
+        fh.write(data)
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Atomically write ``text`` (UTF-8) to ``path``."""
+    with atomic_write(path, "w") as fh:
+        fh.write(text)
+
+
+def write_parquet(df: pd.DataFrame, path: str | Path) -> None:
+    """Atomically write ``df`` as parquet."""
+    with atomic_write(path, "wb") as fh:
+        df.to_parquet(fh, index=False)
+
+
+def escape_formula(value: object) -> object:
+    """Prefix a formula-looking string with ``'`` so a spreadsheet shows it as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        # A plain negative number such as "-2.5" is data, not a formula.
+        try:
+            float(value.replace(",", ""))
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def write_csv(df: pd.DataFrame, path: str | Path, *, escape_formulas: bool = True) -> None:
+    """Atomically write ``df`` as UTF-8 CSV, escaping formula-looking text cells."""
+    out = df
+    if escape_formulas:
+        out = df.copy()
+        for col in out.columns:
+            if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+                out[col] = out[col].map(escape_formula)
+    with atomic_write(path, "w") as fh:
+        out.to_csv(fh, index=False)

@@ -1,0 +1,355 @@
+"""Settlement records: reading what analysts type, the schema, and rejects.
+
+Raw files are long format, one row per wage event of a contract. Reading never edits a raw file;
+every cell is first read as the exact text the analyst typed, so that a rejected row can be
+written back out unchanged. Parsing is vectorized (a clearinghouse file has a million rows), and
+the rules a valid row must satisfy are one pandera schema, :data:`SCHEMA`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+COLUMNS = [
+    "settlement_id", "jurisdiction", "state", "jurisdiction_type", "unit", "union",
+    "occupation_group", "settlement_type", "ratified_date", "term_start", "term_end",
+    "effective_date", "event", "pct", "amount", "reference_salary", "employees", "source",
+    "source_url", "notes",
+]
+REQUIRED_TEXT = ["settlement_id", "jurisdiction", "state", "unit", "source"]
+OPTIONAL_TEXT = ["union", "source_url", "notes"]
+DATE_COLUMNS = ["ratified_date", "term_start", "term_end", "effective_date"]
+REQUIRED_DATES = ["term_start", "term_end", "effective_date"]
+NUMBER_COLUMNS = ["pct", "amount", "reference_salary", "employees"]
+
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "jurisdiction_type": ("state", "county", "municipal", "school_district", "authority"),
+    "occupation_group": (
+        "general", "clerical", "public_works", "police", "fire", "corrections", "nursing",
+        "teachers", "professional", "supervisory",
+    ),
+    "settlement_type": ("voluntary", "arbitration_award", "fact_finding", "imposed"),
+    "event": ("gwi_pct", "gwi_flat", "lump_sum", "step", "freeze"),
+}
+BASE_EVENTS = ("gwi_pct", "gwi_flat")
+PCT_RANGE = (-15.0, 25.0)
+#: Excel's day zero: serial 1 is 1900-01-01 once Excel's phantom 1900-02-29 is allowed for.
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+SUFFIXES = (".csv", ".xlsx")
+
+FILE_COL, ROW_COL = "_file", "_row"
+
+
+class SettlementFileError(ValueError):
+    """A settlement file that cannot be read at all (missing column, unreadable bytes)."""
+
+
+# --------------------------------------------------------------------------- reading
+
+def discover(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand folders into the settlement files (CSV, XLSX) they hold, sorted by name."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found += sorted(f for f in p.rglob("*") if f.suffix.lower() in SUFFIXES and not f.name.startswith((".", "~$")))
+        elif p.exists():
+            found.append(p)
+        else:
+            raise SettlementFileError(f"{p}: no such file or folder")
+    return found
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    # Analysts' CSVs arrive as UTF-8 (often with a BOM from Excel) or as Windows Latin-1.
+    for enc in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise SettlementFileError(f"{path}: cannot decode the file as UTF-8 or Latin-1")  # pragma: no cover
+
+
+def read_raw(path: str | Path) -> pd.DataFrame:
+    """Read one settlement file as text exactly as typed, with ``_file`` and ``_row`` columns.
+
+    ``_row`` is the line a spreadsheet user sees: the header is row 1.
+    """
+    import io
+
+    path = Path(path)
+    try:
+        if path.suffix.lower() == ".xlsx":
+            df = pd.read_excel(path, dtype=str, keep_default_na=False, na_filter=False)
+        else:
+            text = _decode(path.read_bytes(), path)
+            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+    except SettlementFileError:
+        raise
+    except Exception as exc:  # pandas/openpyxl raise many types for unreadable files
+        raise SettlementFileError(f"{path}: cannot read the file ({type(exc).__name__}: {exc})") from exc
+    df.columns = [str(c).strip().lower() for c in df.columns]
+    dupes = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+    if dupes:
+        raise SettlementFileError(f"{path}:1: duplicated column header(s): {', '.join(dupes)}")
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise SettlementFileError(f"{path}:1: missing required column(s): {', '.join(missing)}")
+    df = df[COLUMNS].astype(object).fillna("")
+    df[FILE_COL] = str(path)
+    df[ROW_COL] = np.arange(2, len(df) + 2)
+    return df
+
+
+def read_files(paths: Iterable[str | Path]) -> pd.DataFrame:
+    """Read and concatenate every settlement file under ``paths`` (text, as typed)."""
+    files = discover(paths)
+    if not files:
+        raise SettlementFileError(f"no settlement files (*.csv, *.xlsx) under {', '.join(map(str, paths))}")
+    frames = [read_raw(f) for f in files]
+    return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- parsing
+
+def _strip(s: pd.Series) -> pd.Series:
+    return s.astype(str).str.strip()
+
+
+def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse "2.5%", "2.5", "$2,500", "2,500". Returns (values, unparseable mask); blanks are NaN."""
+    t = _strip(s).str.replace(r"[\s$,%]", "", regex=True)
+    blank = t.eq("")
+    v = pd.to_numeric(t.where(~blank, None), errors="coerce").astype(float)
+    bad = ~blank & ~np.isfinite(v.to_numpy(dtype=float, na_value=np.nan))
+    return v.where(~bad), pd.Series(bad, index=s.index)
+
+
+def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse ISO dates, M/D/YYYY and Excel serials. Returns (dates, unparseable mask)."""
+    t = _strip(s)
+    blank = t.eq("")
+    out = pd.to_datetime(t.where(~blank, None), format="ISO8601", errors="coerce")
+    need = out.isna() & ~blank
+    if need.any():
+        out[need] = pd.to_datetime(t[need], format="%m/%d/%Y", errors="coerce")
+        need = out.isna() & ~blank
+    if need.any():
+        serial = pd.to_numeric(t[need].where(t[need].str.fullmatch(r"\d{5}(\.0*)?"), None), errors="coerce")
+        serial = serial.where(serial.between(1, 2958465))
+        out[need] = EXCEL_EPOCH + pd.to_timedelta(serial, unit="D")
+    out = out.dt.normalize()
+    bad = out.isna() & ~blank
+    return out.astype("datetime64[ns]"), bad
+
+
+def parse_vocab(s: pd.Series) -> pd.Series:
+    """Normalise a vocabulary word: any case, spaces or hyphens for underscores."""
+    return _strip(s).str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+
+
+def parse(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Type the text columns. Returns (typed frame, parse errors as file/row/column/message)."""
+    typed = pd.DataFrame(index=raw.index)
+    errors: list[pd.DataFrame] = []
+    for col in REQUIRED_TEXT + OPTIONAL_TEXT:
+        typed[col] = _strip(raw[col]).replace("", None)
+    typed["state"] = typed["state"].str.upper()
+    for col in VOCABULARIES:
+        typed[col] = parse_vocab(raw[col]).replace("", None)
+    for col, parser, kind in [(c, parse_date, "a date") for c in DATE_COLUMNS] + [
+        (c, parse_number, "a number") for c in NUMBER_COLUMNS
+    ]:
+        values, bad = parser(raw[col])
+        typed[col] = values
+        if bad.any():
+            errors.append(_errors(raw, bad, col, lambda r, c=col, k=kind: f"cannot read {r[c]!r} as {k}"))
+    for col in (FILE_COL, ROW_COL):
+        typed[col] = raw[col]
+    return typed, _concat_errors(errors)
+
+
+# --------------------------------------------------------------------------- the schema
+
+def _within(a: pd.Series, lo: pd.Series, hi: pd.Series) -> pd.Series:
+    return ~(a.notna() & lo.notna() & hi.notna()) | ((a >= lo) & (a <= hi))
+
+
+def _consistent(df: pd.DataFrame, col: str) -> pd.Series:
+    # A settlement's rows must agree; NaN counts as a value so a blank disagrees with a date.
+    key = df[col].astype(str)
+    return key.groupby(df["settlement_id"].fillna(""), sort=False).transform("nunique").le(1)
+
+
+#: Cross-column and cross-row rules: name -> (column reported, check, message template).
+RULES: dict[str, tuple[str, object, str]] = {
+    "term_order": ("term_end", lambda d: ~(d.term_end < d.term_start), "term_end {term_end:%Y-%m-%d} is before term_start {term_start:%Y-%m-%d}"),
+    "effective_in_term": ("effective_date", lambda d: _within(d.effective_date, d.term_start, d.term_end), "effective_date {effective_date:%Y-%m-%d} is outside the term {term_start:%Y-%m-%d} to {term_end:%Y-%m-%d}"),
+    "gwi_pct_needs_pct": ("pct", lambda d: ~(d.event.eq("gwi_pct") & d.pct.isna()), "a gwi_pct event needs a pct"),
+    "flat_needs_amount": ("amount", lambda d: ~(d.event.eq("gwi_flat") & d.amount.isna()), "a gwi_flat event needs an amount in dollars"),
+    "flat_needs_reference": ("reference_salary", lambda d: ~(d.event.eq("gwi_flat") & d.reference_salary.isna()), "a gwi_flat event needs a reference_salary to express it as a percent"),
+    "lump_needs_value": ("pct", lambda d: ~(d.event.eq("lump_sum") & d.pct.isna() & d.amount.isna()), "a lump_sum event needs a pct or an amount"),
+    "lump_dollars_need_reference": ("reference_salary", lambda d: ~(d.event.eq("lump_sum") & d.pct.isna() & d.amount.notna() & d.reference_salary.isna()), "a lump_sum given in dollars needs a reference_salary to express it as a percent"),
+    "same_jurisdiction": ("jurisdiction", lambda d: _consistent(d, "jurisdiction"), "rows of settlement {settlement_id} disagree on jurisdiction"),
+    "same_unit": ("unit", lambda d: _consistent(d, "unit"), "rows of settlement {settlement_id} disagree on unit"),
+    "same_term_start": ("term_start", lambda d: _consistent(d, "term_start"), "rows of settlement {settlement_id} disagree on term_start"),
+    "same_term_end": ("term_end", lambda d: _consistent(d, "term_end"), "rows of settlement {settlement_id} disagree on term_end"),
+}
+
+
+def _build_schema() -> pa.DataFrameSchema:
+    cols: dict[str, pa.Column] = {c: pa.Column(nullable=False) for c in REQUIRED_TEXT}
+    cols.update({c: pa.Column(nullable=True) for c in OPTIONAL_TEXT})
+    cols["state"] = pa.Column(nullable=False, checks=pa.Check.str_matches(r"^[A-Z]{2}$", error="a two-letter state code"))
+    for col, words in VOCABULARIES.items():
+        cols[col] = pa.Column(nullable=False, checks=pa.Check.isin(words, error=f"one of: {', '.join(words)}"))
+    for col in DATE_COLUMNS:
+        cols[col] = pa.Column("datetime64[ns]", nullable=col not in REQUIRED_DATES)
+    cols["pct"] = pa.Column(float, nullable=True, checks=pa.Check.in_range(*PCT_RANGE, error=f"within [{PCT_RANGE[0]:g}, {PCT_RANGE[1]:g}]"))
+    cols["amount"] = pa.Column(float, nullable=True)
+    cols["reference_salary"] = pa.Column(float, nullable=True, checks=pa.Check.gt(0, error="greater than 0"))
+    cols["employees"] = pa.Column(float, nullable=True, checks=[
+        pa.Check.ge(0, error="0 or more"),
+        pa.Check(lambda s: s.isna() | (s == s.round()), element_wise=False, error="a whole number"),
+    ])
+    checks = [pa.Check(fn, name=name, error=name) for name, (_, fn, _) in RULES.items()]
+    return pa.DataFrameSchema(cols, checks=checks, strict=False, coerce=False)
+
+
+#: What a valid settlement row is. Used by :func:`validate` on the typed frame.
+SCHEMA = _build_schema()
+
+
+def _errors(raw: pd.DataFrame, mask: pd.Series, column: str, message) -> pd.DataFrame:
+    rows = raw.loc[mask]
+    msgs = [message(r) for r in rows.to_dict("records")] if callable(message) else [message] * len(rows)
+    return pd.DataFrame({"index": rows.index, FILE_COL: rows[FILE_COL].to_numpy(), ROW_COL: rows[ROW_COL].to_numpy(), "column": column, "message": msgs})
+
+
+def _concat_errors(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=["index", FILE_COL, ROW_COL, "column", "message"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _schema_errors(typed: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
+    try:
+        SCHEMA.validate(typed, lazy=True)
+        return _concat_errors([])
+    except pa.errors.SchemaErrors as exc:
+        fc = exc.failure_cases
+    fc = fc[fc["index"].notna()]
+    out: list[pd.DataFrame] = []
+    for (context, column, check), grp in fc.groupby(["schema_context", "column", "check"], dropna=False, sort=False):
+        idx = pd.Index(grp["index"].astype(int).unique())
+        mask = pd.Series(raw.index.isin(idx), index=raw.index)
+        if context == "DataFrameSchema" and check in RULES:
+            col, _, template = RULES[check]
+            rows = typed.loc[mask]
+            msgs = [template.format(**r) if "{" in template else template for r in rows.to_dict("records")]
+            out.append(pd.DataFrame({"index": rows.index, FILE_COL: rows[FILE_COL].to_numpy(), ROW_COL: rows[ROW_COL].to_numpy(), "column": col, "message": msgs}))
+        elif check == "not_nullable":
+            out.append(_errors(raw, mask, column, f"{column} is required"))
+        else:
+            words = str(check)
+            for c in SCHEMA.columns[column].checks:
+                if c.name == check or str(c) == check:
+                    words = c.error or words
+            out.append(_errors(raw, mask, column, lambda r, col=column, w=words: f"{col} {r[col].strip()!r} must be {w}"))
+    return _concat_errors(out)
+
+
+# --------------------------------------------------------------------------- validation
+
+@dataclass
+class ValidationResult:
+    """The outcome of validating settlement files."""
+
+    valid: pd.DataFrame  #: typed valid rows, with base_pct, lump_dollars and lump_pct derived
+    rejects: pd.DataFrame  #: rejected rows exactly as given, plus file, row and reason
+    errors: pd.DataFrame  #: one row per problem: file, row, column, message
+    n_input: int
+
+    @property
+    def ok(self) -> bool:
+        return self.errors.empty
+
+    def problems(self) -> list[str]:
+        """Problems as ``file:row:column: message`` lines, in file and row order."""
+        e = self.errors.sort_values([FILE_COL, ROW_COL, "column"], kind="stable")
+        return [f"{f}:{r}:{c}: {m}" for f, r, c, m in e[[FILE_COL, ROW_COL, "column", "message"]].itertuples(index=False)]
+
+
+def validate_frame(raw: pd.DataFrame) -> ValidationResult:
+    """Validate text rows from :func:`read_files` and split them into valid and rejected."""
+    raw = raw.reset_index(drop=True)
+    typed, parse_errors = parse(raw)
+    schema_errors = _schema_errors(typed, raw)
+    # A cell that failed to parse is reported once, as unreadable, not again as missing.
+    if len(parse_errors) and len(schema_errors):
+        seen = set(zip(parse_errors["index"], parse_errors["column"]))
+        keep = [(i, c) not in seen for i, c in zip(schema_errors["index"], schema_errors["column"])]
+        schema_errors = schema_errors[keep]
+    dupes = raw.duplicated(subset=COLUMNS, keep="first")
+    dup_errors = _errors(raw, dupes, "settlement_id", lambda r: f"exact duplicate of an earlier row of settlement {r['settlement_id']!r}")
+    errors = _concat_errors([parse_errors, schema_errors, dup_errors])
+
+    # A contract is never measured from part of its events: when one row of a settlement is
+    # rejected (other than as a duplicate), its sibling rows go with it, and say why.
+    bad_idx = set(parse_errors["index"]).union(schema_errors["index"])
+    bad_ids = set(raw.loc[sorted(bad_idx), "settlement_id"].str.strip()) if bad_idx else set()
+    sid = raw["settlement_id"].str.strip()
+    sibling = sid.isin(bad_ids) & ~raw.index.isin(list(bad_idx)) & ~dupes
+    if sibling.any():
+        first_bad = raw.loc[sorted(bad_idx)].groupby(sid.loc[sorted(bad_idx)])[ROW_COL].apply(lambda r: ", ".join(map(str, r.iloc[:5])))
+        errors = _concat_errors([errors, _errors(raw, sibling, "settlement_id", lambda r: f"rejected with settlement {r['settlement_id'].strip()!r}, whose row(s) {first_bad[r['settlement_id'].strip()]} have errors")])
+
+    errors = errors.drop_duplicates(subset=["index", "column", "message"])
+    rejected = raw.index.isin(errors["index"].unique())
+    reasons = (errors["column"] + ": " + errors["message"]).groupby(errors["index"]).agg("; ".join)
+    rejects = raw.loc[rejected, COLUMNS].copy()
+    rejects["file"] = raw.loc[rejected, FILE_COL]
+    rejects["row"] = raw.loc[rejected, ROW_COL]
+    rejects["reason"] = reasons.reindex(rejects.index).to_numpy()
+    valid = derive(typed.loc[~rejected])
+    return ValidationResult(valid=valid.reset_index(drop=True), rejects=rejects.reset_index(drop=True),
+                            errors=errors.reset_index(drop=True),
+                            n_input=len(raw))
+
+
+def derive(typed: pd.DataFrame) -> pd.DataFrame:
+    """Add the percent every base increase and lump sum is worth, from valid typed rows.
+
+    ``base_pct``: a gwi_pct's pct, or a gwi_flat's amount / reference_salary. The
+    reference_salary on a gwi_flat row is the rate the flat amount is added to, i.e. the salary in
+    effect just before that event, *including* earlier increases of the same contract; it is used
+    as given, never re-based. ``lump_dollars`` and ``lump_pct`` convert lump sums each way with
+    the row's reference_salary (dollars stay missing when a percent lump has no salary).
+    """
+    out = typed.copy()
+    ev = out["event"]
+    out["base_pct"] = np.where(ev.eq("gwi_pct"), out["pct"],
+                               np.where(ev.eq("gwi_flat"), out["amount"] / out["reference_salary"] * 100, np.nan))
+    lump = ev.eq("lump_sum")
+    by_pct = lump & out["pct"].notna()
+    out["lump_pct"] = np.where(by_pct, out["pct"], np.where(lump, out["amount"] / out["reference_salary"] * 100, np.nan))
+    out["lump_dollars"] = np.where(by_pct, out["pct"] / 100 * out["reference_salary"], np.where(lump, out["amount"], np.nan))
+    return out.rename(columns={FILE_COL: "source_file", ROW_COL: "source_row"})
+
+
+def validate(paths: Iterable[str | Path]) -> ValidationResult:
+    """Read and validate every settlement file under ``paths``."""
+    return validate_frame(read_files(paths))
+
+
+def load(path: str | Path | None = None) -> pd.DataFrame:
+    """Load processed settlements (``data/processed/settlements.parquet``)."""
+    from wagebrief.config import paths
+
+    return pd.read_parquet(path or paths().settlements)

@@ -1,0 +1,195 @@
+"""Contract metrics against expectations worked out by hand (arithmetic shown in comments)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from wagebrief import metrics
+from conftest import rows, valid_events
+
+approx = pytest.approx
+
+
+def one(events: pd.DataFrame, fy_start_month: int = 7) -> dict:
+    table = metrics.contract_metrics(events, fy_start_month)
+    assert len(table) == 1
+    return table.iloc[0].to_dict()
+
+
+def test_two_increases_within_first_year_36_month_term():
+    ev = valid_events(rows(
+        dict(effective_date="2024-07-01", pct="2.0"),
+        dict(effective_date="2025-01-01", pct="1.0"),   # still inside the first 12 months
+        dict(effective_date="2025-07-01", pct="3.0"),   # first day of year two: excluded from first year
+        dict(effective_date="2026-07-01", pct="2.5"),
+    ))
+    m = one(ev)
+    assert m["term_months"] == 36
+    # 1.02 * 1.01 = 1.0302
+    assert m["first_year_pct"] == approx(3.02)
+    # 1.0302 * 1.03 = 1.061106; * 1.025 = 1.08763365
+    assert m["life_of_contract_pct"] == approx(8.763365)
+    # 1.08763365 ** (1/3) = 1.0283972...
+    assert m["avg_annual_pct"] == approx(2.8397183, abs=1e-6)
+    # FY2025 (2024-07-01..2025-06-30, 365 days): 184 days at 1.02, 181 at 1.0302
+    fy25 = (184 * 1.02 + 181 * 1.0302) / 365
+    assert m["cost_by_fiscal_year"]["2025"] == approx((fy25 - 1) * 100)
+    assert m["cost_by_fiscal_year"]["2026"] == approx((1.061106 / fy25 - 1) * 100)
+    assert m["cost_by_fiscal_year"]["2027"] == approx(2.5)
+    assert list(m["cost_by_fiscal_year"]) == ["2025", "2026", "2027"]
+
+
+def test_flat_dollar_raise_is_amount_over_reference_salary():
+    ev = valid_events(rows(
+        dict(event="gwi_flat", amount="$1,000", reference_salary="50,000", effective_date="2024-07-01"),
+        dict(event="gwi_pct", pct="2%", effective_date="2025-07-01"),
+    ))
+    assert ev.loc[ev.event.eq("gwi_flat"), "base_pct"].item() == approx(2.0)
+    m = one(ev)
+    assert m["first_year_pct"] == approx(2.0)
+    assert m["life_of_contract_pct"] == approx((1.02 * 1.02 - 1) * 100)  # 4.04
+
+
+def test_lump_sums_in_percent_and_dollars_never_enter_base():
+    ev = valid_events(rows(
+        dict(event="gwi_pct", pct="2", effective_date="2024-07-01"),
+        dict(event="lump_sum", pct="1.5", reference_salary="60000", effective_date="2024-12-01"),   # $900
+        dict(event="lump_sum", amount="1200", reference_salary="60000", effective_date="2025-12-01"),  # 2%
+    ))
+    m = one(ev)
+    assert m["lump_sum_total"] == approx(2100.0)
+    assert m["lump_sum_pct"] == approx(3.5)
+    assert m["first_year_pct"] == approx(2.0)
+    assert m["life_of_contract_pct"] == approx(2.0)
+
+
+def test_percent_lump_without_salary_leaves_total_unknown_not_understated():
+    ev = valid_events(rows(
+        dict(event="lump_sum", pct="1.0", effective_date="2024-07-01"),
+        dict(event="lump_sum", amount="500", reference_salary="50000", effective_date="2025-07-01"),
+    ))
+    m = one(ev)
+    assert pd.isna(m["lump_sum_total"])
+    assert m["lump_sum_pct"] == approx(2.0)
+
+
+def test_freeze_year_and_steps():
+    ev = valid_events(rows(
+        dict(event="freeze", effective_date="2020-07-01"),
+        dict(event="step", effective_date="2020-07-01"),
+        dict(event="gwi_pct", pct="2", effective_date="2021-07-01"),
+        dict(event="step", effective_date="2021-07-01"),
+        dict(event="gwi_pct", pct="2", effective_date="2022-07-01"),
+        term_start="2020-07-01", term_end="2023-06-30",
+    ))
+    m = one(ev)
+    assert m["freeze_months"] == 12
+    assert m["steps_granted"] == 2
+    assert m["first_year_pct"] == approx(0.0)
+    assert m["life_of_contract_pct"] == approx(4.04)
+    assert m["cost_by_fiscal_year"] == approx({"2021": 0.0, "2022": 2.0, "2023": 2.0})
+
+
+def test_freeze_to_end_of_term():
+    ev = valid_events(rows(dict(event="freeze", effective_date="2024-07-01"),
+                           term_start="2024-07-01", term_end="2025-12-31"))
+    assert one(ev)["freeze_months"] == 18
+
+
+def test_18_month_term():
+    ev = valid_events(rows(
+        dict(pct="3", effective_date="2024-01-01"),
+        dict(pct="2", effective_date="2025-01-01"),
+        term_start="2024-01-01", term_end="2025-06-30",
+    ))
+    m = one(ev)
+    assert m["term_months"] == 18
+    assert m["first_year_pct"] == approx(3.0)
+    assert m["life_of_contract_pct"] == approx(5.06)  # 1.03 * 1.02 = 1.0506
+    assert m["avg_annual_pct"] == approx((1.0506 ** (12 / 18) - 1) * 100)  # 3.3455...%
+    assert m["avg_annual_pct"] == approx(3.34551, abs=1e-5)
+
+
+def test_increase_mid_fiscal_year_is_prorated():
+    ev = valid_events(rows(dict(pct="3", effective_date="2025-01-01"),
+                           term_start="2024-07-01", term_end="2026-06-30"))
+    m = one(ev)
+    assert m["term_months"] == 24
+    # FY2025 has 365 days; the 3% is in effect for the 181 days from 2025-01-01.
+    fy25 = (184 + 181 * 1.03) / 365  # 1.0148767...
+    assert m["cost_by_fiscal_year"]["2025"] == approx(1.4876712, abs=1e-6)
+    assert m["cost_by_fiscal_year"]["2026"] == approx((1.03 / fy25 - 1) * 100)  # 1.03 / 1.0148767 = 1.0149016
+    assert m["cost_by_fiscal_year"]["2026"] == approx(1.49016, abs=1e-5)
+    # first_year_pct still counts the full 3%: it is the lift, not the budget cost.
+    assert m["first_year_pct"] == approx(3.0)
+
+
+def test_calendar_fiscal_year_setting():
+    ev = valid_events(rows(dict(pct="3", effective_date="2025-01-01"),
+                           term_start="2024-07-01", term_end="2026-06-30"))
+    m = one(ev, fy_start_month=1)
+    assert m["cost_by_fiscal_year"] == approx({"2024": 0.0, "2025": 3.0, "2026": 0.0})
+
+
+def test_leap_year_fiscal_cost():
+    # FY2024 (2023-07-01..2024-06-30) has 366 days; a 2% raise from 2024-03-01 runs 122 of them.
+    ev = valid_events(rows(dict(pct="2", effective_date="2024-03-01"),
+                           term_start="2023-07-01", term_end="2024-06-30"))
+    assert one(ev)["cost_by_fiscal_year"]["2024"] == approx(2.0 * 122 / 366)
+
+
+def test_annual_increases_count_each_year_once_and_freezes_as_zero():
+    ev = valid_events(rows(
+        dict(event="freeze", effective_date="2020-07-01"),
+        dict(pct="1", effective_date="2021-07-01"),
+        dict(pct="1", effective_date="2021-10-01"),
+        term_start="2020-07-01", term_end="2022-06-30",
+    ))
+    fy = metrics.annual_increases(ev, "fiscal").set_index("year")
+    assert fy.loc[2021, "increase_pct"] == approx(0.0)
+    assert fy.loc[2022, "increase_pct"] == approx(2.01)  # 1.01 * 1.01
+    assert fy.loc[2022, "n_increases"] == 2
+    assert fy["full_year"].all()
+    cal = metrics.annual_increases(ev, "calendar").set_index("year")
+    assert list(cal.index) == [2020, 2021, 2022]
+    assert not cal.loc[2020, "full_year"] and cal.loc[2021, "full_year"] and not cal.loc[2022, "full_year"]
+    # Partial years with no increase are unknown, so the pattern leaves them out.
+    pattern = metrics.pattern_by_year(ev, "calendar")
+    assert list(pattern["year"]) == [2021]
+
+
+def test_aggregate_statistics_by_hand():
+    df = pd.DataFrame({
+        "year": [2024, 2024, 2024, 2025],
+        "value": [1.0, 2.0, 4.0, 3.0],
+        "employees": [100, 300, 0, 50],  # a zero weight counts in the plain stats only
+    })
+    agg = metrics.aggregate(df, "value", "year").set_index("year")
+    assert agg.loc[2024, "count"] == 3
+    assert agg.loc[2024, "mean"] == approx(7 / 3)
+    assert agg.loc[2024, "median"] == approx(2.0)
+    assert agg.loc[2024, "weighted_mean"] == approx((100 * 1 + 300 * 2) / 400)  # 1.75
+    assert (agg.loc[2024, "min"], agg.loc[2024, "max"]) == (1.0, 4.0)
+    assert agg.loc[2025, "weighted_mean"] == approx(3.0)
+
+
+def test_aggregate_contracts_by_occupation_group():
+    ev = valid_events(
+        rows(dict(pct="2", effective_date="2024-07-01"), settlement_id="A", employees="100"),
+        rows(dict(pct="4", effective_date="2024-07-01"), settlement_id="B", employees="300", jurisdiction="Other"),
+        rows(dict(pct="3", effective_date="2024-07-01"), settlement_id="C", occupation_group="police", jurisdiction="Third"),
+    )
+    agg = metrics.aggregate_contracts(metrics.contract_metrics(ev), "occupation_group", ["first_year_pct"])
+    cl = agg.set_index("occupation_group").loc["clerical"]
+    assert cl["count"] == 2 and cl["mean"] == approx(3.0) and cl["weighted_mean"] == approx(3.5)
+
+
+def test_records_are_json_ready_with_full_precision():
+    ev = valid_events(rows(dict(pct="1.23456789", effective_date="2024-07-01")))
+    rec = metrics.to_records(metrics.contract_metrics(ev))[0]
+    assert set(rec) == set(metrics.METRIC_COLUMNS)
+    assert rec["first_year_pct"] == approx(1.23456789, abs=1e-12)
+    assert rec["term_start"] == "2024-07-01"
+    table = metrics.to_table(metrics.contract_metrics(ev))
+    assert table.loc[0, "first_year_pct"] == 1.235
