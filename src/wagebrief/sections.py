@@ -1,0 +1,45 @@
+"""What a brief section is: words, tables and figures built from computed numbers.
+
+Each analysis module (metrics, models, market, costing) offers a function that returns a
+:class:`Section`; the brief notebook only displays them. Keeping the numbers here, not in the
+notebook, is what lets tests check them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+
+@dataclass
+class Table:
+    """A table with its caption and a line saying where its numbers come from."""
+
+    caption: str
+    data: pd.DataFrame
+    source: str = ""
+    #: column -> format spec, e.g. {"first_year_pct": "{:.2f}%", "lump_sum_total": "${:,.0f}"}
+    formats: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Figure:
+    """A matplotlib figure with its caption and source line."""
+
+    caption: str
+    figure: Any  # matplotlib.figure.Figure; Any keeps matplotlib out of import time
+    source: str = ""
+
+
+@dataclass
+class Section:
+    """One part of a brief. ``text`` paragraphs are Markdown written from the numbers."""
+
+    title: str
+    text: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    #: plain statements of what is missing or was simplified (a fallback model, absent data)
+    caveats: list[str] = field(default_factory=list)
