@@ -1,0 +1,148 @@
+"""Unit files: the shipped ones load, and each mistake names the file and the field."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from wagebrief import units
+from wagebrief.units import UnitError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A throwaway project root holding copies of the unit files and the demo data."""
+    shutil.copytree(ROOT / "comparators", tmp_path / "comparators")
+    shutil.copytree(ROOT / "data" / "raw" / "settlements", tmp_path / "data" / "raw" / "settlements")
+    return tmp_path
+
+
+def edit(root: Path, unit: str, old: str, new: str) -> None:
+    path = root / "comparators" / f"{unit}.yml"
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def error(root: Path, unit: str = "city-police") -> str:
+    with pytest.raises(UnitError) as exc:
+        units.load(unit, root=root)
+    return str(exc.value)
+
+
+def test_shipped_units_load() -> None:
+    loaded = units.load_all(ROOT)
+    assert [u.unit for u in loaded] == units.unit_names(ROOT)
+    assert {"state-clerical", "city-police"} <= set(units.unit_names(ROOT))
+    clerical = units.load("state-clerical", root=ROOT)
+    assert clerical.employer.jurisdiction == "State of Connecticut"
+    assert clerical.occupation_group == "clerical"
+    assert clerical.fiscal_year_start_month == 7 and clerical.cpi_basis == "fiscal"
+    assert clerical.synthetic is True
+    assert len(clerical.comparators) >= 5
+    assert clerical.path == ROOT / "comparators" / "state-clerical.yml"
+
+
+def test_load_by_path_and_extra_keys(root: Path) -> None:
+    path = root / "comparators" / "city-police.yml"
+    path.write_text(path.read_text() + "notes: settled units only\nscenarios: [{name: base}]\n")
+    unit = units.load(path, root=root)
+    assert unit.extra == {"notes": "settled units only", "scenarios": [{"name": "base"}]}
+
+
+def test_fiscal_month_defaults_to_july(root: Path) -> None:
+    edit(root, "city-police", "fiscal_year_start_month: 7\n", "")
+    assert units.load("city-police", root=root).fiscal_year_start_month == 7
+
+
+def test_missing_field(root: Path) -> None:
+    edit(root, "city-police", "occupation_group: police\n", "")
+    assert error(root) == "comparators/city-police.yml: occupation_group: required field is missing"
+
+
+def test_unknown_comparator_suggests(root: Path) -> None:
+    edit(root, "city-police", "City of New Haven", "City of New Heaven")
+    assert error(root) == (
+        "comparators/city-police.yml: comparators[0].jurisdiction: 'City of New Heaven' is not a "
+        "jurisdiction in the settlement data (did you mean 'City of New Haven'?)"
+    )
+
+
+def test_explicit_known_jurisdictions(root: Path) -> None:
+    with pytest.raises(UnitError, match=r"comparators\[0\]\.jurisdiction"):
+        units.load("city-police", root=root, known_jurisdictions={"Somewhere Else"})
+
+
+def test_bad_month(root: Path) -> None:
+    edit(root, "city-police", "fiscal_year_start_month: 7", "fiscal_year_start_month: 13")
+    assert error(root) == "comparators/city-police.yml: fiscal_year_start_month: 13 is outside 1..12"
+
+
+def test_unit_must_equal_stem(root: Path) -> None:
+    edit(root, "city-police", "unit: city-police", "unit: city-polce")
+    msg = error(root)
+    assert msg.startswith("comparators/city-police.yml: unit: ") and "city-polce" in msg
+
+
+def test_unknown_key(root: Path) -> None:
+    path = root / "comparators" / "city-police.yml"
+    path.write_text(path.read_text() + "scenaros: []\n")
+    msg = error(root)
+    assert msg.startswith("comparators/city-police.yml: scenaros: unknown key")
+    assert "did you mean 'scenarios'" in msg
+
+
+def test_unknown_nested_key(root: Path) -> None:
+    edit(root, "city-police", "basis: fiscal", "basis: fiscal, seres: x")
+    assert error(root).startswith("comparators/city-police.yml: cpi.seres: unknown key")
+
+
+def test_python_object_tag_is_refused(root: Path) -> None:
+    edit(root, "city-police", "name: Hartford Police Bargaining Unit",
+         "name: !!python/object/apply:os.system ['echo pwned']")
+    msg = error(root)
+    assert msg.startswith("comparators/city-police.yml: not valid unit YAML")
+
+
+def test_duplicate_comparator(root: Path) -> None:
+    path = root / "comparators" / "city-police.yml"
+    path.write_text(path.read_text().replace(
+        "synthetic: true",
+        "  - {jurisdiction: City of Stamford, state: CT, jurisdiction_type: municipal}\nsynthetic: true"))
+    msg = error(root)
+    assert msg.startswith("comparators/city-police.yml: comparators[9].jurisdiction: ")
+    assert "listed twice" in msg and "comparators[1]" in msg
+
+
+def test_bad_vocabulary(root: Path) -> None:
+    edit(root, "city-police", "occupation_group: police", "occupation_group: polce")
+    msg = error(root)
+    assert msg.startswith("comparators/city-police.yml: occupation_group: 'polce'")
+    assert "did you mean 'police'" in msg
+
+
+def test_empty_comparators(root: Path) -> None:
+    path = root / "comparators" / "city-police.yml"
+    text = path.read_text()
+    head, _, _ = text.partition("comparators:\n")
+    path.write_text(head + "comparators: []\nsynthetic: true\n")
+    assert error(root).startswith("comparators/city-police.yml: comparators: expected a non-empty")
+
+
+def test_unknown_unit_name(root: Path) -> None:
+    with pytest.raises(UnitError, match="did you mean 'city-police'"):
+        units.load("city-polic", root=root)
+
+
+def test_known_jurisdictions_reads_csv_and_xlsx(root: Path) -> None:
+    import pandas as pd
+
+    pd.DataFrame({"jurisdiction": [" Town of Nowhere ", None], "x": [1, 2]}).to_excel(
+        root / "data" / "raw" / "settlements" / "extra.xlsx", index=False)
+    known = units.known_jurisdictions(root)
+    assert "Town of Nowhere" in known and "City of New Haven" in known
+    assert "" not in known
