@@ -155,3 +155,18 @@ def test_reads_xlsx_and_latin1_csv(tmp_path):
     assert result.ok, result.problems()
     assert list(result.valid["jurisdiction"]) == ["Montréal", "Montréal"]
     assert list(result.valid["source_row"]) == [2, 2]
+
+
+def test_select_filters_by_state_group_type_and_years():
+    raw = pd.concat([
+        rows(dict(pct="2", effective_date="2024-07-01"), settlement_id="A", state="CT"),
+        rows(dict(pct="2", effective_date="2025-07-01"), settlement_id="B", state="MA", jurisdiction="Boston",
+             occupation_group="police", settlement_type="arbitration_award"),
+    ], ignore_index=True)
+    raw[settlements.ROW_COL] = [2, 3]
+    ev = settlements.validate_frame(raw).valid
+    assert list(settlements.select(ev, state="ma")["settlement_id"]) == ["B"]
+    assert list(settlements.select(ev, occupation_group=["Clerical"])["settlement_id"]) == ["A"]
+    assert list(settlements.select(ev, settlement_type="arbitration_award")["settlement_id"]) == ["B"]
+    assert list(settlements.select(ev, years=(2024, 2024))["settlement_id"]) == ["A"]
+    assert len(settlements.select(ev, state=["CT", "MA"], years=(2020, 2030))) == 2

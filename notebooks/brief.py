@@ -1,0 +1,35 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+# Rendered per unit by `wagebrief render`; runs by hand in JupyterLab with these defaults.
+# The numbers come from `wagebrief.brief`; this notebook only lays them out.
+unit = "state-clerical"
+cycle_year = 2027
+project_root = ""
+
+# %%
+from IPython.display import HTML, display
+
+from wagebrief import brief
+
+data = brief.load(unit, root=project_root or None)
+display(HTML(brief.cover(data)))
+
+# %% [markdown]
+# ## What comparable jurisdictions settled for
+
+# %%
+brief.show(brief.settlements_section(data))

@@ -1,0 +1,79 @@
+"""Rendering a brief through a real Jupyter kernel, and the HTML it produces."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from wagebrief import render, units
+from wagebrief.cli import app
+
+pytestmark = pytest.mark.notebook
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """One brief rendered from a scratch copy of the project (built first, as `make demo` does)."""
+    import os
+    import shutil
+
+    from conftest import ROOT
+
+    root = tmp_path_factory.mktemp("project")
+    for name in ("data/raw", "comparators", "notebooks"):
+        shutil.copytree(ROOT / name, root / name)
+    old = os.environ.get("WAGEBRIEF_ROOT")
+    os.environ["WAGEBRIEF_ROOT"] = str(root)
+    try:
+        assert CliRunner().invoke(app, ["build"]).exit_code == 0
+        res = CliRunner().invoke(app, ["render", "--unit", "city-police"])
+    finally:
+        if old is None:
+            os.environ.pop("WAGEBRIEF_ROOT")
+        else:
+            os.environ["WAGEBRIEF_ROOT"] = old
+    assert res.exit_code == 0, res.output
+    path = root / "reports" / "2027" / "city-police.html"
+    return root, path.read_text(encoding="utf-8")
+
+
+def test_brief_names_every_comparator_with_data(rendered):
+    root, html = rendered
+    unit = units.load("city-police", root=root)
+    for c in unit.comparators:
+        assert c.jurisdiction in html
+
+
+def test_brief_embeds_its_chart_and_shows_no_code(rendered):
+    _, html = rendered
+    assert re.search(r'<img[^>]+src="data:image/png;base64,', html)
+    import jupytext
+
+    from conftest import ROOT
+
+    code = [c.source for c in jupytext.read(ROOT / "notebooks" / "brief.ipynb").cells if c.cell_type == "code"]
+    lines = {ln.strip() for src in code for ln in src.splitlines() if len(ln.strip()) > 8}
+    assert lines and not [ln for ln in lines if ln in html]
+    assert not re.search(r'class="[^"]*(jp-CodeMirrorEditor|highlight-ipynb)', html)
+
+
+def test_brief_is_marked_confidential_and_synthetic(rendered):
+    _, html = rendered
+    assert "Confidential: prepared for collective bargaining" in html
+    assert "SYNTHETIC DATA" in html
+    body = html.split("<body", 1)[1]
+    assert body.index("SYNTHETIC DATA") < body.index("Comparator settlements")
+
+
+def test_brief_loads_nothing_from_another_host(rendered):
+    _, html = rendered
+    assert not re.search(r"<script\b", html, re.I)
+    assert not re.search(r'(src|href)="https?://', html)
+
+
+def test_failed_unit_is_reported_and_others_carry_on(project):
+    (project / "comparators" / "broken.yml").write_text("unit: broken\n")
+    results = render.render_many(["broken"])
+    assert not results[0].ok and "broken.yml" in results[0].error
