@@ -1,0 +1,177 @@
+"""Plan and run a pull: settings and comparators -> requests -> checked, stored, recorded files."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from wagebrief.pull import acs, bls, manifest, qcew, settings
+from wagebrief.pull.areas import AreaError, resolve
+from wagebrief.pull.http import Client, PullError, Request, RetryPolicy
+
+log = logging.getLogger(__name__)
+
+CHECKS = {"bls": bls.check, "qcew": qcew.check, "acs": acs.check}
+SAME = {"bls": bls.same}
+
+
+@dataclass
+class PullReport:
+    """What a pull did: requests planned, file outcomes, warnings and one-line errors."""
+
+    requests: list[Request] = field(default_factory=list)
+    outcomes: dict[str, Counter] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> list[str]:
+        lines = []
+        for source, counts in self.outcomes.items():
+            parts = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+            lines.append(f"{source}: {parts or 'nothing stored'}")
+        return lines
+
+
+def _years(source: str, start: int | None, end: int | None) -> range:
+    lo, hi = settings.default_years(source)
+    start = start if start is not None else (lo if end is None else min(lo, end))
+    end = end if end is not None else max(hi, start)
+    if end < start:
+        raise ValueError(f"--end-year {end} is before --start-year {start}")
+    return range(start, end + 1)
+
+
+def plan(
+    sources: Iterable[str] = settings.SOURCES,
+    start_year: int | None = None,
+    end_year: int | None = None,
+    *,
+    comparators: list[settings.Comparator] | None = None,
+    series: list[str] | None = None,
+    urls: dict[str, str] | None = None,
+    has_bls_key: bool | None = None,
+    root: str | Path | None = None,
+) -> tuple[list[Request], list[str]]:
+    """The requests a pull would make, and warnings about comparators that cannot be placed."""
+    urls = urls or {}
+    sources = list(dict.fromkeys(sources))
+    requests: list[Request] = []
+    warnings: list[str] = []
+    if "bls" in sources:
+        yrs = _years("bls", start_year, end_year)
+        key = settings.api_key("bls") is not None if has_bls_key is None else has_bls_key
+        requests += bls.plan(series or settings.bls_series(root=root), yrs.start, yrs.stop - 1, has_key=key, url=urls.get("bls"))
+    if {"qcew", "acs"} & set(sources):
+        areas = []
+        for comp in settings.comparators(comparators, root=root):
+            try:
+                areas.append(resolve(comp))
+            except AreaError as exc:
+                warnings.append(str(exc))
+        if "qcew" in sources:
+            wanted = []
+            for year in _years("qcew", start_year, end_year):
+                wanted += [(year, a.qcew_for(year).fips) for a in areas if a.qcew_for(year)]
+            requests += qcew.plan(wanted, url=urls.get("qcew"))
+        if "acs" in sources:
+            wanted_geo = []
+            for year in _years("acs", start_year, end_year):
+                wanted_geo += [(year, a.acs_for(year)) for a in areas if a.acs_for(year)]
+            requests += acs.plan(wanted_geo, url=urls.get("acs"))
+    return requests, warnings
+
+
+def run(
+    requests: list[Request],
+    *,
+    root: str | Path | None = None,
+    client: Client | None = None,
+    progress: bool = True,
+) -> PullReport:
+    """Fetch, check, store and record each request. Failures are collected, not raised.
+
+    After a transport failure (server unreachable, persistent 429/5xx) the rest of that source's
+    requests are skipped rather than each waiting through its own retries.
+    """
+    report = PullReport(requests=list(requests))
+    own_client = client is None
+    client = client or Client(keys={"bls": settings.api_key("bls"), "acs": settings.api_key("acs")})
+    dead: set[str] = set()
+    bar = tqdm(requests, desc="pull", unit="request", file=sys.stderr,
+               disable=not progress or len(requests) < 2, leave=False)
+    try:
+        for req in bar:
+            bar.set_postfix_str(f"{req.source} {req.description}"[:60], refresh=False)
+            counts = report.outcomes.setdefault(req.source, Counter())
+            if req.source in dead:
+                counts["skipped"] += 1
+                continue
+            try:
+                data = client.fetch(req)
+                try:
+                    checked = CHECKS[req.source](req, data)
+                except ValueError as exc:
+                    raise client.fail(req, str(exc)) from None
+            except PullError as exc:
+                report.errors.append(str(exc))
+                counts["failed"] += 1
+                if exc.transport:
+                    dead.add(req.source)
+                continue
+            report.warnings += checked.warnings
+            status = manifest.store(
+                root,
+                source=req.source,
+                path=req.path,
+                data=data,
+                url=req.url,
+                params=req.body if req.body is not None else req.params,
+                rows=checked.rows,
+                note="; ".join(checked.warnings),
+                same=SAME.get(req.source),
+                secrets=client.secrets,
+            )
+            counts[status] += 1
+    finally:
+        bar.close()
+        if own_client:
+            client.close()
+    for source, counts in report.outcomes.items():
+        if counts.get("skipped"):
+            report.errors.append(f"{source}: skipped {counts['skipped']} remaining request(s) after the failure above")
+    return report
+
+
+def pull(
+    sources: Iterable[str] = settings.SOURCES,
+    start_year: int | None = None,
+    end_year: int | None = None,
+    *,
+    dry_run: bool = False,
+    root: str | Path | None = None,
+    comparators: list[settings.Comparator] | None = None,
+    series: list[str] | None = None,
+    urls: dict[str, str] | None = None,
+    retry: RetryPolicy | None = None,
+    progress: bool = True,
+) -> PullReport:
+    """Plan, then (unless ``dry_run``) run a pull. See :func:`plan` and :func:`run`."""
+    requests, warnings = plan(sources, start_year, end_year, comparators=comparators, series=series, urls=urls,
+                              root=root)
+    if dry_run:
+        return PullReport(requests=requests, warnings=warnings)
+    client = Client(keys={"bls": settings.api_key("bls"), "acs": settings.api_key("acs")}, retry=retry)
+    with client:
+        report = run(requests, root=root, client=client, progress=progress)
+    report.warnings = warnings + report.warnings
+    return report
