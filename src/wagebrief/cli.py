@@ -19,6 +19,7 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "wagebrief.commands.data",
     "wagebrief.commands.render",
+    "wagebrief.commands.pull",
 ]
 
 for _name in COMMAND_MODULES:
