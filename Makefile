@@ -24,6 +24,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
+# Times validate + build + metrics + aggregates on 1,000,000 generated rows; prints numbers.
+bench-data: $(STAMP)
+	$(PY) scripts/bench_data.py --rows $(or $(ROWS),1000000)
+
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 

@@ -60,7 +60,9 @@ def test_build_writes_tables_and_rejects_and_never_touches_raw(project):
     assert "reason" in rejects.columns and rejects.loc[1, "row"] == "3"
     contracts = pd.read_parquet(processed / "contracts.parquet")
     assert contracts["settlement_id"].is_unique and len(contracts) == valid["settlement_id"].nunique()
-    assert json.loads(contracts["cost_by_fiscal_year"].iloc[0])
+    costs = pd.read_parquet(processed / "fiscal_costs.parquet")
+    assert list(costs.columns) == ["settlement_id", "fiscal_year", "cost_pct"]
+    assert set(costs["settlement_id"]) == set(contracts["settlement_id"])
     assert (processed / "annual_increases.parquet").exists()
 
 

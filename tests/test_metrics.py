@@ -193,3 +193,16 @@ def test_records_are_json_ready_with_full_precision():
     assert rec["term_start"] == "2024-07-01"
     table = metrics.to_table(metrics.contract_metrics(ev))
     assert table.loc[0, "first_year_pct"] == 1.235
+
+
+def test_several_contracts_keep_their_own_fiscal_costs():
+    ev = valid_events(
+        rows(dict(pct="3", effective_date="2025-01-01"), settlement_id="B", term_end="2026-06-30"),
+        rows(dict(pct="2", effective_date="2024-07-01"), settlement_id="A", jurisdiction="Other"),
+    )
+    table = metrics.contract_metrics(ev).set_index("settlement_id")
+    assert table.loc["A", "cost_by_fiscal_year"] == approx({"2025": 2.0, "2026": 0.0, "2027": 0.0})
+    assert table.loc["B", "cost_by_fiscal_year"]["2025"] == approx(1.4876712, abs=1e-6)
+    _, long = metrics.contract_tables(ev)
+    assert len(long) == 3 + 2
+    assert long.set_index(["settlement_id", "fiscal_year"]).loc[("B", 2026), "cost_pct"] == approx(1.49016, abs=1e-5)

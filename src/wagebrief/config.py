@@ -59,6 +59,10 @@ class Paths:
         return self.processed / "contracts.parquet"
 
     @property
+    def fiscal_costs(self) -> Path:
+        return self.processed / "fiscal_costs.parquet"
+
+    @property
     def annual_increases(self) -> Path:
         return self.processed / "annual_increases.parquet"
 

@@ -57,9 +57,7 @@ def fiscal_year(dates: pd.Series, start_month: int = DEFAULT_FY_START_MONTH) -> 
 
 def fiscal_year_start(fy: np.ndarray | pd.Series, start_month: int = DEFAULT_FY_START_MONTH) -> pd.DatetimeIndex:
     """First day of fiscal year(s) ``fy``."""
-    fy = np.asarray(fy, dtype="int64")
-    year = fy - (1 if start_month != 1 else 0)
-    return pd.to_datetime(pd.DataFrame({"year": year, "month": start_month, "day": 1}))
+    return pd.DatetimeIndex(_month_starts(np.asarray(fy, dtype="int64") - (start_month != 1), start_month))
 
 
 def year_of(dates: pd.Series, basis: str = "calendar", start_month: int = DEFAULT_FY_START_MONTH) -> pd.Series:
@@ -73,11 +71,22 @@ def year_of(dates: pd.Series, basis: str = "calendar", start_month: int = DEFAUL
 
 # --------------------------------------------------------------------------- per-contract pieces
 
+def _coded(events: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The events with settlement_id replaced by sorted integer codes, and the ids themselves.
+
+    Every groupby below then hashes small ints instead of a million strings.
+    """
+    codes, ids = pd.factorize(events[KEY], sort=True)
+    ev = events.drop(columns=[KEY])
+    ev[KEY] = codes
+    return ev, np.asarray(ids, dtype=object)
+
+
 def _heads(events: pd.DataFrame) -> pd.DataFrame:
     """One row per contract: its descriptive columns and term."""
-    g = events.groupby(KEY, sort=True)
-    head = g[HEADER + ["term_start", "term_end"]].first()
-    head["employees"] = g["employees"].max()
+    # Validation guarantees a settlement's rows agree on these, so its first row speaks for it.
+    head = events.drop_duplicates(KEY)[[KEY] + HEADER + ["term_start", "term_end"]].set_index(KEY).sort_index()
+    head["employees"] = events.groupby(KEY, sort=True)["employees"].max()
     head["term_months"] = whole_months(head["term_start"], head["term_end"] + pd.Timedelta(days=1))
     return head
 
@@ -112,47 +121,82 @@ def fiscal_costs(events: pd.DataFrame, start_month: int = DEFAULT_FY_START_MONTH
     The average rate over a fiscal year [a, b) is ``1 + sum(step_up * days from max(eff, a) to
     b) / (b - a)`` over the base increases, which is exact for a step-function rate.
     """
-    head = _heads(events)
-    base = _base_events(events)
-    first = fiscal_year(head["term_start"], start_month) - 1  # the year before, for the ratio
-    last = fiscal_year(head["term_end"], start_month)
-    n = (last - first + 1).to_numpy()
-    pairs = pd.DataFrame({KEY: np.repeat(head.index.to_numpy(), n)})
-    pairs["fiscal_year"] = np.repeat(first.to_numpy(), n) + (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n))
-    pairs["a"] = fiscal_year_start(pairs["fiscal_year"], start_month).to_numpy()
-    pairs["b"] = fiscal_year_start(pairs["fiscal_year"] + 1, start_month).to_numpy()
-    pairs["days"] = (pairs["b"] - pairs["a"]).dt.days.astype(float)
-
-    hits = pairs.merge(base[[KEY, "effective_date", "step_up"]], on=KEY, how="inner")
-    start = hits["effective_date"].where(hits["effective_date"] > hits["a"], hits["a"])
-    days_on = (hits["b"] - start).dt.days.clip(lower=0).astype(float)
-    hits["weighted"] = hits["step_up"] * days_on / hits["days"]
-    extra = hits.groupby([KEY, "fiscal_year"], sort=False)["weighted"].sum()
-    pairs["avg_rate"] = 1 + extra.reindex(pd.MultiIndex.from_frame(pairs[[KEY, "fiscal_year"]]), fill_value=0.0).to_numpy()
-
-    prev = pairs.groupby(KEY, sort=False)["avg_rate"].shift(1)
-    pairs["cost_pct"] = (pairs["avg_rate"] / prev - 1) * 100
-    out = pairs.loc[prev.notna(), [KEY, "fiscal_year", "cost_pct"]]
-    return out.reset_index(drop=True)
+    ev, ids = _coded(events)
+    out = _fiscal_costs(_heads(ev), _base_events(ev), start_month)
+    out[KEY] = ids[out[KEY].to_numpy()]
+    return out
 
 
-def _cost_dicts(costs: pd.DataFrame, index: pd.Index) -> pd.Series:
+def _fiscal_costs(head: pd.DataFrame, base: pd.DataFrame, start_month: int) -> pd.DataFrame:
+    # One row per (contract, fiscal year) from the year before the term to the term's last year.
+    first = (fiscal_year(head["term_start"], start_month) - 1).to_numpy()
+    n = fiscal_year(head["term_end"], start_month).to_numpy() - first + 1
+    offset = np.cumsum(n) - n  # each contract's first pair
+    codes = head.index.to_numpy()
+    pair_key = np.repeat(codes, n)
+    fy = np.repeat(first, n) + (np.arange(n.sum()) - np.repeat(offset, n))
+    a = _month_starts(fy - (start_month != 1), start_month)
+    b = _month_starts(fy + 1 - (start_month != 1), start_month)
+    days = (b - a).astype("timedelta64[D]").astype(float)
+
+    # Spread each base increase over the fiscal years of its contract (no join needed: both
+    # tables are in contract order, so positions follow from the counts).
+    pos = np.searchsorted(codes, base[KEY].to_numpy())
+    reps = n[pos]
+    pid = np.repeat(offset[pos], reps) + (np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps))
+    eff = np.repeat(base["effective_date"].to_numpy(), reps)
+    step_up = np.repeat(base["step_up"].to_numpy(), reps)
+    start = np.maximum(eff, a[pid])
+    days_on = np.clip((b[pid] - start).astype("timedelta64[D]").astype(float), 0, None)
+    avg_rate = 1 + np.bincount(pid, weights=step_up * days_on / days[pid], minlength=len(fy))
+
+    first_pair = np.zeros(len(fy), dtype=bool)
+    first_pair[offset] = True
+    prev = np.r_[np.nan, avg_rate[:-1]]
+    cost = (avg_rate / prev - 1) * 100
+    keep = ~first_pair
+    return pd.DataFrame({KEY: pair_key[keep], "fiscal_year": fy[keep], "cost_pct": cost[keep]})
+
+
+def _month_starts(year: np.ndarray, month: int) -> np.ndarray:
+    """First day of ``month`` in each of ``year``, as datetime64[ns]."""
+    return ((np.asarray(year, dtype="int64") - 1970) * 12 + (month - 1)).astype("datetime64[M]").astype("datetime64[ns]")
+
+
+def _cost_dicts(costs: pd.DataFrame, n: int) -> list[dict[str, float]]:
+    """One ``{fiscal_year: cost_pct}`` dict per contract code 0..n-1 (costs sorted by code)."""
     keys = costs[KEY].to_numpy()
-    years = costs["fiscal_year"].astype(str).to_numpy()
-    vals = costs["cost_pct"].to_numpy()
-    bounds = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1], True]) if len(keys) else np.array([0])
-    result: dict[str, dict[str, float]] = {}
-    for s, e in zip(bounds[:-1], bounds[1:]):
-        result[keys[s]] = dict(zip(years[s:e].tolist(), vals[s:e].tolist()))
-    return pd.Series([result.get(k, {}) for k in index], index=index, dtype=object)
+    years = costs["fiscal_year"].astype(str).tolist()
+    vals = costs["cost_pct"].tolist()
+    result: list[dict[str, float]] = [{} for _ in range(n)]
+    bounds = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1], True]).tolist() if len(keys) else [0]
+    for s_, e_ in zip(bounds[:-1], bounds[1:]):
+        result[keys[s_]] = dict(zip(years[s_:e_], vals[s_:e_]))
+    return result
 
 
 def contract_metrics(events: pd.DataFrame, fy_start_month: int = DEFAULT_FY_START_MONTH) -> pd.DataFrame:
     """One row per settlement_id with the BLS-convention measures (see module docstring)."""
-    if events.empty:
+    table, costs = contract_tables(events, fy_start_month)
+    if table.empty:
         return pd.DataFrame(columns=METRIC_COLUMNS + ["state", "jurisdiction_type", "employees"])
-    head = _heads(events)
-    base = _base_events(events)
+    codes = pd.Index(table[KEY]).get_indexer(costs[KEY])
+    ordered = costs.assign(_code=codes).sort_values("_code", kind="stable")
+    dicts = _cost_dicts(ordered.assign(**{KEY: ordered["_code"]}), len(table))
+    table.insert(METRIC_COLUMNS.index("cost_by_fiscal_year"), "cost_by_fiscal_year", dicts)
+    return table
+
+
+def contract_tables(events: pd.DataFrame, fy_start_month: int = DEFAULT_FY_START_MONTH) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The contract metrics without ``cost_by_fiscal_year``, and that measure as a long table
+    (settlement_id, fiscal_year, cost_pct): the tidy form ``wagebrief build`` stores."""
+    if events.empty:
+        cols = [c for c in METRIC_COLUMNS if c != "cost_by_fiscal_year"]
+        return (pd.DataFrame(columns=cols + ["state", "jurisdiction_type", "employees"]),
+                pd.DataFrame(columns=[KEY, "fiscal_year", "cost_pct"]))
+    ev, ids = _coded(events)
+    head = _heads(ev)
+    base = _base_events(ev)
     life = base.groupby(KEY)["factor"].prod()
     in_first_year = base["effective_date"] < base["term_start"] + pd.DateOffset(years=1)
     first = base.loc[in_first_year].groupby(KEY)["factor"].prod()
@@ -162,18 +206,20 @@ def contract_metrics(events: pd.DataFrame, fy_start_month: int = DEFAULT_FY_STAR
     out["life_of_contract_pct"] = (life.reindex(head.index, fill_value=1.0) - 1) * 100
     out["avg_annual_pct"] = ((1 + out["life_of_contract_pct"] / 100) ** (12 / out["term_months"]) - 1) * 100
 
-    lumps = events.loc[events["event"].eq("lump_sum")]
+    lumps = ev.loc[ev["event"].eq("lump_sum")]
     lg = lumps.groupby(KEY)
     # A lump sum whose dollars are unknown makes the total unknown rather than understated.
-    out["lump_sum_total"] = lg["lump_dollars"].sum(min_count=1).where(lg["lump_dollars"].count() == lg.size()).reindex(head.index)
-    out.loc[~out.index.isin(lumps[KEY]), "lump_sum_total"] = 0.0
+    total = lg["lump_dollars"].sum(min_count=1).where(lg["lump_dollars"].count() == lg.size())
+    out["lump_sum_total"] = total.reindex(head.index).where(lg.size().reindex(head.index, fill_value=0) > 0, 0.0)
     out["lump_sum_pct"] = lg["lump_pct"].sum().reindex(head.index, fill_value=0.0)
-    out["steps_granted"] = events.loc[events["event"].eq("step")].groupby(KEY).size().reindex(head.index, fill_value=0).astype("int64")
-    out["freeze_months"] = _freeze_months(events, base, head)
-    out["cost_by_fiscal_year"] = _cost_dicts(fiscal_costs(events, fy_start_month), head.index)
+    out["steps_granted"] = ev.loc[ev["event"].eq("step")].groupby(KEY).size().reindex(head.index, fill_value=0).astype("int64")
+    out["freeze_months"] = _freeze_months(ev, base, head)
+    costs = _fiscal_costs(head, base, fy_start_month)
+    costs[KEY] = ids[costs[KEY].to_numpy()]
     out = out.reset_index()
-    extra = [c for c in out.columns if c not in METRIC_COLUMNS]
-    return out[METRIC_COLUMNS + extra]
+    out[KEY] = ids[out[KEY].to_numpy()]
+    cols = [c for c in METRIC_COLUMNS if c != "cost_by_fiscal_year"]
+    return out[cols + [c for c in out.columns if c not in cols]], costs
 
 
 # --------------------------------------------------------------------------- annual increases
@@ -188,36 +234,44 @@ def annual_increases(events: pd.DataFrame, basis: str = "calendar",
     year, so a model can leave out a year whose next contract is not yet known.
     """
     keys = ["jurisdiction", "state", "jurisdiction_type", "occupation_group", "unit"]
-    head = _heads(events).reset_index()
-    y0 = year_of(head["term_start"], basis, fy_start_month)
-    y1 = year_of(head["term_end"], basis, fy_start_month)
-    n = (y1 - y0 + 1).to_numpy()
-    cover = head.loc[head.index.repeat(n), keys + ["term_start", "term_end", "employees", KEY]].reset_index(drop=True)
-    cover["year"] = np.repeat(y0.to_numpy(), n) + (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n))
-    if basis == "calendar":
-        a = pd.to_datetime(pd.DataFrame({"year": cover["year"], "month": 1, "day": 1}))
-        b = pd.to_datetime(pd.DataFrame({"year": cover["year"] + 1, "month": 1, "day": 1}))
-    else:
-        a = pd.Series(fiscal_year_start(cover["year"], fy_start_month))
-        b = pd.Series(fiscal_year_start(cover["year"] + 1, fy_start_month))
-    lo = cover["term_start"].where(cover["term_start"] > a, a)
-    hi = (cover["term_end"] + pd.Timedelta(days=1)).where(cover["term_end"] + pd.Timedelta(days=1) < b, b)
-    cover["covered"] = (hi - lo).dt.days.clip(lower=0) / (b - a).dt.days
+    ev, _ = _coded(events)
+    head = _heads(ev)
+    # One integer per jurisdiction x group x unit, so the per-year work groups on ints.
+    gid = head.groupby(keys, sort=True, dropna=False).ngroup().to_numpy()
+    y0 = year_of(head["term_start"], basis, fy_start_month).to_numpy()
+    y1 = year_of(head["term_end"], basis, fy_start_month).to_numpy()
+    n = y1 - y0 + 1
+    year = np.repeat(y0, n) + (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n))
+    shift = int(basis == "fiscal" and fy_start_month != 1)
+    month = fy_start_month if basis == "fiscal" else 1
+    a, b = _month_starts(year - shift, month), _month_starts(year + 1 - shift, month)
+    lo = np.maximum(np.repeat(head["term_start"].to_numpy(), n), a)
+    hi = np.minimum(np.repeat((head["term_end"] + pd.Timedelta(days=1)).to_numpy(), n), b)
+    covered = np.clip((hi - lo).astype("timedelta64[D]").astype(float), 0, None) / (b - a).astype("timedelta64[D]").astype(float)
+    # gid and year folded into one int64 key: grouping on one int column is the fast path.
+    span = 10_000
+    cover = pd.DataFrame({"key": np.repeat(gid, n) * span + year, "covered": covered,
+                          "employees": np.repeat(head["employees"].to_numpy(), n)})
+    table = cover.groupby("key", sort=True).agg(
+        employees=("employees", "max"), coverage=("covered", "sum"), n_contracts=("covered", "size"))
 
-    g = cover.groupby(keys + ["year"], sort=True, dropna=False)
-    table = g.agg(employees=("employees", "max"), coverage=("covered", "sum"),
-                  settlement_ids=(KEY, lambda s: ",".join(sorted(set(s)))))
-    base = events.loc[events["event"].isin(BASE_EVENTS), keys + ["effective_date", "base_pct"]].copy()
-    base["year"] = year_of(base["effective_date"], basis, fy_start_month)
-    base["factor"] = 1 + base["base_pct"] / 100
-    bg = base.groupby(keys + ["year"], sort=True, dropna=False)["factor"]
-    prod = bg.prod().reindex(table.index, fill_value=1.0)
-    table["increase_pct"] = (prod - 1) * 100
+    is_base = ev["event"].isin(BASE_EVENTS).to_numpy()
+    contract_gid = pd.Series(gid, index=head.index)
+    base = pd.DataFrame({
+        "key": contract_gid.reindex(ev.loc[is_base, KEY].to_numpy()).to_numpy() * span
+        + year_of(ev.loc[is_base, "effective_date"], basis, fy_start_month).to_numpy(),
+        "factor": 1 + ev.loc[is_base, "base_pct"].to_numpy() / 100,
+    })
+    bg = base.groupby("key", sort=True)["factor"]
+    table["increase_pct"] = (bg.prod().reindex(table.index, fill_value=1.0) - 1) * 100
     table["n_increases"] = bg.size().reindex(table.index, fill_value=0).astype("int64")
     table["full_year"] = table["coverage"] >= 0.999
     table["basis"] = basis
-    return table.reset_index()[keys + ["year", "basis", "increase_pct", "n_increases", "employees",
-                                       "full_year", "settlement_ids"]]
+    table = table.reset_index()
+    table["year"] = table["key"] % span
+    labels = head[keys].assign(gid=gid).drop_duplicates("gid").set_index("gid")
+    table = labels.reindex(table["key"] // span).reset_index(drop=True).join(table.drop(columns="key"))
+    return table[keys + ["year", "basis", "increase_pct", "n_increases", "employees", "full_year", "n_contracts"]]
 
 
 # --------------------------------------------------------------------------- aggregates
@@ -285,11 +339,4 @@ def to_table(metrics: pd.DataFrame, decimals: int = 3) -> pd.DataFrame:
         lambda d: " ".join(f"FY{k}={v:.{decimals}f}" for k, v in d.items()))
     for c in ("term_start", "term_end"):
         out[c] = out[c].dt.strftime("%Y-%m-%d")
-    return out
-
-
-def for_parquet(metrics: pd.DataFrame) -> pd.DataFrame:
-    """Contracts table for parquet: the fiscal-year costs as a JSON object string."""
-    out = metrics.copy()
-    out["cost_by_fiscal_year"] = out["cost_by_fiscal_year"].map(json.dumps)
     return out

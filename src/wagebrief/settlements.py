@@ -8,13 +8,18 @@ the rules a valid row must satisfy are one pandera schema, :data:`SCHEMA`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import csv
+import io
+import itertools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.csv as pacsv
 
 COLUMNS = [
     "settlement_id", "jurisdiction", "state", "jurisdiction_type", "unit", "union",
@@ -43,7 +48,7 @@ PCT_RANGE = (-15.0, 25.0)
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 SUFFIXES = (".csv", ".xlsx")
 
-FILE_COL, ROW_COL = "_file", "_row"
+FILE_COL, ROW_COL, FIELDS_COL, SID_COL = "_file", "_row", "_fields", "_sid"
 
 
 class SettlementFileError(ValueError):
@@ -65,42 +70,123 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
-def _decode(raw: bytes, path: Path) -> str:
-    # Analysts' CSVs arrive as UTF-8 (often with a BOM from Excel) or as Windows Latin-1.
-    for enc in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise SettlementFileError(f"{path}: cannot decode the file as UTF-8 or Latin-1")  # pragma: no cover
+#: Typed text columns use pandas' Arrow-backed string dtype.
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+#: Raw cells are read as categoricals: settlement columns repeat heavily, so hashing each
+#: distinct value once (while the CSV is parsed) makes later factorizing and de-duplicating free.
+RAW = "category"
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _header(text: str, path: Path) -> list[str]:
+    first = next(csv.reader(io.StringIO(text)), None)
+    if not first:
+        raise SettlementFileError(f"{path}:1: the file is empty (no header row)")
+    return [str(c).strip().lower() for c in first]
+
+
+def _check_header(names: Sequence[str], path: Path) -> None:
+    dupes = sorted({c for c in names if list(names).count(c) > 1 and c})
+    if dupes:
+        raise SettlementFileError(f"{path}:1: duplicated column header(s): {', '.join(dupes)}")
+    missing = [c for c in COLUMNS if c not in names]
+    if missing:
+        raise SettlementFileError(f"{path}:1: missing required column(s): {', '.join(missing)}")
+
+
+def _csv_fast(data: bytes, names: list[str]) -> pd.DataFrame | None:
+    """Parse UTF-8 bytes with pyarrow's multithreaded reader; None when any record is ragged."""
+    ragged: list[object] = []
+
+    def on_bad(row) -> str:
+        ragged.append(row)
+        return "skip"
+
+    cols = [f"c{i}" for i in range(len(names))]
+    table = pacsv.read_csv(
+        pyarrow.BufferReader(data),
+        read_options=pacsv.ReadOptions(column_names=cols, skip_rows=1),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_bad),
+        convert_options=pacsv.ConvertOptions(
+            column_types={c: pyarrow.dictionary(pyarrow.int32(), pyarrow.string()) for c in cols},
+            strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+    if ragged:
+        return None
+    df = table.to_pandas()
+    df.columns = names
+    df[FIELDS_COL] = ""
+    return df
+
+
+def _csv_exact(text: str, names: list[str]) -> pd.DataFrame:
+    """Parse record by record so a ragged row keeps its spreadsheet row number and its values."""
+    width = len(names)
+    records, problems = [], []
+    for fields in itertools.islice(csv.reader(io.StringIO(text)), 1, None):
+        if not fields:
+            fields = [""] * width  # a blank line is an empty row, which is then rejected
+        if len(fields) == width:
+            records.append(fields)
+            problems.append("")
+        else:
+            extra = fields[width:]
+            records.append((fields + [""] * width)[:width])
+            problems.append(f"the row has {len(fields)} fields, the header has {width}"
+                            + (f"; values past the last column: {extra!r}" if extra else ""))
+    df = pd.DataFrame(records, columns=names, dtype=object).astype(RAW) if records else pd.DataFrame(columns=names, dtype=RAW)
+    df[FIELDS_COL] = problems
+    return df
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    data = path.read_bytes()
+    head = data[:65536].decode("utf-8", errors="replace").lstrip("\ufeff")
+    names = _header(head, path)
+    _check_header(names, path)
+    try:  # UTF-8 (with or without Excel's BOM) goes straight to the fast reader
+        df = _csv_fast(data[3:] if data.startswith(UTF8_BOM) else data, names)
+        text = None
+    except pyarrow.ArrowInvalid as exc:
+        if "UTF8" not in str(exc) and "utf8" not in str(exc).lower():
+            raise
+        # Windows-1252 (Excel's "CSV" on Windows), else Latin-1, which decodes any byte.
+        for enc in ("cp1252", "latin-1"):
+            try:
+                text = data.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        df = _csv_fast(text.encode("utf-8"), names)
+    if df is None:
+        if text is None:
+            text = data.decode("utf-8-sig")
+        df = _csv_exact(text, names)
+    return df
 
 
 def read_raw(path: str | Path) -> pd.DataFrame:
     """Read one settlement file as text exactly as typed, with ``_file`` and ``_row`` columns.
 
-    ``_row`` is the line a spreadsheet user sees: the header is row 1.
+    ``_row`` is the row a spreadsheet user sees: the header is row 1, the first record row 2
+    (a quoted line break inside a cell does not start a new row).
     """
-    import io
-
     path = Path(path)
     try:
         if path.suffix.lower() == ".xlsx":
             df = pd.read_excel(path, dtype=str, keep_default_na=False, na_filter=False)
+            names = [str(c).strip().lower() for c in df.columns]
+            _check_header(names, path)
+            df.columns = names
+            df = df.astype(RAW)
+            df[FIELDS_COL] = ""
         else:
-            text = _decode(path.read_bytes(), path)
-            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+            df = _read_csv(path)
     except SettlementFileError:
         raise
-    except Exception as exc:  # pandas/openpyxl raise many types for unreadable files
+    except Exception as exc:  # pandas, pyarrow and openpyxl raise many types for unreadable files
         raise SettlementFileError(f"{path}: cannot read the file ({type(exc).__name__}: {exc})") from exc
-    df.columns = [str(c).strip().lower() for c in df.columns]
-    dupes = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
-    if dupes:
-        raise SettlementFileError(f"{path}:1: duplicated column header(s): {', '.join(dupes)}")
-    missing = [c for c in COLUMNS if c not in df.columns]
-    if missing:
-        raise SettlementFileError(f"{path}:1: missing required column(s): {', '.join(missing)}")
-    df = df[COLUMNS].astype(object).fillna("")
+    df = df[COLUMNS + [FIELDS_COL]]
     df[FILE_COL] = str(path)
     df[ROW_COL] = np.arange(2, len(df) + 2)
     return df
@@ -112,7 +198,11 @@ def read_files(paths: Iterable[str | Path]) -> pd.DataFrame:
     if not files:
         raise SettlementFileError(f"no settlement files (*.csv, *.xlsx) under {', '.join(map(str, paths))}")
     frames = [read_raw(f) for f in files]
-    return pd.concat(frames, ignore_index=True)
+    if len(frames) == 1:
+        return frames[0]
+    df = pd.concat(frames, ignore_index=True)
+    # Categoricals with different categories concatenate as objects; make them categorical again.
+    return df.astype({c: RAW for c in COLUMNS if df[c].dtype != RAW})
 
 
 # --------------------------------------------------------------------------- parsing
@@ -153,24 +243,46 @@ def parse_vocab(s: pd.Series) -> pd.Series:
     return _strip(s).str.lower().str.replace(r"[\s\-]+", "_", regex=True)
 
 
+def per_unique(s: pd.Series, fn: Callable[[pd.Series], object]):
+    """Apply a column parser once per distinct value and spread the results back.
+
+    Settlement columns repeat heavily (a few thousand dates or percents across a million rows),
+    so parsing the distinct values is what makes a clearinghouse-sized file fast.
+    """
+    codes, uniques = pd.factorize(s, use_na_sentinel=False)
+    res = fn(pd.Series(uniques))
+
+    def spread(r: pd.Series) -> pd.Series:
+        return pd.Series(r.array.take(codes), index=s.index, name=s.name)
+
+    return tuple(spread(r) for r in res) if isinstance(res, tuple) else spread(res)
+
+
 def parse(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Type the text columns. Returns (typed frame, parse errors as file/row/column/message)."""
     typed = pd.DataFrame(index=raw.index)
     errors: list[pd.DataFrame] = []
+    blank_to_na = lambda t: t.where(t.ne(""))  # noqa: E731
     for col in REQUIRED_TEXT + OPTIONAL_TEXT:
-        typed[col] = _strip(raw[col]).replace("", None)
+        typed[col] = per_unique(raw[col], lambda u: blank_to_na(_strip(u)).astype(TEXT))
     typed["state"] = typed["state"].str.upper()
     for col in VOCABULARIES:
-        typed[col] = parse_vocab(raw[col]).replace("", None)
+        typed[col] = per_unique(raw[col], lambda u: blank_to_na(parse_vocab(u)).astype(TEXT))
     for col, parser, kind in [(c, parse_date, "a date") for c in DATE_COLUMNS] + [
         (c, parse_number, "a number") for c in NUMBER_COLUMNS
     ]:
-        values, bad = parser(raw[col])
+        values, bad = per_unique(raw[col], parser)
         typed[col] = values
         if bad.any():
             errors.append(_errors(raw, bad, col, lambda r, c=col, k=kind: f"cannot read {r[c]!r} as {k}"))
+    if FIELDS_COL in raw:
+        ragged = raw[FIELDS_COL].astype(str).ne("")
+        if ragged.any():
+            errors.append(_errors(raw, ragged, "row", lambda r: r[FIELDS_COL]))
     for col in (FILE_COL, ROW_COL):
         typed[col] = raw[col]
+    # One integer code per settlement, so the cross-row rules group on ints, not strings.
+    typed[SID_COL] = pd.factorize(typed["settlement_id"], use_na_sentinel=False)[0]
     return typed, _concat_errors(errors)
 
 
@@ -181,9 +293,16 @@ def _within(a: pd.Series, lo: pd.Series, hi: pd.Series) -> pd.Series:
 
 
 def _consistent(df: pd.DataFrame, col: str) -> pd.Series:
-    # A settlement's rows must agree; NaN counts as a value so a blank disagrees with a date.
-    key = df[col].astype(str)
-    return key.groupby(df["settlement_id"].fillna(""), sort=False).transform("nunique").le(1)
+    # A settlement's rows must agree; a blank counts as a value, so it disagrees with a date.
+    # Comparing each group's smallest and largest code is the cheap form of nunique() <= 1.
+    if SID_COL in df:
+        sid = df[SID_COL]
+    else:
+        sid = pd.Series(pd.factorize(df["settlement_id"], use_na_sentinel=False)[0], index=df.index)
+    codes = pd.Series(pd.factorize(df[col], use_na_sentinel=False)[0], index=df.index)
+    g = codes.groupby(sid.to_numpy(), sort=False)
+    # A row with no settlement_id is already rejected for that; it has no siblings to disagree with.
+    return g.transform("min").eq(g.transform("max")) | df["settlement_id"].isna()
 
 
 #: Cross-column and cross-row rules: name -> (column reported, check, message template).
@@ -286,6 +405,17 @@ class ValidationResult:
         return [f"{f}:{r}:{c}: {m}" for f, r, c, m in e[[FILE_COL, ROW_COL, "column", "message"]].itertuples(index=False)]
 
 
+def exact_duplicates(raw: pd.DataFrame) -> pd.Series:
+    """Rows identical, cell for cell as typed, to an earlier row (the first copy is kept)."""
+    # Only rows that already repeat on a few key cells can repeat on all of them, so the full
+    # comparison runs on those candidates alone.
+    dupes = pd.Series(False, index=raw.index)
+    cand = raw.duplicated(subset=["settlement_id", "effective_date", "event"], keep=False)
+    if cand.any():
+        dupes[cand] = raw.loc[cand].duplicated(subset=COLUMNS, keep="first")
+    return dupes
+
+
 def validate_frame(raw: pd.DataFrame) -> ValidationResult:
     """Validate text rows from :func:`read_files` and split them into valid and rejected."""
     raw = raw.reset_index(drop=True)
@@ -296,7 +426,7 @@ def validate_frame(raw: pd.DataFrame) -> ValidationResult:
         seen = set(zip(parse_errors["index"], parse_errors["column"]))
         keep = [(i, c) not in seen for i, c in zip(schema_errors["index"], schema_errors["column"])]
         schema_errors = schema_errors[keep]
-    dupes = raw.duplicated(subset=COLUMNS, keep="first")
+    dupes = exact_duplicates(raw)
     dup_errors = _errors(raw, dupes, "settlement_id", lambda r: f"exact duplicate of an earlier row of settlement {r['settlement_id']!r}")
     errors = _concat_errors([parse_errors, schema_errors, dup_errors])
 
@@ -313,7 +443,7 @@ def validate_frame(raw: pd.DataFrame) -> ValidationResult:
     errors = errors.drop_duplicates(subset=["index", "column", "message"])
     rejected = raw.index.isin(errors["index"].unique())
     reasons = (errors["column"] + ": " + errors["message"]).groupby(errors["index"]).agg("; ".join)
-    rejects = raw.loc[rejected, COLUMNS].copy()
+    rejects = raw.loc[rejected, COLUMNS].astype(object)
     rejects["file"] = raw.loc[rejected, FILE_COL]
     rejects["row"] = raw.loc[rejected, ROW_COL]
     rejects["reason"] = reasons.reindex(rejects.index).to_numpy()
@@ -340,7 +470,7 @@ def derive(typed: pd.DataFrame) -> pd.DataFrame:
     by_pct = lump & out["pct"].notna()
     out["lump_pct"] = np.where(by_pct, out["pct"], np.where(lump, out["amount"] / out["reference_salary"] * 100, np.nan))
     out["lump_dollars"] = np.where(by_pct, out["pct"] / 100 * out["reference_salary"], np.where(lump, out["amount"], np.nan))
-    return out.rename(columns={FILE_COL: "source_file", ROW_COL: "source_row"})
+    return out.drop(columns=[SID_COL], errors="ignore").rename(columns={FILE_COL: "source_file", ROW_COL: "source_row"})
 
 
 def validate(paths: Iterable[str | Path]) -> ValidationResult:
