@@ -23,6 +23,7 @@
 unit = "state-clerical"
 cycle_year = None  # None: the unit file's cycle year
 project_root = None  # None or "": the configured project root ($WAGEBRIEF_ROOT or this checkout)
+base_year = None  # real-wage base year; None: the year before most comparators (and the unit) have data
 
 # %%
 import pandas as pd
@@ -51,7 +52,7 @@ inputs.panel.groupby("year")[["cpi_prev", "eci_prev"]].first().round(2)
 # ## Models, backtest and forecast
 
 # %%
-outlook = models.outlook(inputs)
+outlook = models.outlook(inputs, base_year)
 models.summary_table(outlook.results)[["model", "term", "coef", "se", "ci_low", "ci_high", "n", "cov_type",
                                         "status"]].round(3)
 

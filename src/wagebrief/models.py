@@ -792,6 +792,14 @@ def real_wage_table(o: Outlook) -> pd.DataFrame | None:
     return out
 
 
+def _cov_words(cov_type: str, n_groups: int) -> str:
+    if cov_type == "cluster":
+        return f"standard errors clustered by jurisdiction ({n_groups} clusters)"
+    if cov_type == "HC3":
+        return f"HC3 standard errors, as {n_groups} jurisdictions are too few to cluster"
+    return "classical standard errors"
+
+
 def _sentences(o: Outlook) -> list[str]:
     inp, b = o.inputs, o.inputs.basis
     panel, f = inp.panel, o.forecast.set_index("year")
@@ -814,7 +822,8 @@ def _sentences(o: Outlook) -> list[str]:
         row = pt.summary.set_index("term").loc["cpi_prev"]
         text.append(f"Each point of inflation ({inp.cpi_name}, {prev}) was followed by about {row['coef']:.2f} points "
                     f"of settlement (95% confidence interval {row['ci_low']:.2f} to {row['ci_high']:.2f}; "
-                    f"{pt.n} comparator-years over {panel.dropna(subset=['cpi_prev'])['year'].nunique()} years).")
+                    f"{pt.n} comparator-years over {panel.dropna(subset=['cpi_prev'])['year'].nunique()} years; "
+                    f"{_cov_words(row['cov_type'], pt.n_groups)}).")
     else:
         text.append(f"The pass-through from inflation could not be estimated: {pt.fallback_reason}.")
     pe = o.results["passthrough_eci"]
