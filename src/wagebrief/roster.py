@@ -1,0 +1,231 @@
+"""Payroll rosters: ``data/raw/units/<unit>/roster.csv``, read as typed and validated.
+
+A roster is the unit's payroll on one date (the proposals file's ``roster_as_of``), one row per
+employee: ``employee_id, title, step, hire_date, annual_base_salary, fte`` and, where longevity
+applies, ``longevity_eligible``. ``annual_base_salary`` is the full-time annual rate of the
+employee's title and step; the employee is paid that rate times ``fte``. No names are needed, and
+nothing here ever writes an id or a salary into a report.
+
+Every cell is read as the text the analyst typed and parsed with the same helpers as settlement
+files (:func:`wagebrief.settlements.parse_number`, :func:`~wagebrief.settlements.parse_date`).
+A bad row is never dropped: :func:`validate` returns every problem as ``file:row:column: message``
+(the header is row 1, as a spreadsheet shows it) and costing refuses a roster that has any.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from wagebrief.config import paths
+from wagebrief.settlements import FILE_COL, ROW_COL, parse_date, parse_number
+
+COLUMNS = ["employee_id", "title", "step", "hire_date", "annual_base_salary", "fte"]
+OPTIONAL_COLUMNS = ["longevity_eligible"]
+YES = ("yes", "y", "true", "t", "1")
+NO = ("no", "n", "false", "f", "0", "")
+
+
+class RosterFileError(ValueError):
+    """A roster file that cannot be read at all (missing, undecodable, a missing column)."""
+
+
+class RosterError(ValueError):
+    """A roster with bad rows: nothing is costed. ``problems`` holds file:row:column lines."""
+
+    def __init__(self, problems: list[str], n_rows: int):
+        self.problems = problems
+        self.n_rows = n_rows
+        super().__init__(f"{len(problems)} problem(s) in the roster; nothing was costed")
+
+
+def roster_path(unit: str, root: str | Path | None = None) -> Path:
+    """Where ``unit``'s roster lives: ``data/raw/units/<unit>/roster.csv``."""
+    return paths(root).raw / "units" / unit / "roster.csv"
+
+
+def read_raw(path: str | Path) -> pd.DataFrame:
+    """Read a roster as text exactly as typed, with ``_file`` and ``_row`` columns.
+
+    Fully blank lines are skipped but still counted, so ``_row`` stays the spreadsheet row.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise RosterFileError(f"{path}: no roster file (expected columns: {', '.join(COLUMNS)})")
+    raw = path.read_bytes()
+    for enc in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:  # pragma: no cover - latin-1 decodes anything
+            continue
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                         skip_blank_lines=False)
+    except Exception as exc:  # pandas raises several types for malformed CSV
+        raise RosterFileError(f"{path}: cannot read the file ({type(exc).__name__}: {exc})") from exc
+    df.columns = [str(c).strip().lower() for c in df.columns]
+    dupes = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+    if dupes:
+        raise RosterFileError(f"{path}:1: duplicated column header(s): {', '.join(dupes)}")
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise RosterFileError(f"{path}:1: missing required column(s): {', '.join(missing)}")
+    keep = COLUMNS + [c for c in OPTIONAL_COLUMNS if c in df.columns]
+    df = df[keep].astype(object).fillna("")
+    df[FILE_COL] = str(path)
+    df[ROW_COL] = np.arange(2, len(df) + 2)
+    blank = df[keep].apply(lambda s: s.astype(str).str.strip().eq("")).all(axis=1)
+    return df.loc[~blank].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- the schema
+
+def _check(fn, name: str) -> pa.Check:
+    # Named checks, so failure cases map back to the messages in _messages.
+    return pa.Check(fn, element_wise=False, name=name, error=name)
+
+
+def schema(top_step: int | None, as_of: pd.Timestamp) -> pa.DataFrameSchema:
+    """What a valid typed roster row is, for a step schedule topping out at ``top_step``."""
+    step_checks = [
+        _check(lambda s: s == s.round(), "whole_step"),
+        _check(lambda s: s >= 1, "step_at_least_1"),
+    ]
+    if top_step is not None:
+        step_checks.append(_check(lambda s: s <= top_step, "step_at_most_top"))
+    return pa.DataFrameSchema({
+        "employee_id": pa.Column(str, nullable=False, checks=_check(lambda s: ~s.duplicated(keep="first"), "unique_id")),
+        "title": pa.Column(str, nullable=False),
+        "step": pa.Column(float, nullable=False, checks=step_checks),
+        "hire_date": pa.Column("datetime64[ns]", nullable=False,
+                               checks=_check(lambda s: s <= as_of, "hire_not_future")),
+        "annual_base_salary": pa.Column(float, nullable=False, checks=_check(lambda s: s > 0, "salary_positive")),
+        "fte": pa.Column(float, nullable=False, checks=[_check(lambda s: s > 0, "fte_positive"),
+                                                        _check(lambda s: s <= 1, "fte_at_most_1")]),
+    }, strict=False, coerce=False)
+
+
+def _messages(top_step: int | None, as_of: pd.Timestamp, first_row: pd.Series) -> dict:
+    """check name -> message(row dict). Salaries are never echoed back, only their row."""
+    steps = f"1 to {top_step}" if top_step is not None else "a whole number from 1"
+    return {
+        "not_nullable": lambda r, c: f"{c} is required",
+        "unique_id": lambda r, c: f"employee_id duplicates row {first_row[r['employee_id']]}",
+        "whole_step": lambda r, c: f"unknown step {r['_text']!r}: steps are {steps}",
+        "step_at_least_1": lambda r, c: f"unknown step {r['_text']!r}: steps are {steps}",
+        "step_at_most_top": lambda r, c: f"unknown step {r['_text']!r}: steps are {steps}",
+        "hire_not_future": lambda r, c: (f"hire_date {r['hire_date']:%Y-%m-%d} is in the future "
+                                         f"(after {as_of:%Y-%m-%d})"),
+        "salary_positive": lambda r, c: (f"annual_base_salary is {'zero' if r[c] == 0 else 'negative'}; "
+                                         "it must be greater than 0"),
+        "fte_positive": lambda r, c: f"fte {r['_text']!r} must be greater than 0 and at most 1",
+        "fte_at_most_1": lambda r, c: f"fte {r['_text']!r} must be greater than 0 and at most 1",
+    }
+
+
+@dataclass
+class RosterResult:
+    """The outcome of validating a roster."""
+
+    valid: pd.DataFrame  #: typed rows (only meaningful when ``ok``)
+    errors: pd.DataFrame  #: one row per problem: file, row, column, message
+    n_input: int
+
+    @property
+    def ok(self) -> bool:
+        return self.errors.empty
+
+    def problems(self) -> list[str]:
+        """Problems as ``file:row:column: message`` lines, in row and column order."""
+        order = {c: i for i, c in enumerate(COLUMNS + OPTIONAL_COLUMNS)}
+        e = self.errors.assign(_c=self.errors["column"].map(order))
+        e = e.sort_values([FILE_COL, ROW_COL, "_c"], kind="stable")
+        return [f"{f}:{r}:{c}: {m}" for f, r, c, m in e[[FILE_COL, ROW_COL, "column", "message"]].itertuples(index=False)]
+
+
+def _err(raw: pd.DataFrame, mask, column: str, messages) -> pd.DataFrame:
+    rows = raw.loc[mask]
+    return pd.DataFrame({"index": rows.index, FILE_COL: rows[FILE_COL].to_numpy(),
+                         ROW_COL: rows[ROW_COL].to_numpy(), "column": column, "message": list(messages)})
+
+
+def validate_frame(raw: pd.DataFrame, *, top_step: int | None = None,
+                   as_of: pd.Timestamp | None = None, longevity: bool = False) -> RosterResult:
+    """Type and check text rows from :func:`read_raw`.
+
+    ``as_of`` is the roster date (a hire date after it, or after today, is an error);
+    ``longevity`` says whether a longevity schedule applies, which makes the
+    ``longevity_eligible`` column required.
+    """
+    today = pd.Timestamp.today().normalize()
+    as_of = min(pd.Timestamp(as_of), today) if as_of is not None else today
+    raw = raw.reset_index(drop=True)
+    typed = pd.DataFrame(index=raw.index)
+    errors: list[pd.DataFrame] = []
+    for col in ("employee_id", "title"):
+        typed[col] = raw[col].astype(str).str.strip().replace("", None)
+    for col, parser, kind in [("step", parse_number, "a step number"), ("hire_date", parse_date, "a date"),
+                              ("annual_base_salary", parse_number, "a number"), ("fte", parse_number, "a number")]:
+        values, bad = parser(raw[col])
+        typed[col] = values
+        if bad.any():
+            # Salaries are not echoed back; the row and column are enough to find the cell.
+            errors.append(_err(raw, bad, col, [f"cannot read this {col} as {kind}" if col == "annual_base_salary"
+                                               else f"cannot read {t!r} as {kind}" for t in raw.loc[bad, col]]))
+    if "longevity_eligible" in raw.columns:
+        word = raw["longevity_eligible"].astype(str).str.strip().str.lower()
+        typed["longevity_eligible"] = word.isin(YES)
+        bad = ~word.isin(YES + NO)
+        if bad.any():
+            errors.append(_err(raw, bad, "longevity_eligible",
+                               [f"cannot read {t!r} as yes or no" for t in raw.loc[bad, "longevity_eligible"]]))
+    else:
+        if longevity:
+            path = raw[FILE_COL].iloc[0] if len(raw) else "roster"
+            raise RosterFileError(f"{path}:1: missing column longevity_eligible "
+                                  "(the proposals file sets a longevity schedule)")
+        typed["longevity_eligible"] = False
+
+    bad_parse = {(e["index"], e["column"]) for f in errors for e in f.to_dict("records")}
+    first_row = raw.assign(_id=typed["employee_id"]).dropna(subset=["_id"]).drop_duplicates("_id").set_index("_id")[ROW_COL]
+    msgs = _messages(top_step, as_of, first_row)
+    try:
+        schema(top_step, as_of).validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        fc = exc.failure_cases
+        fc = fc[fc["index"].notna()]
+        for (column, check), grp in fc.groupby(["column", "check"], sort=False):
+            idx = [i for i in pd.Index(grp["index"].astype(int).unique()) if (i, column) not in bad_parse]
+            if not idx:
+                continue
+            name = str(check)
+            rows = typed.loc[idx].assign(_text=raw.loc[idx, column].astype(str).str.strip())
+            text = [msgs.get(name, lambda r, c: f"{c} fails {check}")(r, column) for r in rows.to_dict("records")]
+            errors.append(_err(raw, raw.index.isin(idx), column, text))
+    errors = [e for e in errors if len(e)]
+    err = (pd.concat(errors, ignore_index=True) if errors
+           else pd.DataFrame(columns=["index", FILE_COL, ROW_COL, "column", "message"]))
+    valid = typed.assign(step=typed["step"].round().astype("Int64"), source_row=raw[ROW_COL])
+    return RosterResult(valid=valid, errors=err.reset_index(drop=True), n_input=len(raw))
+
+
+def validate(path: str | Path, **kwargs) -> RosterResult:
+    """Read and validate one roster file (keywords as for :func:`validate_frame`)."""
+    raw = read_raw(path)
+    if raw.empty:
+        raise RosterFileError(f"{path}: the roster has no employees")
+    return validate_frame(raw, **kwargs)
+
+
+def load(path: str | Path, **kwargs) -> pd.DataFrame:
+    """The typed roster; raises :class:`RosterError` listing every problem when any row is bad."""
+    result = validate(path, **kwargs)
+    if not result.ok:
+        raise RosterError(result.problems(), result.n_input)
+    return result.valid
