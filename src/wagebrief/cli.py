@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "wagebrief.commands.data",
     "wagebrief.commands.render",
     "wagebrief.commands.pull",
+    "wagebrief.commands.cost",
 ]
 
 for _name in COMMAND_MODULES:
