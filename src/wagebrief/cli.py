@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "wagebrief.commands.render",
     "wagebrief.commands.pull",
     "wagebrief.commands.cost",
+    "wagebrief.commands.market",
 ]
 
 for _name in COMMAND_MODULES:
