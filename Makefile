@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/wagebrief validate data/raw/settlements
 	$(VENV)/bin/wagebrief build
+	$(VENV)/bin/wagebrief series
 	$(VENV)/bin/wagebrief metrics --aggregate year
 	$(VENV)/bin/wagebrief render --all
 

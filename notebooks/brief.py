@@ -25,11 +25,16 @@ from IPython.display import HTML, display
 
 from wagebrief import brief
 
-data = brief.load(unit, root=project_root or None)
+data = brief.load(unit, root=project_root or None, cycle_year=cycle_year)
 display(HTML(brief.cover(data)))
-
-# %% [markdown]
-# ## What comparable jurisdictions settled for
 
 # %%
 brief.show(brief.settlements_section(data))
+
+# %%
+brief.show(brief.inflation_section(data))
+
+# %%
+from wagebrief import models
+
+brief.show(models.brief_section(data.unit, root=data.root))

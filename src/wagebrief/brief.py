@@ -7,6 +7,7 @@ here, where tests can check it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 from dataclasses import dataclass, field
@@ -53,7 +54,7 @@ class BriefData:
         return bool(self.unit.synthetic or src.str.contains("SYNTHETIC", case=False).any())
 
 
-def load(unit: str, root: str | Path | None = None) -> BriefData:
+def load(unit: str, root: str | Path | None = None, cycle_year: int | None = None) -> BriefData:
     """Load a unit and the settlements its brief is built from.
 
     Reads ``data/processed/settlements.parquet`` when ``wagebrief build`` has made it; otherwise
@@ -61,6 +62,8 @@ def load(unit: str, root: str | Path | None = None) -> BriefData:
     """
     p = paths(root)
     u = units.load(unit, root=p.root)
+    if cycle_year and int(cycle_year) != u.cycle_year:
+        u = dataclasses.replace(u, cycle_year=int(cycle_year))
     notes: list[str] = []
     if p.settlements.exists():
         events, from_processed = pd.read_parquet(p.settlements), True
@@ -154,10 +157,15 @@ def cumulative_growth(data: BriefData, base_year: int | None = None) -> pd.DataF
     annual = metrics.annual_increases(data.comparator_events(), basis, data.unit.fiscal_year_start_month)
     annual = annual[annual["full_year"] | (annual["n_increases"] > 0)]
     wide = annual.pivot_table(index="year", columns="jurisdiction", values="increase_pct", aggfunc="mean")
-    base_year = base_year or int(wide.index.min())
-    wide = wide.loc[wide.index >= base_year]
-    index = (1 + wide / 100).cumprod(skipna=False) * 100
-    return index.where(wide.notna())
+    if wide.empty:
+        return wide
+    # Every line starts at 100 at the end of the base year: by default the first year for which
+    # every comparator has a known increase, so all lines start together.
+    base_year = base_year or int(wide.apply(lambda c: c.first_valid_index()).max())
+    after = wide.loc[wide.index > base_year]
+    index = (1 + after / 100).cumprod(skipna=False) * 100
+    start = pd.DataFrame(100.0, index=[base_year], columns=wide.columns)
+    return pd.concat([start, index.where(after.notna())]).rename_axis("year")
 
 
 def growth_figure(data: BriefData):
@@ -171,7 +179,8 @@ def growth_figure(data: BriefData):
     ax.plot(idx.index, idx.median(axis=1), color="black", lw=2.5, label="Comparator median")
     basis = "fiscal year" if data.unit.cpi_basis == "fiscal" else "calendar year"
     ax.set_xlabel(basis.capitalize())
-    ax.set_ylabel(f"Base wage index ({int(idx.index.min())} = 100)")
+    label = f"FY{int(idx.index.min())}" if data.unit.cpi_basis == "fiscal" else str(int(idx.index.min()))
+    ax.set_ylabel(f"Base wage index (end of {label} = 100)")
     ax.set_title(f"Cumulative base-wage growth, {data.unit.occupation_group} comparators")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, ncol=2, frameon=False)
@@ -209,6 +218,85 @@ def settlements_section(data: BriefData) -> Section:
         figures=[Figure("Cumulative base-wage growth", growth_figure(data), src)],
         caveats=caveats + data.notes,
     )
+
+
+def inflation_table(data: BriefData) -> pd.DataFrame:
+    """Per year: the comparator median base increase, CPI-U and the ECI (state and local wages).
+
+    Years follow the unit's basis (fiscal or calendar). The ECI is the 12-month change to the
+    quarter that ends the year (June for a July fiscal year, December for a calendar year);
+    a quarter BLS values are missing for stays missing.
+    """
+    from wagebrief import series
+
+    u = data.unit
+    pattern = metrics.pattern_by_year(data.comparator_events(), u.cpi_basis, u.fiscal_year_start_month)
+    cpi = series.cpi_annual(u.cpi_series, basis=u.cpi_basis, fy_start_month=u.fiscal_year_start_month, root=data.root)
+    eci = series.eci(root=data.root)
+    end_month = 12 if u.cpi_basis == "calendar" or u.fiscal_year_start_month == 1 else u.fiscal_year_start_month - 1
+    eci = eci[(eci["period_end"].str[-2:].astype(int) == end_month)].set_index("year")["pct_12m"]
+    t = pd.DataFrame({"year": pattern["year"], "median_increase_pct": pattern["median"].to_numpy()})
+    t["cpi_pct"] = t["year"].map(cpi.set_index("year")["yoy_pct"])
+    t["eci_pct"] = t["year"].map(eci)
+    t["real_median_pct"] = ((1 + t["median_increase_pct"] / 100) / (1 + t["cpi_pct"] / 100) - 1) * 100
+    return t
+
+
+def inflation_section(data: BriefData) -> Section:
+    """Settlements against inflation and the state and local wage index."""
+    from wagebrief import series
+
+    u = data.unit
+    t = inflation_table(data)
+    both = t.dropna(subset=["median_increase_pct", "cpi_pct"])
+    both = both[both["year"] < u.cycle_year].tail(5)
+    v = series.vintages(root=data.root)
+    label = (lambda y: f"FY{y}") if u.cpi_basis == "fiscal" else str
+    text = []
+    if len(both):
+        wages = ((1 + both["median_increase_pct"] / 100).prod() - 1) * 100
+        prices = ((1 + both["cpi_pct"] / 100).prod() - 1) * 100
+        real = ((1 + wages / 100) / (1 + prices / 100) - 1) * 100
+        verdict = "ahead of" if real > 0.05 else "behind" if real < -0.05 else "level with"
+        text.append(
+            f"From {label(both['year'].iloc[0])} to {label(both['year'].iloc[-1])}, the comparators' median base "
+            f"increases compounded to {pct(wages)}, while CPI-U ({u.cpi_series}) rose {pct(prices)}: "
+            f"settlements ran {verdict} inflation by {pct(abs(real))} in real terms.")
+    caveats = []
+    if t["eci_pct"].isna().any():
+        caveats.append("The ECI column is blank where BLS values for that quarter are not in the snapshot; "
+                       "gaps are left as gaps.")
+    src = (f"Sources: {sources_line(data)} CPI-U {u.cpi_series}: {v['cpi_source']}. "
+           f"ECI CIU3020000000000A (state and local government wages and salaries, 12-month change): {v['eci_source']}.")
+    shown = pd.DataFrame({
+        "Year": t["year"].map(label), "Comparator median increase": t["median_increase_pct"].map(pct),
+        "CPI-U change": t["cpi_pct"].map(pct), "ECI state & local wages": t["eci_pct"].map(lambda x: pct(x, 1)),
+        "Real median increase": t["real_median_pct"].map(pct),
+    })
+    return Section("Settlements against inflation", text=text,
+                   tables=[Table("Comparator settlements, prices and the wage index by year", shown, src)],
+                   figures=[Figure("Settlements against inflation", inflation_figure(data, t), src)],
+                   caveats=caveats)
+
+
+def inflation_figure(data: BriefData, t: pd.DataFrame):
+    """Bars of the comparator median increase, with CPI-U and ECI lines, in percent."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 3.8), dpi=100)
+    ax.bar(t["year"], t["median_increase_pct"], color="#4c78a8", alpha=0.8, label="Comparator median base increase")
+    ax.plot(t["year"], t["cpi_pct"], color="#e45756", marker="o", lw=2, label=f"CPI-U {data.unit.cpi_series}")
+    ax.plot(t["year"], t["eci_pct"], color="#54a24b", marker="s", lw=0, label="ECI state & local wages (12-month)")
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xlabel("Fiscal year" if data.unit.cpi_basis == "fiscal" else "Year")
+    ax.set_ylabel("Percent change")
+    ax.set_title("Settlements against inflation")
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(fontsize=7, frameon=False)
+    fig.text(0.01, 0.01, "Sources: settlements (see table), BLS CPI-U and ECI", fontsize=7, color="#555")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    plt.close(fig)
+    return fig
 
 
 # --------------------------------------------------------------------------- display
