@@ -35,6 +35,20 @@ brief.show(brief.settlements_section(data))
 brief.show(brief.inflation_section(data))
 
 # %%
-from wagebrief import models
+from wagebrief import costing, market, models
 
 brief.show(models.brief_section(data.unit, root=data.root))
+
+# %%
+position = market.analyse(data.unit, root=data.root)
+brief.show(market.brief_section(data.unit, root=data.root, analysis=position))
+
+# %%
+brief.show(costing.brief_section(data.unit, root=data.root))
+
+# %% [markdown]
+# ## The statutory factors
+
+# %%
+for factor in market.statutory_factors(data.unit, root=data.root, analysis=position):
+    brief.show(factor)

@@ -59,3 +59,17 @@ def test_settlements_section_sentence_matches_table(data):
     recent = c[c["term_start"].dt.year >= data.unit.cycle_year - 3]
     assert brief.pct(recent["first_year_pct"].mean()) in sec.text[0]
     assert len(sec.tables[0].data) == len(c)
+
+
+def test_tables_are_formatted_for_reading():
+    from wagebrief.sections import Table
+
+    t = Table("x", pd.DataFrame({"pay": [88018.0, None], "gap": [-5.697477, 1.0], "n": [9, 10],
+                                 "who": ["<b>A</b>", None], "pct": [2.5, 3.0]}), formats={"pct": "{:.1f}%"})
+    f = brief.formatted(t)
+    assert list(f["pay"]) == ["88,018", "—"]
+    assert list(f["gap"]) == ["-5.70", "1.00"]
+    assert list(f["n"]) == ["9", "10"] and list(f["pct"]) == ["2.5%", "3.0%"]
+    assert list(f["who"]) == ["<b>A</b>", "—"]
+    html = brief.section_html(brief.Section("T", tables=[t]))
+    assert "&lt;b&gt;A&lt;/b&gt;" in html and "nan" not in html.lower().replace("nano", "")

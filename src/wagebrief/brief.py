@@ -301,13 +301,35 @@ def inflation_figure(data: BriefData, t: pd.DataFrame):
 
 # --------------------------------------------------------------------------- display
 
+def formatted(table: Table) -> pd.DataFrame:
+    """A table's cells as display strings: the table's own formats first, then numbers with
+    thousands separators (2 decimals unless the column is whole numbers), and "—" for missing."""
+    out = table.data.copy()
+    for col in out.columns:
+        s = out[col]
+        spec = table.formats.get(col)
+        missing = s.isna()
+        if spec:
+            out[col] = [("—" if m else spec.format(v)) for v, m in zip(s, missing)]
+        elif pd.api.types.is_bool_dtype(s):
+            out[col] = s.map({True: "yes", False: "no"}).fillna("—")
+        elif pd.api.types.is_numeric_dtype(s):
+            vals = s[~missing].astype(float)
+            whole = bool(len(vals)) and bool((vals == vals.round()).all())
+            fmt = "{:,.0f}" if whole else "{:,.2f}"
+            out[col] = [("—" if m else fmt.format(v)) for v, m in zip(s, missing)]
+        else:
+            out[col] = [("—" if m else str(v)) for v, m in zip(s, missing)]
+    return out
+
+
 def section_html(section: Section) -> str:
     """A section's words and tables as HTML (figures are shown separately as images)."""
     out = [f"<h2>{html.escape(section.title)}</h2>"]
     out += [f"<p>{html.escape(t)}</p>" for t in section.text]
     for t in section.tables:
         out.append(f"<h3>{html.escape(t.caption)}</h3>")
-        out.append(t.data.to_html(index=False, escape=True, classes="wb-table", border=0))
+        out.append(formatted(t).to_html(index=False, escape=True, classes="wb-table", border=0))
         if t.source:
             out.append(f'<p class="wb-source">{html.escape(t.source)}</p>')
     out += [f'<p class="wb-caveat">Note: {html.escape(c)}</p>' for c in section.caveats]
