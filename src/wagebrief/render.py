@@ -1,17 +1,21 @@
 """Executing the brief notebook per unit and exporting self-contained HTML.
 
-The notebook is run with papermill (parameters are injected as plain values after its
-``parameters`` cell) and exported with nbconvert with every input cell hidden, images embedded
-as data URIs and nothing loaded from another host.
+Starting a Jupyter kernel and loading pandas, statsmodels and matplotlib costs seconds, and a
+bargaining cycle has many units, so briefs are rendered in-process: each worker keeps one warm
+kernel (:class:`Renderer`), resets its namespace before every brief, and runs the notebook with
+nbclient. Parameters are injected by papermill's own parameterizer, which writes them as Python
+literals, never as code. The HTML is exported with every input cell hidden, images inline, and
+every script the template adds removed, so a brief loads nothing from another host.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import html
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -21,6 +25,10 @@ from wagebrief.config import paths
 
 BRIEF_NOTEBOOK = "brief.ipynb"
 KERNEL = "python3"
+CONFIDENTIAL = "Confidential: prepared for collective bargaining"
+#: The first cell of every run: the previous brief's variables are gone before this one starts.
+RESET_SOURCE = 'get_ipython().run_line_magic("reset", "-f")'
+RESET_TAG = "wagebrief-reset"
 
 PRINT_CSS = """
 <style>
@@ -33,9 +41,11 @@ table.wb-table th, table.wb-table td { padding: 2px 8px; border-bottom: 1px soli
 table.wb-table td:first-child, table.wb-table th:first-child { text-align: left; }
 .wb-page-mark { display: none; }
 @media print {
+  @page { margin: 18mm 12mm; }
   .wb-page-mark { display: block; position: fixed; top: 0; right: 0; font-size: 9pt; color: #8b0000; }
-  img, table, h2, h3 { page-break-inside: avoid; }
-  h2 { page-break-after: avoid; }
+  img, table, h3 { page-break-inside: avoid; }
+  h2, h3 { page-break-after: avoid; }
+  img { max-width: 100% !important; }
 }
 </style>
 """
@@ -51,6 +61,12 @@ class RenderResult:
     seconds: float
     error: str = ""
     parameters: dict = field(default_factory=dict)
+    generated_at: str = ""
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["path"] = str(self.path) if self.path else None
+        return d
 
 
 def parameters(unit: str, cycle_year: int, root: Path) -> dict:
@@ -58,37 +74,87 @@ def parameters(unit: str, cycle_year: int, root: Path) -> dict:
     return {"unit": str(unit), "cycle_year": int(cycle_year), "project_root": str(root)}
 
 
-def execute(unit: str, cycle_year: int | None = None, root: str | Path | None = None,
-            notebook: str | Path | None = None) -> nbformat.NotebookNode:
-    """Run the brief notebook for ``unit`` through a Jupyter kernel and return it with outputs."""
-    import papermill as pm
+def parameterize(nb: nbformat.NotebookNode, params: dict) -> nbformat.NotebookNode:
+    """A copy of ``nb`` with ``params`` injected after its ``parameters`` cell (papermill's rules)
+    and a namespace reset as its first cell."""
+    from papermill.parameterize import parameterize_notebook
 
-    p = paths(root)
-    u = units.load(unit, root=p.root)
-    nb_path = Path(notebook) if notebook else p.notebooks / BRIEF_NOTEBOOK
-    return pm.execute_notebook(
-        str(nb_path), None,
-        parameters=parameters(u.unit, cycle_year or u.cycle_year, p.root),
-        kernel_name=KERNEL, progress_bar=False, log_output=False, cwd=str(p.notebooks),
-    )
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        cell.metadata.setdefault("tags", [])
+    nb.metadata.setdefault("papermill", {})
+    nb = parameterize_notebook(nb, params)
+    reset = nbformat.v4.new_code_cell(RESET_SOURCE, metadata={"tags": [RESET_TAG]})
+    nb.cells.insert(0, reset)
+    return nb
+
+
+class Renderer:
+    """A warm kernel that executes notebooks one after another, each in a fresh namespace."""
+
+    def __init__(self, notebook: str | Path, cwd: str | Path | None = None, timeout: int = 600):
+        import tempfile
+
+        from jupyter_client.manager import AsyncKernelManager
+        from nbclient import NotebookClient
+
+        self.path = Path(notebook)
+        self.template = nbformat.read(self.path, as_version=4)
+        self.cwd = str(cwd or self.path.parent)
+        # ipc transport: the kernel talks over local sockets, not TCP ports on the machine.
+        self._ipc_dir = tempfile.TemporaryDirectory(prefix="wagebrief-kernel-")
+        self.km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc",
+                                     connection_file=str(Path(self._ipc_dir.name) / "kernel.json"))
+        self.km.ip = str(Path(self._ipc_dir.name) / "k")
+        self.client = NotebookClient(self.template, km=self.km, timeout=timeout, allow_errors=False)
+        self._started = False
+
+    def execute(self, params: dict) -> nbformat.NotebookNode:
+        """Run the notebook with ``params``; raises nbclient's CellExecutionError on failure."""
+        nb = parameterize(self.template, params)
+        self.client.nb = nb
+        self.client.execute(cleanup_kc=False, cwd=self.cwd)
+        self._started = True
+        nb.cells = [c for c in nb.cells if RESET_TAG not in c.metadata.get("tags", [])]
+        return nb
+
+    def close(self) -> None:
+        """Shut the kernel down."""
+        if self._started:
+            self.client._cleanup_kernel()
+            from jupyter_core.utils import run_sync
+
+            run_sync(self.km.shutdown_kernel)(now=True)
+            self._started = False
+        self._ipc_dir.cleanup()
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+_EXPORTER = None
 
 
 def to_html(nb: nbformat.NotebookNode, title: str) -> str:
     """Export an executed notebook as one offline HTML file: no code, images inline."""
+    global _EXPORTER
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    if _EXPORTER is None:  # loading the template is the slow part; keep one per process
+        _EXPORTER = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                                 exclude_output_prompt=True)
     nb = nbformat.from_dict(nb)
     nb.metadata["title"] = title
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _EXPORTER.from_notebook_node(nb)
     # The lab template loads MathJax, require.js and mermaid from CDNs. A brief has no maths,
     # widgets or diagrams and must not reach another host when opened offline, so every
     # script the template added is dropped: the brief is static HTML and CSS.
     body = re.sub(r"<script\b[^>]*>.*?</script>", "", body, flags=re.S | re.I)
-    mark = f'<div class="wb-page-mark">{html.escape("Confidential: prepared for collective bargaining")}</div>'
-    return body.replace("</head>", PRINT_CSS + "</head>", 1).replace(
-        "</body>", mark + "</body>", 1)
+    mark = f'<div class="wb-page-mark">{html.escape(CONFIDENTIAL)}</div>'
+    return body.replace("</head>", PRINT_CSS + "</head>", 1).replace("</body>", mark + "</body>", 1)
 
 
 def report_path(unit: str, cycle_year: int, root: str | Path | None = None) -> Path:
@@ -96,39 +162,47 @@ def report_path(unit: str, cycle_year: int, root: str | Path | None = None) -> P
     return paths(root).reports / str(cycle_year) / f"{unit}.html"
 
 
-def render_unit(unit: str, cycle_year: int | None = None, root: str | Path | None = None) -> RenderResult:
-    """Execute and export one unit's brief; the HTML file is replaced atomically."""
+def render_with(renderer: Renderer, unit: str, cycle_year: int | None = None,
+                root: str | Path | None = None) -> RenderResult:
+    """Render one unit with a warm ``renderer``; failures are returned, not raised."""
     start = time.perf_counter()
     p = paths(root)
-    u = units.load(unit, root=p.root)
-    cycle = cycle_year or u.cycle_year
-    nb = execute(u.unit, cycle, p.root)
-    out = report_path(u.unit, cycle, p.root)
-    io.write_text(out, to_html(nb, f"{u.name} — bargaining brief {cycle}"))
-    return RenderResult(u.unit, out, True, time.perf_counter() - start, parameters=parameters(u.unit, cycle, p.root))
+    params: dict = {}
+    try:
+        u = units.load(unit, root=p.root)
+        cycle = cycle_year or u.cycle_year
+        params = parameters(u.unit, cycle, p.root)
+        nb = renderer.execute(params)
+        out = report_path(u.unit, cycle, p.root)
+        io.write_text(out, to_html(nb, f"{u.name} — bargaining brief {cycle}"))
+        return RenderResult(u.unit, out, True, time.perf_counter() - start, parameters=params, generated_at=now())
+    except Exception as exc:  # a scheduled run reports every failure and keeps going
+        return RenderResult(unit, None, False, time.perf_counter() - start, error=one_line(exc),
+                            parameters=params, generated_at=now())
+
+
+def render_unit(unit: str, cycle_year: int | None = None, root: str | Path | None = None) -> RenderResult:
+    """Render one unit's brief with a kernel of its own."""
+    p = paths(root)
+    with Renderer(p.notebooks / BRIEF_NOTEBOOK) as r:
+        return render_with(r, unit, cycle_year, p.root)
 
 
 def render_many(unit_names: list[str], cycle_year: int | None = None, root: str | Path | None = None) -> list[RenderResult]:
-    """Render each unit; one unit's failure is recorded and the others carry on."""
-    results = []
-    for name in unit_names:
-        start = time.perf_counter()
-        try:
-            results.append(render_unit(name, cycle_year, root))
-        except Exception as exc:  # a scheduled run reports every failure and keeps going
-            results.append(RenderResult(name, None, False, time.perf_counter() - start, error=_one_line(exc)))
-    return results
+    """Render each unit in turn with one warm kernel; one failure does not stop the others."""
+    p = paths(root)
+    with Renderer(p.notebooks / BRIEF_NOTEBOOK) as r:
+        return [render_with(r, name, cycle_year, p.root) for name in unit_names]
 
 
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    # papermill's PapermillExecutionError carries the notebook's own exception name and message.
+def one_line(exc: BaseException) -> str:
+    """An exception as one line: the notebook's own error name and message when it has one."""
     ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
     if ename:
-        text = f"{ename}: {evalue}"
-    first = text.splitlines()[0] if text else ""
-    return f"{type(exc).__name__}: {first}" if not ename else first
+        return f"{ename}: {evalue}".splitlines()[0]
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
 
 
-def generated_at() -> str:
+def now() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

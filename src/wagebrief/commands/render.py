@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from typing import Annotated, Optional
 
 import typer
@@ -11,10 +13,13 @@ def render(
     unit: Annotated[Optional[list[str]], typer.Option("--unit", "-u", help="Unit to render (repeatable).")] = None,
     all_units: Annotated[bool, typer.Option("--all", help="Render every unit in comparators/.")] = False,
     cycle: Annotated[Optional[int], typer.Option("--cycle", help="Cycle year (default: each unit's own).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core).")] = None,
 ) -> None:
-    """Render briefs to reports/<cycle>/<unit>.html; exit 1 if any unit failed."""
-    from wagebrief import render as r
-    from wagebrief import units
+    """Render briefs to reports/<cycle>/<unit>.html with index.html, manifest.json and render.log.
+
+    Exits 1 if any unit failed, naming each failure and its cause.
+    """
+    from wagebrief import batch, units
 
     if all_units == bool(unit):
         typer.echo("error: give --unit U (one or more) or --all", err=True)
@@ -23,15 +28,21 @@ def render(
     if not names:
         typer.echo("error: no unit files in comparators/", err=True)
         raise typer.Exit(1)
-    results = r.render_many(names, cycle)
-    for res in results:
+    terminal = logging.StreamHandler(sys.stderr)
+    terminal.setFormatter(logging.Formatter("%(message)s"))
+    batch.log.addHandler(terminal)
+    try:
+        run = batch.run(names, cycle, jobs=jobs, progress=sys.stderr.isatty())
+    finally:
+        batch.log.removeHandler(terminal)
+    for res in run.results:
         if res.ok:
             typer.echo(str(res.path))
-    failed = [res for res in results if not res.ok]
-    typer.echo(f"{len(results) - len(failed)} of {len(results)} briefs rendered", err=True)
-    for res in failed:
-        typer.echo(f"FAILED {res.unit}: {res.error}", err=True)
-    if failed:
+    typer.echo(f"index: {run.index}\nmanifest: {run.manifest}\nlog: {run.log_file}", err=True)
+    if run.failed:
+        typer.echo(f"{len(run.failed)} of {len(run.results)} briefs FAILED:", err=True)
+        for res in run.failed:
+            typer.echo(f"  {res.unit}: {res.error}", err=True)
         raise typer.Exit(1)
 
 
