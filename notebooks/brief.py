@@ -26,29 +26,33 @@ from IPython.display import HTML, display
 from wagebrief import brief
 
 data = brief.load(unit, root=project_root or None, cycle_year=cycle_year)
+sections = brief.compute(data)
 display(HTML(brief.cover(data)))
+brief.show(sections["summary"])
 
 # %%
-brief.show(brief.settlements_section(data))
+brief.show(sections["settlements"])
+brief.show(sections["inflation"])
 
 # %%
-brief.show(brief.inflation_section(data))
+brief.show(sections["outlook"])
 
 # %%
-from wagebrief import costing, market, models
-
-brief.show(models.brief_section(data.unit, root=data.root))
+brief.show(sections["market"])
 
 # %%
-position = market.analyse(data.unit, root=data.root)
-brief.show(market.brief_section(data.unit, root=data.root, analysis=position))
-
-# %%
-brief.show(costing.brief_section(data.unit, root=data.root))
+brief.show(sections["costing"])
 
 # %% [markdown]
 # ## The statutory factors
+#
+# The factors an interest arbitrator commonly weighs, each with the evidence this brief has,
+# or a plain statement of what is missing.
 
 # %%
-for factor in market.statutory_factors(data.unit, root=data.root, analysis=position):
+for factor in sections["factors"]:
     brief.show(factor)
+
+# %%
+brief.show(sections["methodology"])
+display(HTML(brief.appendix_html(data)))

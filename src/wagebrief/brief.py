@@ -102,14 +102,15 @@ def cover(data: BriefData, generated: dt.datetime | None = None) -> str:
     """The cover as HTML: unit, employer, cycle, date, confidentiality and a synthetic warning."""
     u = data.unit
     generated = generated or dt.datetime.now(dt.timezone.utc)
-    latest = data.events["effective_date"].max()
+    v = vintages(data)
     parts = [
         f'<div class="wb-confidential">{html.escape(CONFIDENTIAL)}</div>',
         f"<h1>{html.escape(u.name)}</h1>",
         f"<p><b>Employer:</b> {html.escape(u.employer.name)} &nbsp; <b>Cycle:</b> {u.cycle_year} &nbsp; "
         f"<b>Occupation group:</b> {html.escape(u.occupation_group)}<br>"
-        f"<b>Generated:</b> {generated:%Y-%m-%d %H:%M} UTC &nbsp; "
-        f"<b>Latest settlement event:</b> {latest:%Y-%m-%d}</p>",
+        f"<b>Generated:</b> {generated:%Y-%m-%d %H:%M} UTC<br>"
+        f"<b>Data vintage:</b> latest settlement ratified {html.escape(v['settlement'])}; "
+        f"CPI-U through {html.escape(v['cpi'])}; ECI through {html.escape(v['eci'])}</p>",
     ]
     if data.synthetic:
         parts.insert(1, f'<div class="wb-synthetic"><b>{html.escape(SYNTHETIC_BANNER)}</b></div>')
@@ -297,6 +298,114 @@ def inflation_figure(data: BriefData, t: pd.DataFrame):
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     plt.close(fig)
     return fig
+
+
+def vintages(data: BriefData) -> dict[str, str]:
+    """How current the brief's data is: latest settlement, CPI month, ECI quarter."""
+    from wagebrief import series
+
+    ratified = data.events["ratified_date"].max()
+    out = {"settlement": f"{ratified:%Y-%m-%d}" if pd.notna(ratified) else "unknown"}
+    try:
+        v = series.vintages(root=data.root)
+        out.update(cpi=str(v.get("cpi_latest_month", "unknown")), eci=str(v.get("eci_latest_quarter", "unknown")),
+                   cpi_source=str(v.get("cpi_source", "")), eci_source=str(v.get("eci_source", "")),
+                   profile_source=str(v.get("profile_source", "")))
+    except Exception as exc:  # a brief still says what it could not date
+        out.update(cpi="unknown", eci="unknown", cpi_source=f"unavailable ({exc})", eci_source="", profile_source="")
+    return out
+
+
+def executive_summary(sections: dict[str, Section], market_sentences: list[str],
+                      cost_sentences: list[str]) -> Section:
+    """Five to eight sentences, each taken from a section computed from the numbers: the pattern,
+    inflation, the forecast range, market position and what each scenario costs."""
+    picks: list[str] = []
+    picks += sections["settlements"].text[:1]
+    picks += sections["inflation"].text[:1]
+    picks += [t for t in sections["outlook"].text if t.startswith("Reasonable settlement range")][:1]
+    picks += [t for t in sections["outlook"].text if "baseline" in t and "backtest" in t][:1]
+    picks += market_sentences[:2]
+    picks += cost_sentences[:2]
+    return Section("Executive summary", text=picks[:8])
+
+
+METHODOLOGY = [
+    ("Base increases", "General wage increases in percent (gwi_pct) and flat-dollar raises (gwi_flat, worth "
+     "amount / reference salary, where the reference salary is the rate just before that raise). Steps, "
+     "lump sums and freezes are not base increases."),
+    ("First year, life of contract, average annual", "First year compounds the base increases effective in the "
+     "term's first 12 months; life of contract compounds all of them; average annual is (1 + life) ^ (12 / "
+     "months) - 1 over the term's whole calendar months (BLS major-settlement conventions)."),
+    ("Lump sums", "Never compounded into base; shown in dollars and as a percent of the reference salary."),
+    ("Cost by fiscal year", "The budget view: the wage rate starts at 1.0 before the contract and steps up as "
+     "increases take effect; a fiscal year's cost is its average daily rate over the previous year's, minus 1."),
+    ("The pattern by year", "Each comparator's base increases in effect in a year, compounded and counted once; "
+     "a covered year with no increase is 0; a partly covered year with no increase is left out as unknown. "
+     "Weighted means use employees covered."),
+    ("Real wages", "Nominal increases deflated by the CPI-U series named in the unit file, on the unit's "
+     "fiscal or calendar years."),
+    ("Forecasts and the settlement range", "statsmodels models (pooled trend, mixed effects, inflation "
+     "pass-through) checked by a rolling-origin backtest against naive baselines; the range comes from the "
+     "method with the lowest backtest error, and says so when no model beats the baselines."),
+    ("Market position", "Entry and top-step pay against each comparator's schedule on the same date; rank 1 "
+     "is highest, percentiles by linear interpolation (Excel PERCENTILE.INC); comparators without data are "
+     "named and left out, never counted as zero."),
+    ("Costing", "Each scenario priced on the unit's own roster, day by day in closed form: base payroll, "
+     "increase by component (GWI, steps, longevity, lump sums), employer Social Security (capped at the "
+     "year's wage base), Medicare and pension roll-up."),
+]
+
+
+def methodology_section(data: BriefData) -> Section:
+    """What each measure means and where every figure comes from, with its vintage."""
+    v = vintages(data)
+    text = [f"{name}: {what}" for name, what in METHODOLOGY]
+    text.append(f"Settlements: {sources_line(data)}")
+    text.append(f"CPI-U: {v.get('cpi_source', '')} (through {v['cpi']}).")
+    text.append(f"ECI: {v.get('eci_source', '')} (through {v['eci']}).")
+    if v.get("profile_source"):
+        text.append(f"Comparator profiles: {v['profile_source']}.")
+    return Section("Methodology and sources", text=text)
+
+
+def appendix_html(data: BriefData) -> str:
+    """The full settlement list of the unit's comparators, with sources and links (escaped)."""
+    e = data.comparator_events().sort_values(["jurisdiction", "term_start", "effective_date"])
+    rows = []
+    for r in e.itertuples(index=False):
+        value = (f"{r.pct:g}%" if pd.notna(r.pct) else "") + (f" ${r.amount:,.0f}" if pd.notna(r.amount) else "")
+        url = str(r.source_url) if isinstance(r.source_url, str) else ""
+        link = (f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a>'
+                if url.startswith(("http://", "https://")) else html.escape(url))
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in (
+            html.escape(str(r.settlement_id)), html.escape(str(r.jurisdiction)),
+            f"{r.term_start:%Y-%m-%d} to {r.term_end:%Y-%m-%d}", html.escape(str(r.settlement_type).replace("_", " ")),
+            f"{r.effective_date:%Y-%m-%d}", html.escape(str(r.event)), html.escape(value.strip()),
+            html.escape(str(r.source)), link)) + "</tr>")
+    head = "".join(f"<th>{h}</th>" for h in ("Settlement", "Jurisdiction", "Term", "Type", "Effective", "Event",
+                                             "Value", "Source", "Link"))
+    return (f"<h2>Appendix: comparator settlements, event by event</h2>"
+            f'<table class="wb-table"><tr>{head}</tr>{"".join(rows)}</table>')
+
+
+def compute(data: BriefData) -> dict:
+    """Every section of the brief, computed once: the notebook only shows them."""
+    from wagebrief import costing, market, models
+
+    position = market.analyse(data.unit, root=data.root, events=data.events)
+    cost = costing.cost_unit(data.unit, root=data.root, events=data.events)
+    sections = {
+        "settlements": settlements_section(data),
+        "inflation": inflation_section(data),
+        "outlook": models.brief_section(data.unit, root=data.root),
+        "market": market.brief_section(data.unit, root=data.root, analysis=position),
+        "costing": costing.brief_section(data.unit, root=data.root, costing=cost),
+        "factors": market.statutory_factors(data.unit, root=data.root, analysis=position),
+        "methodology": methodology_section(data),
+    }
+    sections["summary"] = executive_summary(sections, market.sentences(position), costing.sentences(cost))
+    return sections
 
 
 # --------------------------------------------------------------------------- display
