@@ -634,8 +634,33 @@ class Outlook:
         return self.forecast is None
 
 
+_OUTLOOKS: dict[tuple, Outlook] = {}
+
+
+def _frame_key(df: pd.DataFrame | None) -> tuple:
+    if df is None:
+        return (None,)
+    return (df.shape, tuple(map(str, df.columns)), int(pd.util.hash_pandas_object(df, index=True).sum()))
+
+
 def outlook(inp: Inputs, base_year: int | None = None) -> Outlook:
-    """Fit every model, backtest, pick the range's method, forecast, and compare real wages."""
+    """Fit every model, backtest, pick the range's method, forecast, and compare real wages.
+
+    The result depends only on the inputs, so it is kept for identical inputs: the market
+    section's projection and the wage-trend section of one brief then fit the models once.
+    """
+    u = inp.unit
+    key = (u.unit, u.cycle_year, u.term_years, u.cpi_series, u.cpi_basis, u.fiscal_year_start_month, base_year,
+           tuple(c.jurisdiction for c in u.comparators), inp.basis, tuple(inp.notes), inp.synthetic,
+           *(_frame_key(f) for f in (inp.annual, inp.panel, inp.own, inp.cpi, inp.eci)))
+    if key not in _OUTLOOKS:
+        if len(_OUTLOOKS) >= 8:
+            _OUTLOOKS.pop(next(iter(_OUTLOOKS)))
+        _OUTLOOKS[key] = _outlook(inp, base_year)
+    return _OUTLOOKS[key]
+
+
+def _outlook(inp: Inputs, base_year: int | None = None) -> Outlook:
     from wagebrief import backtest as bt_mod
     from wagebrief import realwages
 
