@@ -25,6 +25,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
+# Renders a 40-unit workload the CLI-loop way and wagebrief's way; prints briefs/s, memory, ratio.
+bench: $(STAMP)
+	$(PY) scripts/bench_render.py --units $(or $(UNITS),40)
+
 # Times validate + build + metrics + aggregates on 1,000,000 generated rows; prints numbers.
 bench-data: $(STAMP)
 	$(PY) scripts/bench_data.py --rows $(or $(ROWS),1000000)

@@ -445,12 +445,22 @@ def section_html(section: Section) -> str:
     return "\n".join(out)
 
 
+def png(figure, dpi: int = 100) -> bytes:
+    """A figure as PNG bytes, drawn once (the notebook's inline backend would draw it twice to
+    trim its margins; the figures here are laid out already)."""
+    import io as _io
+
+    buf = _io.BytesIO()
+    figure.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
 def show(section: Section) -> None:
     """Display a section in a notebook: its HTML, then each figure with its caption."""
-    from IPython.display import HTML, display
+    from IPython.display import HTML, Image, display
 
     display(HTML(section_html(section)))
     for f in section.figures:
-        display(f.figure)
+        display(Image(data=png(f.figure)))
         if f.source:
             display(HTML(f'<p class="wb-source">{html.escape(f.source)}</p>'))

@@ -113,7 +113,7 @@ class Renderer:
         """Run the notebook with ``params``; raises nbclient's CellExecutionError on failure."""
         nb = parameterize(self.template, params)
         self.client.nb = nb
-        self.client.execute(cleanup_kc=False, cwd=self.cwd)
+        self.client.execute(cleanup_kc=False, cwd=self.cwd, env=kernel_env())
         self._started = True
         nb.cells = [c for c in nb.cells if RESET_TAG not in c.metadata.get("tags", [])]
         return nb
@@ -133,6 +133,18 @@ class Renderer:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+#: One BLAS/OpenMP thread per kernel: the models' matrices are small, and with a kernel per
+#: core, multithreaded BLAS in each would fight over the same cores.
+SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def kernel_env() -> dict[str, str]:
+    """The environment a rendering kernel starts with."""
+    import os
+
+    return {**os.environ, **SINGLE_THREADED}
 
 
 _EXPORTER = None
