@@ -77,3 +77,22 @@ def test_failed_unit_is_reported_and_others_carry_on(project):
     (project / "comparators" / "broken.yml").write_text("unit: broken\n")
     results = render.render_many(["broken"])
     assert not results[0].ok and "broken.yml" in results[0].error
+
+
+def test_brief_has_every_section(rendered):
+    _, html = rendered
+    for title in ("Executive summary", "Comparator settlements", "Settlements against inflation",
+                  "Wage trends and outlook", "Market position", "What each proposal costs",
+                  "Statutory factor: cost of living", "Methodology and sources", "Appendix"):
+        assert title in html, title
+
+
+def test_brief_shows_no_employee_ids_or_individual_salaries(rendered):
+    import pandas as pd
+
+    root, html = rendered
+    roster = pd.read_csv(root / "data/raw/units/city-police/roster.csv", dtype=str)
+    assert not [e for e in roster["employee_id"] if e in html]
+    # Individual salaries: the roster's distinct amounts, as the brief would format them.
+    top = roster["annual_base_salary"].astype(float).max()
+    assert f"{top:,.0f}" not in html and f"{top:.0f}" not in html
