@@ -71,13 +71,17 @@ def year_of(dates: pd.Series, basis: str = "calendar", start_month: int = DEFAUL
 
 # --------------------------------------------------------------------------- per-contract pieces
 
-def _coded(events: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    """The events with settlement_id replaced by sorted integer codes, and the ids themselves.
+#: The event columns the measures read; everything else stays behind when events are coded.
+_NEEDED = [*HEADER, "term_start", "term_end", "effective_date", "event", "base_pct", "lump_dollars",
+           "lump_pct", "employees"]
 
-    Every groupby below then hashes small ints instead of a million strings.
+
+def _coded(events: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The columns the measures need, with settlement_id replaced by sorted integer codes, and
+    the ids themselves. Every groupby below then hashes small ints instead of a million strings.
     """
     codes, ids = pd.factorize(events[KEY], sort=True)
-    ev = events.drop(columns=[KEY])
+    ev = events[[c for c in _NEEDED if c in events.columns]].copy(deep=False)
     ev[KEY] = codes
     return ev, np.asarray(ids, dtype=object)
 
@@ -233,11 +237,26 @@ def annual_increases(events: pd.DataFrame, basis: str = "calendar",
     is a zero, not a gap). ``full_year`` is False where known contracts cover only part of the
     year, so a model can leave out a year whose next contract is not yet known.
     """
-    keys = ["jurisdiction", "state", "jurisdiction_type", "occupation_group", "unit"]
+    return annual_increases_by_basis(events, (basis,), fy_start_month)
+
+
+def annual_increases_by_basis(events: pd.DataFrame, bases: Sequence[str] = ("calendar", "fiscal"),
+                              fy_start_month: int = DEFAULT_FY_START_MONTH) -> pd.DataFrame:
+    """:func:`annual_increases` for several bases, stacked (the ``basis`` column tells them
+    apart); the per-contract groundwork is done once for all of them."""
     ev, _ = _coded(events)
     head = _heads(ev)
     # One integer per jurisdiction x group x unit, so the per-year work groups on ints.
-    gid = head.groupby(keys, sort=True, dropna=False).ngroup().to_numpy()
+    gid = head.groupby(ANNUAL_KEYS, sort=True, dropna=False).ngroup().to_numpy()
+    frames = [_annual(ev, head, gid, b, fy_start_month) for b in bases]
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+ANNUAL_KEYS = ["jurisdiction", "state", "jurisdiction_type", "occupation_group", "unit"]
+
+
+def _annual(ev: pd.DataFrame, head: pd.DataFrame, gid: np.ndarray, basis: str, fy_start_month: int) -> pd.DataFrame:
+    keys = ANNUAL_KEYS
     y0 = year_of(head["term_start"], basis, fy_start_month).to_numpy()
     y1 = year_of(head["term_end"], basis, fy_start_month).to_numpy()
     n = y1 - y0 + 1
