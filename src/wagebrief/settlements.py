@@ -9,6 +9,7 @@ the rules a valid row must satisfy are one pandera schema, :data:`SCHEMA`.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import itertools
 from collections.abc import Callable, Iterable, Sequence
@@ -76,26 +77,42 @@ TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 #: distinct value once (while the CSV is parsed) makes later factorizing and de-duplicating free.
 RAW = "category"
 UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+#: An XLSX sheet's header row is looked for in its first rows (title rows may sit above it).
+XLSX_HEADER_SCAN = 10
+#: A sheet is settlement data when its header row names at least this many settlement columns.
+XLSX_MIN_HEADER_NAMES = 3
 
 
 def _header(text: str, path: Path) -> list[str]:
-    first = next(csv.reader(io.StringIO(text)), None)
-    if not first:
+    first = next(csv.reader(io.StringIO(text, newline="")), None)
+    if first is None:
         raise SettlementFileError(f"{path}:1: the file is empty (no header row)")
+    if not any(c.strip() for c in first):
+        raise SettlementFileError(f"{path}:1: row 1 is blank; the header row ({', '.join(COLUMNS[:3])}, ...) must be the first row")
     return [str(c).strip().lower() for c in first]
 
 
-def _check_header(names: Sequence[str], path: Path) -> None:
+def _check_header(names: Sequence[str], where: str | Path, row: int = 1) -> None:
     dupes = sorted({c for c in names if list(names).count(c) > 1 and c})
     if dupes:
-        raise SettlementFileError(f"{path}:1: duplicated column header(s): {', '.join(dupes)}")
+        raise SettlementFileError(f"{where}:{row}: duplicated column header(s): {', '.join(dupes)}")
     missing = [c for c in COLUMNS if c not in names]
     if missing:
-        raise SettlementFileError(f"{path}:1: missing required column(s): {', '.join(missing)}")
+        hint = ""
+        if len([c for c in names if c]) == 1 and any(sep in names[0] for sep in (";", "\t", "|")):
+            hint = " (the header is a single cell: is the file separated by ';' or tabs instead of commas?)"
+        raise SettlementFileError(f"{where}:{row}: missing required column(s): {', '.join(missing)}{hint}")
 
 
 def _csv_fast(data: bytes, names: list[str]) -> pd.DataFrame | None:
-    """Parse UTF-8 bytes with pyarrow's multithreaded reader; None when any record is ragged."""
+    """Parse UTF-8 bytes with pyarrow's multithreaded reader.
+
+    None when a record is ragged or pyarrow cannot split the file the way Python's csv module
+    would (a cell bigger than a read block, a header cell with a line break); the caller then
+    reads record by record. Blank lines are kept as rows of empty cells, so row numbers stay
+    the spreadsheet's.
+    """
     ragged: list[object] = []
 
     def on_bad(row) -> str:
@@ -103,14 +120,18 @@ def _csv_fast(data: bytes, names: list[str]) -> pd.DataFrame | None:
         return "skip"
 
     cols = [f"c{i}" for i in range(len(names))]
-    table = pacsv.read_csv(
-        pyarrow.BufferReader(data),
-        read_options=pacsv.ReadOptions(column_names=cols, skip_rows=1),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_bad),
-        convert_options=pacsv.ConvertOptions(
-            column_types={c: pyarrow.dictionary(pyarrow.int32(), pyarrow.string()) for c in cols},
-            strings_can_be_null=False, quoted_strings_can_be_null=False),
-    )
+    try:
+        table = pacsv.read_csv(
+            pyarrow.BufferReader(data),
+            read_options=pacsv.ReadOptions(column_names=cols, skip_rows=1),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
+                                             invalid_row_handler=on_bad),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pyarrow.dictionary(pyarrow.int32(), pyarrow.string()) for c in cols},
+                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except pyarrow.ArrowInvalid:
+        return None  # e.g. "straddling object straddles two block boundaries"
     if ragged:
         return None
     df = table.to_pandas()
@@ -119,90 +140,234 @@ def _csv_fast(data: bytes, names: list[str]) -> pd.DataFrame | None:
     return df
 
 
-def _csv_exact(text: str, names: list[str]) -> pd.DataFrame:
+def _csv_exact(text: str, names: list[str], path: Path | str = "") -> pd.DataFrame:
     """Parse record by record so a ragged row keeps its spreadsheet row number and its values."""
     width = len(names)
     records, problems = [], []
-    for fields in itertools.islice(csv.reader(io.StringIO(text)), 1, None):
-        if not fields:
-            fields = [""] * width  # a blank line is an empty row, which is then rejected
-        if len(fields) == width:
-            records.append(fields)
-            problems.append("")
-        else:
-            extra = fields[width:]
-            records.append((fields + [""] * width)[:width])
-            problems.append(f"the row has {len(fields)} fields, the header has {width}"
-                            + (f"; values past the last column: {extra!r}" if extra else ""))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        next(reader, None)  # the header
+        for fields in reader:
+            if not any(fields):
+                # A blank line (or a row of empty cells): no values; read_raw drops it, but it
+                # keeps its row number, as in a spreadsheet.
+                records.append([""] * width)
+                problems.append("")
+            elif len(fields) == width:
+                records.append(fields)
+                problems.append("")
+            else:
+                extra = fields[width:]
+                records.append((fields + [""] * width)[:width])
+                problems.append(f"the row has {len(fields)} fields, the header has {width}"
+                                + (f"; values past the last column: {extra!r}" if extra else ""))
+    except csv.Error as exc:  # e.g. a cell over csv.field_size_limit() (Excel's own limit is 32,767
+        # characters), which in practice is a quote left open that swallowed the rest of the file
+        row = len(records) + 2
+        hint = " (a quote left open, so the cell runs on to the end of the file?)" if "field limit" in str(exc) else ""
+        raise SettlementFileError(f"{path}:{row}: cannot read the row: {exc}{hint}") from None
     df = pd.DataFrame(records, columns=names, dtype=object).astype(RAW) if records else pd.DataFrame(columns=names, dtype=RAW)
     df[FIELDS_COL] = problems
     return df
 
 
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8, checked by Arrow's vectorized validator (tens of ms for
+    100 MB) on a zero-copy view. The fast reader must only ever see valid UTF-8: pyarrow fails
+    to hand a ragged row of other bytes to the invalid-row handler."""
+    offsets = pyarrow.py_buffer(np.array([0, len(data)], dtype=np.int64).tobytes())
+    view = pyarrow.LargeBinaryArray.from_buffers(pyarrow.large_binary(), 1, [None, offsets, pyarrow.py_buffer(data)])
+    try:
+        view.cast(pyarrow.large_string())
+    except pyarrow.ArrowInvalid:
+        return False
+    return True
+
+
+def _decode_8bit(data: bytes) -> str:
+    # Windows-1252 (Excel's "CSV" on Windows), else Latin-1, which decodes any byte.
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
     data = path.read_bytes()
-    head = data[:65536].decode("utf-8", errors="replace").lstrip("\ufeff")
-    names = _header(head, path)
+    if data.startswith(UTF16_BOMS):  # "Unicode" CSV exports
+        data = data.decode("utf-16").encode("utf-8")
+    elif data.startswith(UTF8_BOM):  # Excel's "CSV UTF-8"
+        data = data[len(UTF8_BOM):]
+    names = _header(data[:65536].decode("utf-8", errors="replace"), path)
     _check_header(names, path)
-    try:  # UTF-8 (with or without Excel's BOM) goes straight to the fast reader
-        df = _csv_fast(data[3:] if data.startswith(UTF8_BOM) else data, names)
-        text = None
-    except pyarrow.ArrowInvalid as exc:
-        if "UTF8" not in str(exc) and "utf8" not in str(exc).lower():
-            raise
-        # Windows-1252 (Excel's "CSV" on Windows), else Latin-1, which decodes any byte.
-        for enc in ("cp1252", "latin-1"):
-            try:
-                text = data.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
+    text = None
+    if _is_utf8(data):  # UTF-8 goes straight to the fast reader
+        df = _csv_fast(data, names)
+    else:  # not UTF-8: the whole file is read as Windows-1252 / Latin-1
+        text = _decode_8bit(data)
         df = _csv_fast(text.encode("utf-8"), names)
     if df is None:
-        if text is None:
-            text = data.decode("utf-8-sig")
-        df = _csv_exact(text, names)
+        df = _csv_exact(data.decode("utf-8") if text is None else text, names, path)
+    df[ROW_COL] = np.arange(2, len(df) + 2)
     return df
+
+
+def _cell_text(v: object) -> str:
+    """An XLSX cell as the text it shows: numbers without a trailing .0, dates as ISO dates."""
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+    if isinstance(v, (dt.date, dt.time)):
+        return v.isoformat()
+    text = getattr(v, "text", None)  # an array formula
+    return text if isinstance(text, str) else str(v)
+
+
+def _xlsx_header(head: Sequence[Sequence[object]]) -> tuple[int, list[str]] | None:
+    """(1-based row, column names) of a sheet's header row, or None for a sheet of other things.
+
+    The header is the row among the first :data:`XLSX_HEADER_SCAN` that names the most settlement
+    columns (a title row or a row of merged group labels may sit above it). A blank header cell
+    takes a settlement column name from the cell above it: a header cell merged over two rows
+    keeps its text in the top cell.
+    """
+    known = set(COLUMNS)
+    norm = [[_cell_text(v).strip().lower() for v in row] for row in head]
+    if not norm:
+        return None
+    best = max(range(len(norm)), key=lambda i: (sum(c in known for c in norm[i]), -i))
+    if sum(c in known for c in norm[best]) < XLSX_MIN_HEADER_NAMES:
+        return None
+    names = list(norm[best])
+    for j, name in enumerate(names):
+        if name:
+            continue
+        above = next((norm[i][j] for i in range(best - 1, -1, -1) if j < len(norm[i]) and norm[i][j]), "")
+        if above in known and above not in names:
+            names[j] = above
+    return best + 1, names
+
+
+def _read_xlsx(path: Path) -> list[pd.DataFrame]:
+    """Every settlement sheet of a workbook, as text, rows numbered as the sheet numbers them.
+
+    Formula cells read as the value Excel last computed; one that was never computed (a file
+    written by a program) reads as its formula text, which is what the analyst typed.
+    """
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    cached = None
+    frames: list[pd.DataFrame] = []
+    try:
+        for ws in wb.worksheets:
+            ws.reset_dimensions()  # some writers record wrong dimensions; read every row
+            rows = list(ws.iter_rows(values_only=True))
+            found = _xlsx_header(rows[:XLSX_HEADER_SCAN])
+            if found is None:
+                continue
+            hrow, names = found
+            where = f"{path}[{ws.title}]"
+            _check_header(names, where, hrow)
+            body = rows[hrow:]
+            if any(isinstance(v, str) and v.startswith("=") or hasattr(v, "text") for r in body for v in r):
+                if cached is None:
+                    cached = openpyxl.load_workbook(path, read_only=True, data_only=True)
+                cws = cached[ws.title]
+                cws.reset_dimensions()
+                values = list(cws.iter_rows(min_row=hrow + 1, values_only=True))
+                body = [tuple(c if c is not None else f for f, c in itertools.zip_longest(r, cr))
+                        for r, cr in itertools.zip_longest(body, values, fillvalue=())]
+            width = len(names)
+            records, problems = [], []
+            for r in body:
+                cells = [_cell_text(v) for v in r]
+                extra = [c for c in cells[width:] if c != ""]
+                records.append((cells + [""] * width)[:width])
+                problems.append(f"values in cells past the last named column: {extra!r}" if extra else "")
+            df = pd.DataFrame(records, columns=names, dtype=object).astype(RAW) if records else pd.DataFrame(columns=names, dtype=RAW)
+            df[FIELDS_COL] = problems
+            df[FILE_COL] = where
+            df[ROW_COL] = np.arange(hrow + 1, hrow + 1 + len(df))
+            frames.append(df)
+    finally:
+        wb.close()
+        if cached is not None:
+            cached.close()
+    if not frames:
+        raise SettlementFileError(f"{path}: no sheet has a header row naming the settlement columns "
+                                  f"({', '.join(COLUMNS[:3])}, ...) in its first {XLSX_HEADER_SCAN} rows "
+                                  f"(sheets: {', '.join(wb.sheetnames)})")
+    return frames
+
+
+def _drop_blank(df: pd.DataFrame) -> pd.DataFrame:
+    """Drop rows whose every cell is empty: they hold no value to keep or reject."""
+    blank = df[FIELDS_COL].to_numpy() == ""  # a ragged row holds values past the last column
+    for col in [c for c in df.columns if c not in (FIELDS_COL, FILE_COL, ROW_COL)]:
+        s = df[col] if isinstance(df[col], pd.Series) else None
+        if s is None:  # duplicated blank header names: look at each column
+            return _drop_blank_slow(df)
+        k = s.cat.categories.get_indexer([""])[0]
+        if k < 0:
+            return df
+        blank &= s.cat.codes.to_numpy() == k
+        if not blank.any():
+            return df
+    return df[~blank].reset_index(drop=True)
+
+
+def _drop_blank_slow(df: pd.DataFrame) -> pd.DataFrame:
+    cells = df.drop(columns=[c for c in (FIELDS_COL, FILE_COL, ROW_COL) if c in df.columns])
+    blank = (cells.astype(object) == "").all(axis=1).to_numpy() & (df[FIELDS_COL].to_numpy() == "")
+    return df[~blank].reset_index(drop=True)
 
 
 def read_raw(path: str | Path) -> pd.DataFrame:
     """Read one settlement file as text exactly as typed, with ``_file`` and ``_row`` columns.
 
-    ``_row`` is the row a spreadsheet user sees: the header is row 1, the first record row 2
-    (a quoted line break inside a cell does not start a new row).
+    ``_row`` is the row a spreadsheet user sees: in a CSV the header is row 1 and the first record
+    row 2 (a quoted line break inside a cell does not start a new row). In an XLSX workbook every
+    sheet whose header row names the settlement columns is read (see :func:`_xlsx_header`); its
+    ``_file`` is ``book.xlsx[Sheet]`` and its rows are the sheet's own row numbers. A row whose
+    every cell is empty holds nothing and is not a record, but it keeps its row number.
     """
     path = Path(path)
     try:
         if path.suffix.lower() == ".xlsx":
-            df = pd.read_excel(path, dtype=str, keep_default_na=False, na_filter=False)
-            names = [str(c).strip().lower() for c in df.columns]
-            _check_header(names, path)
-            df.columns = names
-            df = df.astype(RAW)
-            df[FIELDS_COL] = ""
+            frames = _read_xlsx(path)
         else:
-            df = _read_csv(path)
+            frames = [_read_csv(path)]
+            frames[0][FILE_COL] = str(path)
+        frames = [_drop_blank(f)[COLUMNS + [FIELDS_COL, FILE_COL, ROW_COL]] for f in frames]
     except SettlementFileError:
         raise
     except Exception as exc:  # pandas, pyarrow and openpyxl raise many types for unreadable files
         raise SettlementFileError(f"{path}: cannot read the file ({type(exc).__name__}: {exc})") from exc
-    df = df[COLUMNS + [FIELDS_COL]]
-    df[FILE_COL] = str(path)
-    df[ROW_COL] = np.arange(2, len(df) + 2)
-    return df
+    return frames[0] if len(frames) == 1 else _concat(frames)
+
+
+def _concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    df = pd.concat(frames, ignore_index=True)
+    # Categoricals with different categories concatenate as objects; make them categorical again.
+    return df.astype({c: RAW for c in COLUMNS if df[c].dtype != RAW})
 
 
 def read_files(paths: Iterable[str | Path]) -> pd.DataFrame:
     """Read and concatenate every settlement file under ``paths`` (text, as typed)."""
+    paths = list(paths)
     files = discover(paths)
     if not files:
         raise SettlementFileError(f"no settlement files (*.csv, *.xlsx) under {', '.join(map(str, paths))}")
     frames = [read_raw(f) for f in files]
-    if len(frames) == 1:
-        return frames[0]
-    df = pd.concat(frames, ignore_index=True)
-    # Categoricals with different categories concatenate as objects; make them categorical again.
-    return df.astype({c: RAW for c in COLUMNS if df[c].dtype != RAW})
+    return frames[0] if len(frames) == 1 else _concat(frames)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -220,20 +385,51 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return v.where(~bad), pd.Series(bad, index=s.index)
 
 
+#: Dates a settlement row can hold; anything outside is a typo (9999-12-31, 0024-07-01) and is
+#: reported as unreadable. It also keeps every term and duration far inside what datetime64[ns]
+#: can hold (292 years).
+DATE_RANGE = (pd.Timestamp("1900-01-01"), pd.Timestamp("2100-01-01"))
+
+
+#: A time zone after a time of day ("T10:00:00Z", " 10:00+05:00"): dropped, so the date is the
+#: date as written rather than the date in UTC.
+_TIME_ZONE = r"(\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?)\s*(?:Z|UTC|[+-]\d\d(?::?\d\d)?)$"
+
+
+def _to_datetime(t: pd.Series, fmt: str) -> pd.Series:
+    """``pd.to_datetime`` that never raises: a time zone is dropped (the date is the date as
+    written) and a date outside :data:`DATE_RANGE` is NaT."""
+    t = t.str.replace(_TIME_ZONE, r"\1", regex=True, case=False)
+    try:
+        out = pd.to_datetime(t, format=fmt, errors="coerce")
+    except (ValueError, TypeError, OverflowError):  # e.g. values in different time zones
+        if len(t) == 1:
+            return pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns]")
+        out = None
+    if out is None or out.dtype == object:
+        parts = [_to_datetime(t.iloc[i:i + 1], fmt) for i in range(len(t))]
+        return pd.concat(parts) if parts else pd.Series(index=t.index, dtype="datetime64[ns]")
+    if isinstance(out.dtype, pd.DatetimeTZDtype):
+        out = out.dt.tz_localize(None)
+    out = out.where((out >= DATE_RANGE[0]) & (out < DATE_RANGE[1]))
+    return out.astype("datetime64[ns]")
+
+
 def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse ISO dates, M/D/YYYY and Excel serials. Returns (dates, unparseable mask)."""
     t = _strip(s)
     blank = t.eq("")
-    out = pd.to_datetime(t.where(~blank, None), format="ISO8601", errors="coerce")
+    out = _to_datetime(t.where(~blank, None), "ISO8601")
     need = out.isna() & ~blank
     if need.any():
-        out[need] = pd.to_datetime(t[need], format="%m/%d/%Y", errors="coerce")
+        out[need] = _to_datetime(t[need], "%m/%d/%Y")
         need = out.isna() & ~blank
     if need.any():
         serial = pd.to_numeric(t[need].where(t[need].str.fullmatch(r"\d{5}(\.0*)?"), None), errors="coerce")
         serial = serial.where(serial.between(1, 2958465))
         out[need] = EXCEL_EPOCH + pd.to_timedelta(serial, unit="D")
     out = out.dt.normalize()
+    out = out.where(out < DATE_RANGE[1])  # a serial past 2099
     bad = out.isna() & ~blank
     return out.astype("datetime64[ns]"), bad
 
@@ -364,6 +560,10 @@ def _schema_errors(typed: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
     fc = fc[fc["index"].notna()]
+    # pandera reports a failing row of a dataframe-wide rule once per column; the rule names its
+    # own column, so one failure case per rule and row is enough (20 times less work).
+    frame_level = fc["schema_context"].eq("DataFrameSchema")
+    fc = pd.concat([fc[~frame_level], fc[frame_level].drop_duplicates(["check", "index"]).assign(column=None)])
     out: list[pd.DataFrame] = []
     for (context, column, check), grp in fc.groupby(["schema_context", "column", "check"], dropna=False, sort=False):
         idx = pd.Index(grp["index"].astype(int).unique())
@@ -416,6 +616,10 @@ def exact_duplicates(raw: pd.DataFrame) -> pd.Series:
     return dupes
 
 
+#: Line breaks (as str.splitlines sees them) written as escapes, so a message stays one line.
+ONE_LINE = str.maketrans({c: repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
+
+
 def validate_frame(raw: pd.DataFrame) -> ValidationResult:
     """Validate text rows from :func:`read_files` and split them into valid and rejected."""
     raw = raw.reset_index(drop=True)
@@ -441,6 +645,9 @@ def validate_frame(raw: pd.DataFrame) -> ValidationResult:
         errors = _concat_errors([errors, _errors(raw, sibling, "settlement_id", lambda r: f"rejected with settlement {r['settlement_id'].strip()!r}, whose row(s) {first_bad[r['settlement_id'].strip()]} have errors")])
 
     errors = errors.drop_duplicates(subset=["index", "column", "message"])
+    # One problem is one line: a line break in a value a message quotes unescaped (a settlement_id)
+    # would split it.
+    errors["message"] = errors["message"].astype(str).str.translate(ONE_LINE)
     rejected = raw.index.isin(errors["index"].unique())
     reasons = (errors["column"] + ": " + errors["message"]).groupby(errors["index"]).agg("; ".join)
     rejects = raw.loc[rejected, COLUMNS].astype(object)
