@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,24 +59,33 @@ def write_parquet(df: pd.DataFrame, path: str | Path) -> None:
         df.to_parquet(fh, index=False)
 
 
+#: A plain number a spreadsheet reads as a number: "-2.5", "+3", "-1,250.00", "-2.5%", "-1e3".
+#: (Not Python's float(): it also takes "-inf", "+nan", "-1_000" and " -2", which a spreadsheet
+#: evaluates as formulas.)
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+
+
 def escape_formula(value: object) -> object:
     """Prefix a formula-looking string with ``'`` so a spreadsheet shows it as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not PLAIN_NUMBER.fullmatch(value):
         # A plain negative number such as "-2.5" is data, not a formula.
-        try:
-            float(value.replace(",", ""))
-        except ValueError:
-            return "'" + value
+        return "'" + value
     return value
+
+
+def escape_formula_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with :func:`escape_formula` applied to every text cell."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(escape_formula)
+    return out
 
 
 def write_csv(df: pd.DataFrame, path: str | Path, *, escape_formulas: bool = True) -> None:
     """Atomically write ``df`` as UTF-8 CSV, escaping formula-looking text cells."""
-    out = df
-    if escape_formulas:
-        out = df.copy()
-        for col in out.columns:
-            if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-                out[col] = out[col].map(escape_formula)
+    out = escape_formula_cells(df) if escape_formulas else df
     with atomic_write(path, "w") as fh:
-        out.to_csv(fh, index=False)
+        # CRLF rows (RFC 4180): the csv writer quotes a cell holding any character of the line
+        # terminator, so a cell with a bare "\r" is quoted too instead of splitting its row.
+        out.to_csv(fh, index=False, lineterminator="\r\n")
