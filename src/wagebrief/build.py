@@ -11,6 +11,24 @@ from wagebrief.config import DEFAULT_FY_START_MONTH, Paths
 from wagebrief.settlements import ValidationResult
 
 
+def outputs(p: Paths) -> list[Path]:
+    """The files ``wagebrief build`` writes."""
+    return [p.settlements, p.contracts, p.fiscal_costs, p.annual_increases, p.rejects]
+
+
+def remove_stale_temps(p: Paths) -> list[Path]:
+    """Delete the temporary files a killed build left beside its outputs; returns them.
+
+    :func:`wagebrief.io.atomic_write` writes ``.<name>.<random>.tmp`` and renames it, so a run
+    killed mid-write leaves one behind. Call this only while holding the build lock: a running
+    build's temporary files look the same.
+    """
+    stale = [t for out in outputs(p) for t in out.parent.glob(f".{out.name}.*.tmp")]
+    for t in stale:
+        t.unlink(missing_ok=True)
+    return stale
+
+
 def write_processed(result: ValidationResult, p: Paths, fy_start_month: int = DEFAULT_FY_START_MONTH) -> list[Path]:
     """Write settlements, contracts (their fiscal-year costs as a long table), annual increases
     (calendar and fiscal) and rejects.
@@ -18,13 +36,11 @@ def write_processed(result: ValidationResult, p: Paths, fy_start_month: int = DE
     Each file is replaced atomically, so readers see the old or the new table, never a mix.
     """
     contracts, fiscal_costs = metrics.contract_tables(result.valid, fy_start_month)
-    annual = pd.concat([
-        metrics.annual_increases(result.valid, "calendar"),
-        metrics.annual_increases(result.valid, "fiscal", fy_start_month),
-    ], ignore_index=True) if len(result.valid) else pd.DataFrame()
+    annual = (metrics.annual_increases_by_basis(result.valid, ("calendar", "fiscal"), fy_start_month)
+              if len(result.valid) else pd.DataFrame())
     io.write_parquet(result.valid, p.settlements)
     io.write_parquet(contracts, p.contracts)
     io.write_parquet(fiscal_costs, p.fiscal_costs)
     io.write_parquet(annual, p.annual_increases)
     io.write_csv(result.rejects, p.rejects)
-    return [p.settlements, p.contracts, p.fiscal_costs, p.annual_increases, p.rejects]
+    return outputs(p)

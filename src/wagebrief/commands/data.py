@@ -72,6 +72,7 @@ def build(
     lock = FileLock(str(p.processed / ".build.lock"), timeout=0)
     try:
         with lock:
+            build_mod.remove_stale_temps(p)  # left by a killed run; safe while we hold the lock
             result = _validated(paths)
             _report(result)
             written = build_mod.write_processed(result, p, fy_start_month=fy_start_month)
@@ -117,7 +118,10 @@ def _emit(df, format: Format, decimals: int) -> None:
     if format is Format.json:
         typer.echo(df.to_json(orient="records", indent=2, date_format="iso"))
     elif format is Format.csv:
-        df.round(decimals).to_csv(sys.stdout, index=False)
+        from wagebrief import io
+
+        # CSV is for spreadsheets: a formula-looking jurisdiction or unit name is prefixed with '.
+        io.escape_formula_cells(df.round(decimals)).to_csv(sys.stdout, index=False)
     else:
         typer.echo(df.round(decimals).to_string(index=False))
 
