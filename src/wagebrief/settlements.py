@@ -245,13 +245,18 @@ def _xlsx_header(head: Sequence[Sequence[object]]) -> tuple[int, list[str]] | No
     best = max(range(len(norm)), key=lambda i: (sum(c in known for c in norm[i]), -i))
     if sum(c in known for c in norm[best]) < XLSX_MIN_HEADER_NAMES:
         return None
-    names = list(norm[best])
+    # A read-only row ends at its last non-empty cell, so the header row is short when its last
+    # name sits in a cell merged down from the row above: extend it to such names, no further
+    # (a longer data row must still show values past the last named column).
+    above = norm[:best]
+    width = max([len(norm[best])] + [j + 1 for row in above for j, c in enumerate(row) if c in known])
+    names = norm[best] + [""] * (width - len(norm[best]))
     for j, name in enumerate(names):
         if name:
             continue
-        above = next((norm[i][j] for i in range(best - 1, -1, -1) if j < len(norm[i]) and norm[i][j]), "")
-        if above in known and above not in names:
-            names[j] = above
+        up = next((row[j] for row in reversed(above) if j < len(row) and row[j]), "")
+        if up in known and up not in names:
+            names[j] = up
     return best + 1, names
 
 
