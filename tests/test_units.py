@@ -141,8 +141,12 @@ def test_unknown_unit_name(root: Path) -> None:
 def test_known_jurisdictions_reads_csv_and_xlsx(root: Path) -> None:
     import pandas as pd
 
-    pd.DataFrame({"jurisdiction": [" Town of Nowhere ", None], "x": [1, 2]}).to_excel(
-        root / "data" / "raw" / "settlements" / "extra.xlsx", index=False)
+    from wagebrief import settlements
+
+    # A settlement workbook read the way `validate` reads it: stray spaces are stripped.
+    row = {c: "" for c in settlements.COLUMNS}
+    row.update(jurisdiction=" Town of Nowhere ", settlement_id="X1")
+    pd.DataFrame([row]).to_excel(root / "data" / "raw" / "settlements" / "extra.xlsx", index=False)
     known = units.known_jurisdictions(root)
     assert "Town of Nowhere" in known and "City of New Haven" in known
     assert "" not in known

@@ -97,25 +97,22 @@ def unit_names(root: str | Path | None = None) -> list[str]:
 
 
 def known_jurisdictions(root: str | Path | None = None) -> set[str]:
-    """Distinct ``jurisdiction`` values in every raw settlement CSV/XLSX (first sheet)."""
+    """Distinct jurisdictions in the settlement data: the processed table when ``wagebrief
+    build`` has made it, else every raw file read the way ``validate`` reads it (encodings,
+    XLSX sheets and header rows alike)."""
     import pandas as pd  # only needed here; keeps `import wagebrief.units` light
 
-    folder = paths(root).raw_settlements
-    found: set[str] = set()
-    if not folder.is_dir():
-        return found
-    for f in sorted(folder.rglob("*")):
-        suffix = f.suffix.lower()
-        # Skip Excel's "~$" lock files and hidden files an editor may leave behind.
-        if suffix not in (".csv", ".xlsx") or f.name.startswith(("~$", ".")):
-            continue
-        # A callable usecols tolerates a file without the column (settlements.py rejects it).
-        pick = lambda c: str(c).strip() == "jurisdiction"  # noqa: E731
-        frame = (pd.read_csv(f, usecols=pick, dtype=str) if suffix == ".csv"
-                 else pd.read_excel(f, usecols=pick, dtype=str))
-        for col in frame.columns:
-            found.update(v.strip() for v in frame[col].dropna() if v.strip())
-    return found
+    from wagebrief import settlements
+
+    p = paths(root)
+    if p.settlements.exists():
+        col = pd.read_parquet(p.settlements, columns=["jurisdiction"])["jurisdiction"]
+    else:
+        try:
+            col = settlements.read_files([p.raw_settlements])["jurisdiction"]
+        except settlements.SettlementFileError:  # no files yet, or none readable: nothing known
+            return set()
+    return {v.strip() for v in col.dropna().astype(str).unique() if v.strip()}
 
 
 def load(name_or_path: str | Path, *, root: str | Path | None = None,

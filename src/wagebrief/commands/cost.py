@@ -9,6 +9,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from wagebrief import io
+
 
 class Format(str, Enum):
     table = "table"
@@ -77,7 +79,7 @@ def cost(
             out[c] = out[c].map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
         for c in ("scenario", "label"):  # labels come from a hand-edited file
             out[c] = out[c].map(escape_formula)
-        out.to_csv(sys.stdout, index=False)
+        io.escape_formula_cells(out).to_csv(sys.stdout, index=False)
         return
     with pd.option_context("display.width", 250, "display.max_columns", None, "display.float_format", "{:,.2f}".format):
         name = result.name or unit

@@ -10,6 +10,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from wagebrief import io
+
 
 class Format(str, Enum):
     table = "table"
@@ -35,7 +37,7 @@ def _emit(df, format: Format, decimals: int = 2) -> None:
     if format is Format.json:
         typer.echo(df.to_json(orient="records", indent=2, date_format="iso"))
     elif format is Format.csv:
-        df.round(decimals).to_csv(sys.stdout, index=False)
+        io.escape_formula_cells(df.round(decimals)).to_csv(sys.stdout, index=False)
     else:
         typer.echo(df.round(decimals).to_string(index=False, na_rep="-"))
 
