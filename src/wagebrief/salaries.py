@@ -35,7 +35,8 @@ import pandera.pandas as pa
 import yaml
 
 from wagebrief.config import paths
-from wagebrief.settlements import parse_date, parse_number
+# Salary validation has the same outcome shape as settlement validation, so it shares the class.
+from wagebrief.settlements import FILE_COL, ROW_COL, ValidationResult, parse_date, parse_number
 
 REQUIRED = ["jurisdiction", "unit", "benchmark_title", "effective_date", "steps", "min_salary",
             "max_salary", "hours_per_week"]
@@ -58,30 +59,10 @@ VALID_COLUMNS = ["jurisdiction", "state", "unit", "benchmark_title", "local_titl
                                                   "source_row"]
 
 
-FILE_COL, ROW_COL = "_file", "_row"
 
 
 class SalaryFileError(ValueError):
     """A salary or title-map file that cannot be read at all (missing column, bad bytes)."""
-
-
-@dataclass
-class ValidationResult:
-    """The outcome of validating salary files (the same shape as settlement validation)."""
-
-    valid: pd.DataFrame  #: typed valid rows (:data:`VALID_COLUMNS`)
-    rejects: pd.DataFrame  #: rejected rows exactly as given, plus file, row and reason
-    errors: pd.DataFrame  #: one row per problem: file, row, column, message
-    n_input: int
-
-    @property
-    def ok(self) -> bool:
-        return self.errors.empty
-
-    def problems(self) -> list[str]:
-        """Problems as ``file:row:column: message`` lines, in file and row order."""
-        e = self.errors.sort_values([FILE_COL, ROW_COL, "column"], kind="stable")
-        return [f"{f}:{r}:{c}: {m}" for f, r, c, m in e[[FILE_COL, ROW_COL, "column", "message"]].itertuples(index=False)]
 
 
 def _decode(raw: bytes, path: Path) -> str:
