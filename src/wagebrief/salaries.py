@@ -36,7 +36,8 @@ import yaml
 
 from wagebrief.config import paths
 # Salary validation has the same outcome shape as settlement validation, so it shares the class.
-from wagebrief.settlements import FILE_COL, ROW_COL, ValidationResult, parse_date, parse_number
+from wagebrief.settlements import (FILE_COL, ROW_COL, ValidationResult, concat_errors, parse_date,
+                                   parse_number, row_errors, schema_errors)
 
 REQUIRED = ["jurisdiction", "unit", "benchmark_title", "effective_date", "steps", "min_salary",
             "max_salary", "hours_per_week"]
@@ -75,18 +76,6 @@ def _decode(raw: bytes, path: Path) -> str:
     raise SalaryFileError(f"{path}: cannot decode the file as UTF-8 or Latin-1")  # pragma: no cover
 
 
-def _errors(raw: pd.DataFrame, mask: pd.Series, column: str, message) -> pd.DataFrame:
-    rows = raw.loc[mask]
-    msgs = [message(r) for r in rows.to_dict("records")] if callable(message) else [message] * len(rows)
-    return pd.DataFrame({"index": rows.index, FILE_COL: rows[FILE_COL].to_numpy(), ROW_COL: rows[ROW_COL].to_numpy(),
-                         "column": column, "message": msgs})
-
-
-def _concat_errors(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return pd.DataFrame(columns=["index", FILE_COL, ROW_COL, "column", "message"])
-    return pd.concat(frames, ignore_index=True)
 
 
 # --------------------------------------------------------------------------- titles
@@ -270,18 +259,18 @@ def parse(raw: pd.DataFrame, title_map: pd.DataFrame,
     values, bad = parse_date(raw["effective_date"])
     typed["effective_date"] = values
     if bad.any():
-        errors.append(_errors(raw, bad, "effective_date", lambda r: f"cannot read {r['effective_date']!r} as a date"))
+        errors.append(row_errors(raw, bad, "effective_date", lambda r: f"cannot read {r['effective_date']!r} as a date"))
     for col in NUMBERS:
         values, bad = parse_number(raw[col])
         typed[col] = values
         if bad.any():
-            errors.append(_errors(raw, bad, col, lambda r, c=col: f"cannot read {r[c]!r} as a number"))
+            errors.append(row_errors(raw, bad, col, lambda r, c=col: f"cannot read {r[c]!r} as a number"))
     given = typed["benchmark_title"].notna()
     bench, local = resolve_titles(typed["benchmark_title"].fillna(""), typed["jurisdiction"].fillna(""),
                                   title_map, titles_path)
     unknown = given & bench.isna()
     if unknown.any():
-        errors.append(_errors(raw, unknown, "benchmark_title", lambda r: (
+        errors.append(row_errors(raw, unknown, "benchmark_title", lambda r: (
             f"{r['benchmark_title'].strip()!r} is not a benchmark title; use one from "
             f"wagebrief/data/benchmark_titles.yml or map it in {TITLE_MAP_NAME}")))
     typed["benchmark_title"] = bench.where(given)
@@ -289,7 +278,7 @@ def parse(raw: pd.DataFrame, title_map: pd.DataFrame,
     typed["occupation_group"] = typed["benchmark_title"].map(title_group(titles_path))
     for col in (FILE_COL, ROW_COL):
         typed[col] = raw[col]
-    return typed, _concat_errors(errors)
+    return typed, concat_errors(errors)
 
 
 # --------------------------------------------------------------------------- the schema
@@ -331,32 +320,6 @@ def _build_schema() -> pa.DataFrameSchema:
 SCHEMA = _build_schema()
 
 
-def _schema_errors(typed: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
-    try:
-        SCHEMA.validate(typed, lazy=True)
-        return _concat_errors([])
-    except pa.errors.SchemaErrors as exc:
-        fc = exc.failure_cases
-    fc = fc[fc["index"].notna()]
-    out: list[pd.DataFrame] = []
-    for (context, column, check), grp in fc.groupby(["schema_context", "column", "check"], dropna=False, sort=False):
-        mask = pd.Series(raw.index.isin(pd.Index(grp["index"].astype(int).unique())), index=raw.index)
-        if context == "DataFrameSchema" and check in RULES:
-            col, _, template = RULES[check]
-            rows = typed.loc[mask]
-            msgs = [template.format(**r) for r in rows.to_dict("records")]
-            out.append(pd.DataFrame({"index": rows.index, FILE_COL: rows[FILE_COL].to_numpy(),
-                                     ROW_COL: rows[ROW_COL].to_numpy(), "column": col, "message": msgs}))
-        elif check == "not_nullable":
-            out.append(_errors(raw, mask, column, f"{column} is required"))
-        else:
-            words = str(check)
-            for c in SCHEMA.columns[column].checks:
-                if c.name == check or str(c) == check:
-                    words = c.error or words
-            out.append(_errors(raw, mask, column, lambda r, col=column, w=words: f"{col} {str(r[col]).strip()!r} must be {w}"))
-    return _concat_errors(out)
-
 
 def _duplicate_errors(typed: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
     """Two rows for one jurisdiction x unit x title x date: an exact copy drops the later row;
@@ -365,17 +328,17 @@ def _duplicate_errors(typed: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
     ok = typed[KEY].notna().all(axis=1)
     exact = raw.duplicated(subset=REQUIRED + OPTIONAL, keep="first") & ok
     clash = key.duplicated(keep=False) & ok
-    frames = [_errors(raw, exact, "benchmark_title", lambda r: "exact duplicate of an earlier row")]
+    frames = [row_errors(raw, exact, "benchmark_title", lambda r: "exact duplicate of an earlier row")]
     rest = clash & ~exact
     if rest.any():
         # Compare only the non-exact rows: if what is left of a key is one row, it stands.
         left = key[rest]
         conflict = rest & key.isin(left[left.duplicated(keep=False)])
         rows_of = raw.loc[conflict].groupby(key[conflict])[ROW_COL].apply(lambda s: ", ".join(map(str, s)))
-        frames.append(_errors(raw.assign(_key=key), conflict, "effective_date", lambda r: (
+        frames.append(row_errors(raw.assign(_key=key), conflict, "effective_date", lambda r: (
             f"conflicting schedules for {r['jurisdiction'].strip()} / {r['unit'].strip()} / "
             f"{r['benchmark_title'].strip()} on {r['effective_date'].strip()} (rows {rows_of[r['_key']]})")))
-    return _concat_errors(frames)
+    return concat_errors(frames)
 
 
 # --------------------------------------------------------------------------- validation
@@ -390,11 +353,11 @@ def validate_frame(raw: pd.DataFrame, title_map: pd.DataFrame | None = None,
     if title_map is None:
         title_map = pd.DataFrame(columns=["jurisdiction", "local_title", "benchmark_title"])
     typed, parse_errors = parse(raw, title_map, titles_path)
-    schema_errors = _schema_errors(typed, raw)
-    if len(parse_errors) and len(schema_errors):
+    schema_errs = schema_errors(typed, raw, SCHEMA, RULES)
+    if len(parse_errors) and len(schema_errs):
         seen = set(zip(parse_errors["index"], parse_errors["column"]))
-        schema_errors = schema_errors[[(i, c) not in seen for i, c in zip(schema_errors["index"], schema_errors["column"])]]
-    errors = _concat_errors([parse_errors, schema_errors, _duplicate_errors(typed, raw)])
+        schema_errs = schema_errs[[(i, c) not in seen for i, c in zip(schema_errs["index"], schema_errs["column"])]]
+    errors = concat_errors([parse_errors, schema_errs, _duplicate_errors(typed, raw)])
     errors = errors.drop_duplicates(subset=["index", "column", "message"]).reset_index(drop=True)
     rejected = raw.index.isin(errors["index"].unique())
     reasons = (errors["column"] + ": " + errors["message"]).groupby(errors["index"]).agg("; ".join)

@@ -475,16 +475,16 @@ def parse(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         values, bad = per_unique(raw[col], parser)
         typed[col] = values
         if bad.any():
-            errors.append(_errors(raw, bad, col, lambda r, c=col, k=kind: f"cannot read {r[c]!r} as {k}"))
+            errors.append(row_errors(raw, bad, col, lambda r, c=col, k=kind: f"cannot read {r[c]!r} as {k}"))
     if FIELDS_COL in raw:
         ragged = raw[FIELDS_COL].astype(str).ne("")
         if ragged.any():
-            errors.append(_errors(raw, ragged, "row", lambda r: r[FIELDS_COL]))
+            errors.append(row_errors(raw, ragged, "row", lambda r: r[FIELDS_COL]))
     for col in (FILE_COL, ROW_COL):
         typed[col] = raw[col]
     # One integer code per settlement, so the cross-row rules group on ints, not strings.
     typed[SID_COL] = pd.factorize(typed["settlement_id"], use_na_sentinel=False)[0]
-    return typed, _concat_errors(errors)
+    return typed, concat_errors(errors)
 
 
 # --------------------------------------------------------------------------- the schema
@@ -545,23 +545,26 @@ def _build_schema() -> pa.DataFrameSchema:
 SCHEMA = _build_schema()
 
 
-def _errors(raw: pd.DataFrame, mask: pd.Series, column: str, message) -> pd.DataFrame:
+def row_errors(raw: pd.DataFrame, mask: pd.Series, column: str, message) -> pd.DataFrame:
     rows = raw.loc[mask]
     msgs = [message(r) for r in rows.to_dict("records")] if callable(message) else [message] * len(rows)
     return pd.DataFrame({"index": rows.index, FILE_COL: rows[FILE_COL].to_numpy(), ROW_COL: rows[ROW_COL].to_numpy(), "column": column, "message": msgs})
 
 
-def _concat_errors(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+def concat_errors(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame(columns=["index", FILE_COL, ROW_COL, "column", "message"])
     return pd.concat(frames, ignore_index=True)
 
 
-def _schema_errors(typed: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
+def schema_errors(typed: pd.DataFrame, raw: pd.DataFrame, schema: pa.DataFrameSchema,
+                  rules: dict) -> pd.DataFrame:
+    """pandera's failure cases of ``schema`` on ``typed`` as file/row/column/message rows; a
+    dataframe-wide check named in ``rules`` reports under its own column and message template."""
     try:
-        SCHEMA.validate(typed, lazy=True)
-        return _concat_errors([])
+        schema.validate(typed, lazy=True)
+        return concat_errors([])
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
     fc = fc[fc["index"].notna()]
@@ -573,20 +576,20 @@ def _schema_errors(typed: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
     for (context, column, check), grp in fc.groupby(["schema_context", "column", "check"], dropna=False, sort=False):
         idx = pd.Index(grp["index"].astype(int).unique())
         mask = pd.Series(raw.index.isin(idx), index=raw.index)
-        if context == "DataFrameSchema" and check in RULES:
-            col, _, template = RULES[check]
+        if context == "DataFrameSchema" and check in rules:
+            col, _, template = rules[check]
             rows = typed.loc[mask]
             msgs = [template.format(**r) if "{" in template else template for r in rows.to_dict("records")]
             out.append(pd.DataFrame({"index": rows.index, FILE_COL: rows[FILE_COL].to_numpy(), ROW_COL: rows[ROW_COL].to_numpy(), "column": col, "message": msgs}))
         elif check == "not_nullable":
-            out.append(_errors(raw, mask, column, f"{column} is required"))
+            out.append(row_errors(raw, mask, column, f"{column} is required"))
         else:
             words = str(check)
-            for c in SCHEMA.columns[column].checks:
+            for c in schema.columns[column].checks:
                 if c.name == check or str(c) == check:
                     words = c.error or words
-            out.append(_errors(raw, mask, column, lambda r, col=column, w=words: f"{col} {r[col].strip()!r} must be {w}"))
-    return _concat_errors(out)
+            out.append(row_errors(raw, mask, column, lambda r, col=column, w=words: f"{col} {str(r[col]).strip()!r} must be {w}"))
+    return concat_errors(out)
 
 
 # --------------------------------------------------------------------------- validation
@@ -629,25 +632,25 @@ def validate_frame(raw: pd.DataFrame) -> ValidationResult:
     """Validate text rows from :func:`read_files` and split them into valid and rejected."""
     raw = raw.reset_index(drop=True)
     typed, parse_errors = parse(raw)
-    schema_errors = _schema_errors(typed, raw)
+    schema_errs = schema_errors(typed, raw, SCHEMA, RULES)
     # A cell that failed to parse is reported once, as unreadable, not again as missing.
-    if len(parse_errors) and len(schema_errors):
+    if len(parse_errors) and len(schema_errs):
         seen = set(zip(parse_errors["index"], parse_errors["column"]))
-        keep = [(i, c) not in seen for i, c in zip(schema_errors["index"], schema_errors["column"])]
-        schema_errors = schema_errors[keep]
+        keep = [(i, c) not in seen for i, c in zip(schema_errs["index"], schema_errs["column"])]
+        schema_errs = schema_errs[keep]
     dupes = exact_duplicates(raw)
-    dup_errors = _errors(raw, dupes, "settlement_id", lambda r: f"exact duplicate of an earlier row of settlement {r['settlement_id']!r}")
-    errors = _concat_errors([parse_errors, schema_errors, dup_errors])
+    dup_errors = row_errors(raw, dupes, "settlement_id", lambda r: f"exact duplicate of an earlier row of settlement {r['settlement_id']!r}")
+    errors = concat_errors([parse_errors, schema_errs, dup_errors])
 
     # A contract is never measured from part of its events: when one row of a settlement is
     # rejected (other than as a duplicate), its sibling rows go with it, and say why.
-    bad_idx = set(parse_errors["index"]).union(schema_errors["index"])
+    bad_idx = set(parse_errors["index"]).union(schema_errs["index"])
     bad_ids = set(raw.loc[sorted(bad_idx), "settlement_id"].str.strip()) if bad_idx else set()
     sid = raw["settlement_id"].str.strip()
     sibling = sid.isin(bad_ids) & ~raw.index.isin(list(bad_idx)) & ~dupes
     if sibling.any():
         first_bad = raw.loc[sorted(bad_idx)].groupby(sid.loc[sorted(bad_idx)])[ROW_COL].apply(lambda r: ", ".join(map(str, r.iloc[:5])))
-        errors = _concat_errors([errors, _errors(raw, sibling, "settlement_id", lambda r: f"rejected with settlement {r['settlement_id'].strip()!r}, whose row(s) {first_bad[r['settlement_id'].strip()]} have errors")])
+        errors = concat_errors([errors, row_errors(raw, sibling, "settlement_id", lambda r: f"rejected with settlement {r['settlement_id'].strip()!r}, whose row(s) {first_bad[r['settlement_id'].strip()]} have errors")])
 
     errors = errors.drop_duplicates(subset=["index", "column", "message"])
     # One problem is one line: a line break in a value a message quotes unescaped (a settlement_id)
