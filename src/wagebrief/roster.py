@@ -23,7 +23,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from wagebrief.config import paths
-from wagebrief.settlements import FILE_COL, ROW_COL, parse_date, parse_number
+from wagebrief.settlements import FILE_COL, ROW_COL, check_header, parse_date, parse_number
 
 COLUMNS = ["employee_id", "title", "step", "hire_date", "annual_base_salary", "fte"]
 OPTIONAL_COLUMNS = ["longevity_eligible"]
@@ -70,12 +70,7 @@ def read_raw(path: str | Path) -> pd.DataFrame:
     except Exception as exc:  # pandas raises several types for malformed CSV
         raise RosterFileError(f"{path}: cannot read the file ({type(exc).__name__}: {exc})") from exc
     df.columns = [str(c).strip().lower() for c in df.columns]
-    dupes = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
-    if dupes:
-        raise RosterFileError(f"{path}:1: duplicated column header(s): {', '.join(dupes)}")
-    missing = [c for c in COLUMNS if c not in df.columns]
-    if missing:
-        raise RosterFileError(f"{path}:1: missing required column(s): {', '.join(missing)}")
+    check_header(list(df.columns), COLUMNS, path, error=RosterFileError)
     keep = COLUMNS + [c for c in OPTIONAL_COLUMNS if c in df.columns]
     df = df[keep].astype(object).fillna("")
     df[FILE_COL] = str(path)

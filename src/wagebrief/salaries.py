@@ -36,8 +36,8 @@ import yaml
 
 from wagebrief.config import paths
 # Salary validation has the same outcome shape as settlement validation, so it shares the class.
-from wagebrief.settlements import (FILE_COL, ROW_COL, ValidationResult, concat_errors, parse_date,
-                                   parse_number, row_errors, schema_errors)
+from wagebrief.settlements import (FILE_COL, ROW_COL, ValidationResult, check_header, concat_errors,
+                                   parse_date, parse_number, row_errors, schema_errors)
 
 REQUIRED = ["jurisdiction", "unit", "benchmark_title", "effective_date", "steps", "min_salary",
             "max_salary", "hours_per_week"]
@@ -215,12 +215,7 @@ def _read_text(path: Path, required: Sequence[str], optional: Sequence[str] = ()
     except Exception as exc:  # pandas/openpyxl raise many types for unreadable files
         raise SalaryFileError(f"{path}: cannot read the file ({type(exc).__name__}: {exc})") from exc
     df.columns = [str(c).strip().lower() for c in df.columns]
-    dupes = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
-    if dupes:
-        raise SalaryFileError(f"{path}:1: duplicated column header(s): {', '.join(dupes)}")
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        raise SalaryFileError(f"{path}:1: missing required column(s): {', '.join(missing)}")
+    check_header(list(df.columns), required, path, error=SalaryFileError)
     for c in optional:
         if c not in df.columns:
             df[c] = ""

@@ -93,16 +93,24 @@ def _header(text: str, path: Path) -> list[str]:
     return [str(c).strip().lower() for c in first]
 
 
-def _check_header(names: Sequence[str], where: str | Path, row: int = 1) -> None:
+def check_header(names: Sequence[str], required: Sequence[str], where: str | Path, row: int = 1,
+                 error: type[Exception] | None = None) -> None:
+    """Raise ``error`` (default :class:`SettlementFileError`) naming ``where:row`` when a header
+    repeats a column or lacks a required one. Shared by settlement, salary and roster files."""
+    error = error or SettlementFileError
     dupes = sorted({c for c in names if list(names).count(c) > 1 and c})
     if dupes:
-        raise SettlementFileError(f"{where}:{row}: duplicated column header(s): {', '.join(dupes)}")
-    missing = [c for c in COLUMNS if c not in names]
+        raise error(f"{where}:{row}: duplicated column header(s): {', '.join(dupes)}")
+    missing = [c for c in required if c not in names]
     if missing:
         hint = ""
         if len([c for c in names if c]) == 1 and any(sep in names[0] for sep in (";", "\t", "|")):
             hint = " (the header is a single cell: is the file separated by ';' or tabs instead of commas?)"
-        raise SettlementFileError(f"{where}:{row}: missing required column(s): {', '.join(missing)}{hint}")
+        raise error(f"{where}:{row}: missing required column(s): {', '.join(missing)}{hint}")
+
+
+def _check_header(names: Sequence[str], where: str | Path, row: int = 1) -> None:
+    check_header(names, COLUMNS, where, row)
 
 
 def _csv_fast(data: bytes, names: list[str]) -> pd.DataFrame | None:
