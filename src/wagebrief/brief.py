@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from wagebrief import metrics, settlements, units
+from wagebrief import figures, metrics, settlements, units
 from wagebrief.config import paths
 from wagebrief.sections import Figure, Section, Table
 
@@ -171,10 +171,8 @@ def cumulative_growth(data: BriefData, base_year: int | None = None) -> pd.DataF
 
 def growth_figure(data: BriefData):
     """Line chart of the comparators' cumulative base-wage growth."""
-    import matplotlib.pyplot as plt
-
     idx = cumulative_growth(data)
-    fig, ax = plt.subplots(figsize=(8, 4.2), dpi=100)
+    fig, ax = figures.new((8, 4.2))
     for col in idx.columns:
         ax.plot(idx.index, idx[col], marker="o", ms=3, lw=1.2, alpha=0.75, label=col)
     ax.plot(idx.index, idx.median(axis=1), color="black", lw=2.5, label="Comparator median")
@@ -186,9 +184,7 @@ def growth_figure(data: BriefData):
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, ncol=2, frameon=False)
     fig.text(0.01, 0.01, sources_line(data), fontsize=7, color="#555")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    plt.close(fig)
-    return fig
+    return figures.finish(fig)
 
 
 def missing_comparators(data: BriefData) -> list[str]:
@@ -282,9 +278,7 @@ def inflation_section(data: BriefData) -> Section:
 
 def inflation_figure(data: BriefData, t: pd.DataFrame):
     """Bars of the comparator median increase, with CPI-U and ECI lines, in percent."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8, 3.8), dpi=100)
+    fig, ax = figures.new((8, 3.8))
     ax.bar(t["year"], t["median_increase_pct"], color="#4c78a8", alpha=0.8, label="Comparator median base increase")
     ax.plot(t["year"], t["cpi_pct"], color="#e45756", marker="o", lw=2, label=f"CPI-U {data.unit.cpi_series}")
     ax.plot(t["year"], t["eci_pct"], color="#54a24b", marker="s", lw=0, label="ECI state & local wages (12-month)")
@@ -295,9 +289,7 @@ def inflation_figure(data: BriefData, t: pd.DataFrame):
     ax.grid(alpha=0.3, axis="y")
     ax.legend(fontsize=7, frameon=False)
     fig.text(0.01, 0.01, "Sources: settlements (see table), BLS CPI-U and ECI", fontsize=7, color="#555")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    plt.close(fig)
-    return fig
+    return figures.finish(fig)
 
 
 def vintages(data: BriefData) -> dict[str, str]:
@@ -445,14 +437,10 @@ def section_html(section: Section) -> str:
     return "\n".join(out)
 
 
-def png(figure, dpi: int = 100) -> bytes:
+def png(figure, dpi: int = figures.DPI) -> bytes:
     """A figure as PNG bytes, drawn once (the notebook's inline backend would draw it twice to
     trim its margins; the figures here are laid out already)."""
-    import io as _io
-
-    buf = _io.BytesIO()
-    figure.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
+    return figures.png(figure, dpi)
 
 
 def show(section: Section) -> None:

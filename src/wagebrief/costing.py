@@ -603,13 +603,14 @@ def sentences(costing: Costing) -> list[str]:
 
 def figure(costing: Costing, source: str = ""):
     """Line chart of each scenario's cumulative cost by fiscal year."""
-    import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter
+
+    from wagebrief import figures
 
     by = costing.by_year
     peak = float(by["cumulative_cost"].abs().max() or 1)
     scale, unit = (1e6, "$ millions") if peak >= 1e6 else ((1e3, "$ thousands") if peak >= 1e4 else (1, "dollars"))
-    fig, ax = plt.subplots(figsize=(8, 4.2), dpi=100)
+    fig, ax = figures.new((8, 4.2))
     for name, grp in by.groupby("scenario", sort=False):
         ax.plot(grp["fiscal_year"], grp["cumulative_cost"] / scale, marker="o", lw=2, label=costing.scenarios[name].label)
     ax.set_xticks(costing.fiscal_years, [f"FY{y}" for y in costing.fiscal_years])
@@ -621,9 +622,7 @@ def figure(costing: Costing, source: str = ""):
     ax.grid(alpha=0.3)
     ax.legend(frameon=False, fontsize=8)
     fig.text(0.01, 0.01, source, fontsize=7, color="#555")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    plt.close(fig)
-    return fig
+    return figures.finish(fig)
 
 
 def source_line(costing: Costing) -> str:

@@ -1076,28 +1076,6 @@ def pattern_table(a: MarketAnalysis) -> pd.DataFrame:
                          "Comparators": p["n"], "Of them forecast": p["n_projected"]})
 
 
-_FIGURE_CLASS = None
-
-
-def _figure_class():
-    """A pyplot-free matplotlib Figure that shows itself as PNG in a notebook (``_repr_png_``),
-    whether or not the inline backend is active, and leaves no pyplot state behind."""
-    global _FIGURE_CLASS
-    if _FIGURE_CLASS is None:
-        import io
-
-        from matplotlib.figure import Figure as MplFigure
-
-        class BriefFigure(MplFigure):
-            def _repr_png_(self) -> bytes:
-                buf = io.BytesIO()
-                self.savefig(buf, format="png", dpi=100)
-                return buf.getvalue()
-
-        _FIGURE_CLASS = BriefFigure
-    return _FIGURE_CLASS
-
-
 def position_figure(a: MarketAnalysis, when: str = "now"):
     """Top-step pay by jurisdiction, one panel per title; the unit highlighted, projected cells
     hatched, the comparator median dashed. ``when``: "now" (at ``as_of``) or "end" (projected)."""
@@ -1108,8 +1086,11 @@ def position_figure(a: MarketAnalysis, when: str = "now"):
     if not titles:
         return None
     heights = [max(2.5, 0.32 * (data["benchmark_title"] == t).sum() + 1.2) for t in titles]
-    fig = _figure_class()(figsize=(8, sum(heights)), layout="constrained")
-    axes = fig.subplots(len(titles), 1, squeeze=False, height_ratios=heights)[:, 0]
+    from wagebrief import figures
+
+    fig, axes = figures.new((8, sum(heights)), nrows=len(titles), squeeze=False,
+                                height_ratios=heights)
+    axes = axes[:, 0]
     unit_j = a.unit.employer.jurisdiction.casefold()
     for ax, t in zip(axes, titles):
         d = data[data["benchmark_title"] == t].sort_values("top")
@@ -1137,8 +1118,8 @@ def position_figure(a: MarketAnalysis, when: str = "now"):
     from matplotlib.lines import Line2D
 
     handles.append(Line2D([0], [0], color="black", linestyle="--", label="comparator median"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=8, frameon=False)
-    return fig
+    fig.legend(handles=handles, loc="lower center", ncols=4, fontsize=8, frameon=False)
+    return figures.finish(fig, rect=(0, 0.35 / sum(heights), 1, 1))  # the legend's strip at the bottom
 
 
 def table_html(table: Table) -> str:

@@ -908,10 +908,10 @@ def _sentences(o: Outlook) -> list[str]:
 
 def fan_chart(o: Outlook):
     """Comparators' history, the unit's own, and the forecast fan (80% and 95%)."""
-    import matplotlib.pyplot as plt
+    from wagebrief import figures
 
     inp, b = o.inputs, o.inputs.basis
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = figures.new((8, 4.5))
     hist = inp.annual[inp.annual["year"] < inp.unit.cycle_year]
     ax.scatter(hist["year"], hist["increase_pct"], s=12, color="0.65", label="Each comparator", zorder=2)
     med = hist.groupby("year")["increase_pct"].median()
@@ -937,9 +937,7 @@ def fan_chart(o: Outlook):
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, frameon=False, loc="upper left")
     fig.text(0.01, 0.01, _wrap(_source(inp)), fontsize=6.5, color="0.35")
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
-    plt.close(fig)
-    return fig
+    return figures.finish(fig, rect=(0, 0.06, 1, 1))
 
 
 TITLE = "Wage trends and outlook"

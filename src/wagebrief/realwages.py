@@ -85,9 +85,9 @@ def table(long: pd.DataFrame) -> pd.DataFrame:
 
 def figure(long: pd.DataFrame, year_label: str, cpi_name: str, source: str, name=lambda y: str(y)):
     """Real base-wage index lines: comparators thin, the median and the unit bold."""
-    import matplotlib.pyplot as plt
+    from wagebrief import figures
 
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = figures.new((8, 4.5))
     base = int(long["year"].min())
     for (role, entity), g in long.groupby(["role", "entity"], sort=False):
         if role == "comparator":
@@ -104,6 +104,4 @@ def figure(long: pd.DataFrame, year_label: str, cpi_name: str, source: str, name
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(frameon=False, fontsize=8)
     fig.text(0.01, 0.01, source, fontsize=7, color="0.35")
-    fig.tight_layout(rect=(0, 0.04 + 0.02 * source.count("\n"), 1, 1))
-    plt.close(fig)
-    return fig
+    return figures.finish(fig, rect=(0, 0.04 + 0.02 * source.count("\n"), 1, 1))

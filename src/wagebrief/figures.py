@@ -1,0 +1,56 @@
+"""Making the brief's charts: pyplot-free figures, laid out once, drawn once.
+
+A brief has seven charts and a cycle has dozens of briefs, so drawing them costs real time.
+Two habits make each chart cost one draw instead of three:
+
+* figures are plain :class:`matplotlib.figure.Figure` objects, never registered with pyplot, so
+  the notebook's inline backend neither tracks them nor draws them again at the end of a cell;
+* the tight layout is computed once, when the figure is built, and the figure keeps no layout
+  engine, so saving it does not lay it out (and draw it) again.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+DPI = 100
+_FIGURE_CLASS: Any = None
+
+
+def _figure_class():
+    global _FIGURE_CLASS
+    if _FIGURE_CLASS is None:
+        from matplotlib.figure import Figure as MplFigure
+
+        class BriefFigure(MplFigure):
+            """Shows itself as PNG in a notebook, whatever backend is active."""
+
+            def _repr_png_(self) -> bytes:
+                return png(self)
+
+        _FIGURE_CLASS = BriefFigure
+    return _FIGURE_CLASS
+
+
+def new(figsize: tuple[float, float], nrows: int = 1, **subplots: Any):
+    """A white figure at the brief's resolution and its axes, as :meth:`Figure.subplots` returns them."""
+    fig = _figure_class()(figsize=figsize, dpi=DPI, facecolor="white")
+    axes = fig.subplots(nrows, 1, **subplots)
+    return fig, axes
+
+
+def finish(fig, rect: tuple[float, float, float, float] = (0, 0.04, 1, 1)):
+    """Lay ``fig`` out tightly inside ``rect`` (figure fractions; the bottom strip is for the source
+    line) once, without leaving a layout engine on it that would redo the work when it is saved."""
+    from matplotlib.layout_engine import TightLayoutEngine
+
+    TightLayoutEngine(rect=rect).execute(fig)
+    return fig
+
+
+def png(fig, dpi: int = DPI) -> bytes:
+    """A figure as PNG bytes."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
