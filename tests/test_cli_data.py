@@ -6,6 +6,7 @@ import hashlib
 import json
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from wagebrief.cli import app
@@ -64,6 +65,31 @@ def test_build_writes_tables_and_rejects_and_never_touches_raw(project):
     assert list(costs.columns) == ["settlement_id", "fiscal_year", "cost_pct"]
     assert set(costs["settlement_id"]) == set(contracts["settlement_id"])
     assert (processed / "annual_increases.parquet").exists()
+
+
+def test_build_writes_validated_salaries_the_briefs_read(project, monkeypatch):
+    from wagebrief import salaries
+
+    res = runner.invoke(app, ["build"])
+    assert res.exit_code == 0, res.output
+    written = pd.read_parquet(project / "data/processed/salaries.parquet")
+    fresh = salaries.validate(root=project)
+    pd.testing.assert_frame_equal(written, fresh.valid.reset_index(drop=True), check_dtype=False)
+    # A brief reads the written table instead of validating every schedule again.
+    monkeypatch.setattr(salaries, "validate", lambda *a, **k: pytest.fail("salaries validated again"))
+    loaded, notes = salaries.load(project)
+    assert notes == []
+    pd.testing.assert_frame_equal(loaded, written)
+    assert "salary rows:" in res.output
+
+
+def test_build_reports_an_unreadable_salary_file_and_exits_1(project):
+    (project / "data/raw/salaries/broken.csv").write_text("not,a,salary,header\n1,2,3,4\n")
+    res = runner.invoke(app, ["build"])
+    assert res.exit_code == 1
+    assert "broken.csv" in res.output
+    # The settlement tables were still written.
+    assert (project / "data/processed/settlements.parquet").exists()
 
 
 def test_build_strict_fails_on_rejects(project):

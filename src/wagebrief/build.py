@@ -11,9 +11,16 @@ from wagebrief.config import DEFAULT_FY_START_MONTH, Paths
 from wagebrief.settlements import ValidationResult
 
 
-def outputs(p: Paths) -> list[Path]:
-    """The files ``wagebrief build`` writes."""
+def settlement_outputs(p: Paths) -> list[Path]:
+    """The files :func:`write_processed` writes."""
     return [p.settlements, p.contracts, p.fiscal_costs, p.annual_increases, p.rejects]
+
+
+def outputs(p: Paths) -> list[Path]:
+    """The files ``wagebrief build`` writes (the salary files only when there are salary files)."""
+    from wagebrief import salaries
+
+    return [*settlement_outputs(p), salaries.processed_path(p.root), salaries.rejects_path(p.root)]
 
 
 def remove_stale_temps(p: Paths) -> list[Path]:
@@ -43,4 +50,20 @@ def write_processed(result: ValidationResult, p: Paths, fy_start_month: int = DE
     io.write_parquet(fiscal_costs, p.fiscal_costs)
     io.write_parquet(annual, p.annual_increases)
     io.write_csv(result.rejects, p.rejects)
-    return outputs(p)
+    return settlement_outputs(p)
+
+
+def build_salaries(p: Paths):
+    """Validate ``data/raw/salaries`` and write ``salaries.parquet`` and ``salary_rejects.csv``.
+
+    Returns the validation result, or None when there are no salary files. Briefs then read the
+    validated schedules instead of validating them again for every unit.
+    """
+    from wagebrief import salaries
+
+    folder = salaries.raw_dir(p.root)
+    if not folder.is_dir() or not salaries.discover([folder]):
+        return None
+    result = salaries.validate([folder], root=p.root)
+    salaries.write_processed(result, p.root)
+    return result

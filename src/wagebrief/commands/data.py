@@ -61,7 +61,8 @@ def build(
     fy_start_month: FyOpt = DEFAULT_FY_START_MONTH,
     strict: Annotated[bool, typer.Option(help="Exit 1 when any row is rejected.")] = False,
 ) -> None:
-    """Write data/processed/: settlements, contracts, annual increases, and rejects.csv."""
+    """Write data/processed/: settlements, contracts, annual increases, rejects.csv, and the
+    validated salary schedules (salaries.parquet, salary_rejects.csv) when data/raw/salaries has any."""
     from filelock import FileLock, Timeout
 
     from wagebrief import build as build_mod
@@ -76,14 +77,36 @@ def build(
             result = _validated(paths)
             _report(result)
             written = build_mod.write_processed(result, p, fy_start_month=fy_start_month)
+            sal_result, sal_error = _build_salaries(build_mod, p)
     except Timeout:
         typer.echo(f"error: another 'wagebrief build' is writing {p.processed} (lock {lock.lock_file}); "
                    "wait for it to finish and run again", err=True)
         raise typer.Exit(1) from None
+    if sal_result is not None:
+        written += build_mod.outputs(p)[len(written):]
     for path in written:
         typer.echo(str(path))
-    if strict and not result.ok:
+    if sal_error:
+        typer.echo(f"error: {sal_error}", err=True)
         raise typer.Exit(1)
+    if strict and not (result.ok and (sal_result is None or sal_result.ok)):
+        raise typer.Exit(1)
+
+
+def _build_salaries(build_mod, p):
+    """(result, None), (None, None) without salary files, or (None, message) for an unreadable file."""
+    from wagebrief import salaries
+
+    try:
+        result = build_mod.build_salaries(p)
+    except salaries.SalaryFileError as exc:
+        return None, str(exc)
+    if result is not None:
+        for line in result.problems():
+            typer.echo(line, err=True)
+        typer.echo(f"{result.n_input} salary rows: {len(result.valid)} valid, {len(result.rejects)} rejected "
+                   f"({len(result.errors)} problems)", err=True)
+    return result, None
 
 
 def metrics(
