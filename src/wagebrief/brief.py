@@ -263,7 +263,7 @@ def inflation_section(data: BriefData) -> Section:
     if t["eci_pct"].isna().any():
         caveats.append("The ECI column is blank where BLS values for that quarter are not in the snapshot; "
                        "gaps are left as gaps.")
-    src = (f"Sources: {sources_line(data)} CPI-U {u.cpi_series}: {v['cpi_source']}. "
+    src = (f"Sources: {sources_line(data).removeprefix('Source: ')} CPI-U {u.cpi_series}: {v['cpi_source']}. "
            f"ECI CIU3020000000000A (state and local government wages and salaries, 12-month change): {v['eci_source']}.")
     shown = pd.DataFrame({
         "Year": t["year"].map(label), "Comparator median increase": t["median_increase_pct"].map(pct),
@@ -449,6 +449,6 @@ def show(section: Section) -> None:
 
     display(HTML(section_html(section)))
     for f in section.figures:
-        display(Image(data=png(f.figure)))
+        display(Image(data=png(f.figure), alt=f.caption))  # the caption is the chart's alt text
         if f.source:
             display(HTML(f'<p class="wb-source">{html.escape(f.source)}</p>'))
