@@ -35,7 +35,12 @@ def _figure_class():
 
 def new(figsize: tuple[float, float], nrows: int = 1, **subplots: Any):
     """A white figure at the brief's resolution and its axes, as :meth:`Figure.subplots` returns them."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     fig = _figure_class()(figsize=figsize, dpi=DPI, facecolor="white")
+    # One Agg canvas for the figure's life: the layout pass and the PNG then share its renderer,
+    # and with it matplotlib's cache of text measurements (a new canvas would measure again).
+    FigureCanvasAgg(fig)
     axes = fig.subplots(nrows, 1, **subplots)
     return fig, axes
 

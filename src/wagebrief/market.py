@@ -35,6 +35,7 @@ escapes them (``wagebrief.brief.section_html`` does, and :func:`table_html` esca
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -712,11 +713,17 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
     elif not isinstance(forecast, Forecast):
         forecast = Forecast.constant(float(forecast))
 
+    @functools.lru_cache(maxsize=None)
+    def settled(jurisdiction: str, g: str | None, unit_name: str | None) -> pd.DataFrame:
+        # Every title of a jurisdiction, now and at the end, moves by the same settlements.
+        return events_for(events, jurisdiction, g, unit_name)
+
     def move(frame: pd.DataFrame, when: pd.Timestamp, fc: Forecast | None) -> pd.DataFrame:
         rows = []
         for r in frame.to_dict("records"):
             g = r.get("occupation_group") if isinstance(r.get("occupation_group"), str) else group
-            rows.append(project_schedule(r, events_for(events, r["jurisdiction"], g, r.get("unit")), when, fc))
+            u = r.get("unit") if isinstance(r.get("unit"), str) else None
+            rows.append(project_schedule(r, settled(r["jurisdiction"], g, u), when, fc))
         return pd.DataFrame(rows)
 
     # ---- now
@@ -779,7 +786,7 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
         projected = projected[projected["available"]]
     unit_rows = []
     for r in (sched[is_unit].to_dict("records") if len(sched) else []):
-        ev = events_for(events, unit_j, group, r.get("unit"))
+        ev = settled(unit_j, group, r.get("unit") if isinstance(r.get("unit"), str) else None)
         base = project_schedule(r, ev, start - DAY, None)
         if not base["available"]:
             held_from = known_through(ev)
