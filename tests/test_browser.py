@@ -214,8 +214,8 @@ def opened(brief, tools, tmp_path_factory) -> Visit:
 
 def test_charts_load_offline(opened):
     assert opened.images, "the brief shows no images at all"
-    charts = [i for i in opened.images if i["src"].startswith("data:image/png") and i["width"] >= 200]
-    assert charts, f"no chart-sized inline PNG among {opened.images}"
+    charts = [i for i in opened.images if i["src"].startswith("data:image/svg+xml") and i["width"] >= 200]
+    assert len(charts) >= 6, f"not every chart is a chart-sized inline SVG: {opened.images}"
     assert not broken_images(opened.images), broken_images(opened.images)
     assert opened.chart and not looks_blank(opened.chart), "the largest chart rendered blank"
 

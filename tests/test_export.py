@@ -52,17 +52,24 @@ def test_text_streams_and_errors_are_escaped_not_interpreted():
 
 def test_a_figure_caption_becomes_the_images_alt_text(monkeypatch):
     import IPython.display
-    from IPython.display import Image
+    from IPython.display import SVG
 
     from wagebrief import brief, figures
     from wagebrief.sections import Figure, Section
 
     fig, ax = figures.new((3, 2))
     ax.plot([1, 2], [3, 4])
+    ax.set_title("Growth <%>")
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda obj, **k: shown.append(obj))
     brief.show(Section("S", figures=[Figure("Top-step pay", figures.finish(fig))]))
-    images = [o for o in shown if isinstance(o, Image)]
+    images = [o for o in shown if isinstance(o, SVG)]
     assert len(images) == 1
-    assert images[0].data[:4] == b"\x89PNG"
-    assert images[0]._repr_png_()[1] == {"alt": "Top-step pay"}
+    data, meta = images[0]._repr_svg_()
+    assert "<svg" in data and "Growth &lt;%&gt;" in data  # words stay text, escaped
+    assert meta == {"alt": "Top-step pay"}
+    nb = notebook(new_code_cell("", outputs=[new_output("display_data", data={"image/svg+xml": data},
+                                                        metadata={"image/svg+xml": meta})]))
+    page = render.to_html(nb, "t")
+    b64 = re.search(r'<img alt="Top-step pay" src="data:image/svg\+xml;base64,([^"]+)">', page).group(1)
+    assert base64.b64decode(b64).decode("utf-8") == data

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from conftest import rows, valid_events
-from wagebrief import market, salaries, units
+from wagebrief import figures, market, salaries, units
 from wagebrief.sections import Section
 
 approx = pytest.approx
@@ -294,8 +294,9 @@ def test_hostile_names_are_escaped_in_html_and_safe_in_figures():
     html_out = "".join(market.table_html(t) for t in sec.tables)
     assert "<script>" not in html_out and "&lt;script&gt;" in html_out
     for f in sec.figures:
-        png = f.figure._repr_png_()      # mathtext "$x$" must not break the drawing
-        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        # mathtext "$x$" must not break the drawing, as the brief's SVG or as a PNG
+        assert "<svg" in f.figure._repr_svg_()
+        assert figures.png(f.figure)[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_demo_brief_section_and_statutory_factors():

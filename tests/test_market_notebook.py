@@ -47,5 +47,5 @@ def test_brief_section_renders_through_a_kernel(tmp_path):
     assert "comparator median" in html_out
     assert "Market position by benchmark title" in html_out and "<table" in html_out
     assert "Town of Greenwich" in html_out            # named where its data is missing
-    pngs = [o for o in outputs if "image/png" in o.get("data", {})]
-    assert len(pngs) == 2                              # now and at the end of the proposed contract
+    charts = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
+    assert len(charts) == 2                              # now and at the end of the proposed contract

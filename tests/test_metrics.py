@@ -206,3 +206,23 @@ def test_several_contracts_keep_their_own_fiscal_costs():
     _, long = metrics.contract_tables(ev)
     assert len(long) == 3 + 2
     assert long.set_index(["settlement_id", "fiscal_year"]).loc[("B", 2026), "cost_pct"] == approx(1.49016, abs=1e-5)
+
+
+def test_annual_increases_remembered_by_content_not_by_object():
+    from conftest import ROOT
+    from wagebrief import metrics as m
+    from wagebrief import settlements
+
+    ev = settlements.validate([ROOT / "data/raw/settlements"]).valid
+    first = m.annual_increases(ev, "fiscal", 7)
+    first["increase_pct"] = -99.0  # a caller changing its copy changes nothing for the next
+    again = m.annual_increases(ev.copy(), "fiscal", 7)
+    assert (again["increase_pct"] > -99).all()
+    pd.testing.assert_frame_equal(again, m.annual_increases_by_basis(ev, ("fiscal",), 7))
+    # One event's increase changed: a new answer, not the remembered one.
+    changed = ev.copy()
+    i = changed.index[changed["event"].eq("gwi_pct")][0]
+    changed.loc[i, "base_pct"] = changed.loc[i, "base_pct"] + 1
+    pd.testing.assert_frame_equal(m.annual_increases(changed, "fiscal", 7),
+                                  m.annual_increases_by_basis(changed, ("fiscal",), 7))
+    assert not m.annual_increases(changed, "fiscal", 7).equals(again)

@@ -19,5 +19,5 @@ def test_wage_trends_notebook_renders_the_section_on_demo_data(project, tmp_path
     assert "Wage trends and outlook" in html
     assert "Reasonable settlement range" in html
     assert "rolling-origin backtest" in html
-    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 2  # fan chart and real wages
+    assert sum("image/svg+xml" in o.get("data", {}) for o in outputs) >= 2  # fan chart and real wages
     assert not [o for o in outputs if o.get("output_type") == "error"]

@@ -48,7 +48,12 @@ def test_brief_names_every_comparator_with_data(rendered):
 
 def test_brief_embeds_its_chart_and_shows_no_code(rendered):
     _, html = rendered
-    assert re.search(r'<img[^>]+src="data:image/png;base64,', html)
+    charts = re.findall(r'<img alt="([^"]+)" src="data:image/svg\+xml;base64,([^"]+)"', html)
+    assert len(charts) >= 6 and all(alt != "chart" for alt, _ in charts)  # each with its caption
+    import base64
+
+    svg = base64.b64decode(charts[0][1]).decode("utf-8")
+    assert "<svg" in svg and "<text" in svg and "<script" not in svg
     import jupytext
 
     from conftest import ROOT

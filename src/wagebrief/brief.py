@@ -445,10 +445,10 @@ def png(figure, dpi: int = figures.DPI) -> bytes:
 
 def show(section: Section) -> None:
     """Display a section in a notebook: its HTML, then each figure with its caption."""
-    from IPython.display import HTML, Image, display
+    from IPython.display import HTML, SVG, display
 
     display(HTML(section_html(section)))
     for f in section.figures:
-        display(Image(data=png(f.figure), alt=f.caption))  # the caption is the chart's alt text
+        display(SVG(figures.svg(f.figure), metadata={"alt": f.caption}))  # the caption is its alt text
         if f.source:
             display(HTML(f'<p class="wb-source">{html.escape(f.source)}</p>'))

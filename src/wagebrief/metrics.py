@@ -236,8 +236,33 @@ def annual_increases(events: pd.DataFrame, basis: str = "calendar",
     it: the increases effective that year compound, and a covered year with none is 0 (a freeze
     is a zero, not a gap). ``full_year`` is False where known contracts cover only part of the
     year, so a model can leave out a year whose next contract is not yet known.
+
+    A brief asks this of the same events several times (its pattern table, growth chart, models,
+    market projection and costing), so small tables' answers are remembered by their content:
+    a changed event gives a new answer, and every caller gets its own copy.
     """
-    return annual_increases_by_basis(events, (basis,), fy_start_month)
+    if len(events) > _MEMO_MAX_ROWS:  # a big table is read once (build, metrics); hashing it would only cost
+        return annual_increases_by_basis(events, (basis,), fy_start_month)
+    key = (_content_key(events), basis, fy_start_month)
+    if key not in _ANNUAL_MEMO:
+        if len(_ANNUAL_MEMO) >= 32:
+            _ANNUAL_MEMO.pop(next(iter(_ANNUAL_MEMO)))
+        _ANNUAL_MEMO[key] = annual_increases_by_basis(events, (basis,), fy_start_month)
+    return _ANNUAL_MEMO[key].copy()
+
+
+_MEMO_MAX_ROWS = 50_000
+_ANNUAL_MEMO: dict[tuple, pd.DataFrame] = {}
+
+
+def _content_key(events: pd.DataFrame) -> tuple:
+    """A key that changes when any column the measures read changes (values, order or dtype)."""
+    import hashlib
+
+    cols = [c for c in _NEEDED if c in events.columns]
+    digest = hashlib.blake2b(pd.util.hash_pandas_object(events[cols], index=False).to_numpy().tobytes(),
+                             digest_size=16).hexdigest()
+    return (len(events), tuple(cols), tuple(str(events[c].dtype) for c in cols), digest)
 
 
 def annual_increases_by_basis(events: pd.DataFrame, bases: Sequence[str] = ("calendar", "fiscal"),

@@ -10,6 +10,7 @@ nothing loaded from another host (:func:`to_html`).
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
 import html
@@ -201,13 +202,14 @@ def _output(out: dict) -> str:
     data = out.get("data", {})
     if "text/html" in data:
         return _text(data["text/html"]) + "\n"
-    for mime in ("image/png", "image/jpeg"):
+    for mime in ("image/svg+xml", "image/png", "image/jpeg"):
         if mime in data:
             alt = (out.get("metadata", {}).get(mime) or {}).get("alt", "chart")
-            b64 = "".join(_text(data[mime]).split())
+            if mime == "image/svg+xml":  # an image, not inline markup: its ids and styles stay its own
+                b64 = base64.b64encode(_text(data[mime]).encode("utf-8")).decode("ascii")
+            else:
+                b64 = "".join(_text(data[mime]).split())
             return f'<img alt="{html.escape(str(alt), quote=True)}" src="data:{mime};base64,{b64}">\n'
-    if "image/svg+xml" in data:
-        return _text(data["image/svg+xml"]) + "\n"
     if "text/plain" in data:
         return f'<pre class="wb-text">{html.escape(_text(data["text/plain"]))}</pre>\n'
     return ""
