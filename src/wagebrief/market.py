@@ -298,7 +298,8 @@ def increase_steps(events: pd.DataFrame, since: pd.Timestamp, to: pd.Timestamp,
         base = events[events["event"].isin(("gwi_pct", "gwi_flat"))]
         hi = min(to, through)
         hit = base[(base["effective_date"] > since) & (base["effective_date"] <= hi)].sort_values("effective_date", kind="stable")
-        for r in hit.itertuples(index=False):
+        # only the columns read: iterating a settlement table's many text columns is the slow part
+        for r in hit[["effective_date", "event", "base_pct", "amount"]].itertuples(index=False):
             flat = r.event == "gwi_flat"
             rows.append({"date": pd.Timestamp(r.effective_date), "kind": "flat" if flat else "pct",
                          "pct": float(r.base_pct), "amount": float(r.amount) if flat else float("nan"),
@@ -324,19 +325,23 @@ def increase_steps(events: pd.DataFrame, since: pd.Timestamp, to: pd.Timestamp,
 def apply_steps(value: float, steps: pd.DataFrame, flat_as: str = "dollars") -> float:
     """``value`` after ``steps``: percents compound; a flat raise adds its dollars (or, with
     ``flat_as="pct"``, compounds its percent of the reference salary, for an index of 1)."""
-    for s in steps.itertuples(index=False):
-        if s.kind == "flat" and flat_as == "dollars":
-            value = value + s.amount
+    if steps.empty:
+        return value
+    for kind, pct, amount in zip(steps["kind"].tolist(), steps["pct"].tolist(), steps["amount"].tolist()):
+        if kind == "flat" and flat_as == "dollars":
+            value = value + amount
         else:
-            value = value * (1 + s.pct / 100)
+            value = value * (1 + pct / 100)
     return value
 
 
 def _describe(steps: pd.DataFrame) -> str:
     parts = []
-    for s in steps.itertuples(index=False):
-        what = f"+${s.amount:,.0f}" if s.kind == "flat" else f"{s.pct:+.2f}%"
-        parts.append(f"{s.date:%Y-%m-%d} {what}{' (forecast)' if s.projected else ''}")
+    if steps.empty:
+        return ""
+    for date, kind, pct, amount, projected in zip(*(steps[c].tolist() for c in ("date", "kind", "pct", "amount", "projected"))):
+        what = f"+${amount:,.0f}" if kind == "flat" else f"{pct:+.2f}%"
+        parts.append(f"{date:%Y-%m-%d} {what}{' (forecast)' if projected else ''}")
     return "; ".join(parts)
 
 
