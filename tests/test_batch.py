@@ -96,6 +96,22 @@ def test_rerun_is_idempotent_and_leaves_no_temp_files(tiny):
     assert sorted(p.name for p in out.iterdir()) == ["city-police.html", "index.html", "manifest.json", "render.log"]
 
 
+def test_rendering_one_unit_keeps_the_others_in_the_index(tiny):
+    assert CliRunner().invoke(app, ["render", "--unit", "city-police", "--jobs", "1"]).exit_code == 0
+    assert CliRunner().invoke(app, ["render", "--unit", "state-clerical", "--jobs", "1"]).exit_code == 0
+    out = tiny / "reports" / "2027"
+    index = (out / "index.html").read_text()
+    assert 'href="state-clerical.html"' in index and 'href="city-police.html"' in index
+    assert index.count("earlier run") == 1  # city-police, from the first run
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [u["unit"] for u in manifest["units"]] == ["state-clerical"]  # the manifest is this run's
+    assert [e["unit"] for e in manifest["index"]] == ["state-clerical", "city-police"]
+    # A brief removed by hand is no longer listed.
+    (out / "city-police.html").unlink()
+    assert CliRunner().invoke(app, ["render", "--unit", "state-clerical", "--jobs", "1"]).exit_code == 0
+    assert "city-police" not in (out / "index.html").read_text()
+
+
 def test_hostile_unit_names_are_values_and_escaped(tiny):
     src = (tiny / "comparators" / "city-police.yml").read_text()
     evil = 'Police "Local" <script>alert(1)</script> & Ünïon'

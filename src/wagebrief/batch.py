@@ -127,6 +127,7 @@ def run(names: list[str] | None = None, cycle: int | None = None, root: str | Pa
     try:
         results = render_units(names, cycle, p.root, jobs, progress)
         r = Run(shown_cycle, results, started, render.now(), time.perf_counter() - t0, jobs, log_file=log_file)
+        r.extra["earlier"] = earlier_briefs(cycle_dir, {res.unit for res in results})
         r.index = write_index(r, cycle_dir)
         r.manifest = write_manifest(r, cycle_dir, p.root)
         log.info("%d of %d briefs rendered in %.1f s", len(results) - len(r.failed), len(results), r.seconds)
@@ -206,14 +207,34 @@ def write_manifest(r: Run, cycle_dir: Path, root: Path) -> Path:
         "data_vintages": vintages(root),
         "units": [res.as_dict() | {"seconds": round(res.seconds, 3)} for res in r.results],
         "failed": [{"unit": f.unit, "error": f.error} for f in r.failed],
+        # What index.html lists: this run's units, then briefs kept from earlier runs.
+        "index": [_entry(res, r.started_at) for res in r.results] + r.extra.get("earlier", []),
     }
     path = cycle_dir / "manifest.json"
     io.write_text(path, json.dumps(manifest, indent=2, default=str) + "\n")
     return path
 
 
+def _entry(res: render.RenderResult, run_started: str) -> dict:
+    return {"unit": res.unit, "ok": res.ok, "file": res.path.name if res.ok and res.path else None,
+            "error": res.error, "generated_at": res.generated_at, "seconds": round(res.seconds, 3),
+            "run_started_at": run_started}
+
+
+def earlier_briefs(cycle_dir: Path, rendered_now: set[str]) -> list[dict]:
+    """Index entries of the last run's briefs that this run did not render and whose file is
+    still there, so re-rendering one unit keeps the others listed (marked as from that run)."""
+    try:
+        last = json.loads((cycle_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [e for e in last.get("index", []) if isinstance(e, dict) and e.get("unit") not in rendered_now
+            and e.get("ok") and e.get("file") and (cycle_dir / Path(str(e["file"])).name).is_file()]
+
+
 def write_index(r: Run, cycle_dir: Path) -> Path:
-    """reports/<cycle>/index.html: every brief with its status and when it was generated."""
+    """reports/<cycle>/index.html: every brief with its status and when it was generated,
+    including briefs an earlier run made that this one did not re-render."""
     rows = []
     for res in r.results:
         name = html.escape(res.unit)
@@ -221,6 +242,11 @@ def write_index(r: Run, cycle_dir: Path) -> Path:
         status = "ok" if res.ok else f"FAILED: {html.escape(res.error)}"
         rows.append(f"<tr><td>{link}</td><td>{status}</td><td>{html.escape(res.generated_at)}</td>"
                     f"<td>{res.seconds:.1f} s</td></tr>")
+    for e in r.extra.get("earlier", []):
+        name, file = html.escape(str(e["unit"])), html.escape(Path(str(e["file"])).name)
+        rows.append(f'<tr><td><a href="{file}">{name}</a></td><td>ok (earlier run, started '
+                    f'{html.escape(str(e.get("run_started_at", "")))})</td><td>{html.escape(str(e.get("generated_at", "")))}</td>'
+                    f'<td>{float(e.get("seconds") or 0):.1f} s</td></tr>')
     title = f"Bargaining briefs {html.escape(str(r.cycle or ''))}".strip()
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
