@@ -437,12 +437,6 @@ def section_html(section: Section) -> str:
     return "\n".join(out)
 
 
-def png(figure, dpi: int = figures.DPI) -> bytes:
-    """A figure as PNG bytes, drawn once (the notebook's inline backend would draw it twice to
-    trim its margins; the figures here are laid out already)."""
-    return figures.png(figure, dpi)
-
-
 def show(section: Section) -> None:
     """Display a section in a notebook: its HTML, then each figure with its caption."""
     from IPython.display import HTML, SVG, display

@@ -41,10 +41,10 @@ def _validated(paths: list[Path] | None):
         raise typer.Exit(1) from None
 
 
-def _report(result) -> None:
+def _report(result, rows: str = "rows") -> None:
     for line in result.problems():
         typer.echo(line, err=True)
-    typer.echo(f"{result.n_input} rows: {len(result.valid)} valid, {len(result.rejects)} rejected "
+    typer.echo(f"{result.n_input} {rows}: {len(result.valid)} valid, {len(result.rejects)} rejected "
                f"({len(result.errors)} problems)", err=True)
 
 
@@ -102,10 +102,7 @@ def _build_salaries(build_mod, p):
     except salaries.SalaryFileError as exc:
         return None, str(exc)
     if result is not None:
-        for line in result.problems():
-            typer.echo(line, err=True)
-        typer.echo(f"{result.n_input} salary rows: {len(result.valid)} valid, {len(result.rejects)} rejected "
-                   f"({len(result.errors)} problems)", err=True)
+        _report(result, "salary rows")
     return result, None
 
 

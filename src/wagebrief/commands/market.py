@@ -84,16 +84,14 @@ def salaries(
 ) -> None:
     """Check salary schedule files; print each problem as file:row:column: message."""
     from wagebrief import salaries as sal
+    from wagebrief.commands.data import _report
 
     try:
         result = sal.validate(paths or None)
     except sal.SalaryFileError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
-    for line in result.problems():
-        typer.echo(line, err=True)
-    typer.echo(f"{result.n_input} rows: {len(result.valid)} valid, {len(result.rejects)} rejected "
-               f"({len(result.errors)} problems)", err=True)
+    _report(result)
     if write:
         for p in sal.write_processed(result):
             typer.echo(str(p))
