@@ -73,3 +73,13 @@ def test_tables_are_formatted_for_reading():
     assert list(f["who"]) == ["<b>A</b>", "—"]
     html = brief.section_html(brief.Section("T", tables=[t]))
     assert "&lt;b&gt;A&lt;/b&gt;" in html and "nan" not in html.lower().replace("nano", "")
+
+
+def test_values_that_round_to_zero_never_read_as_negative_zero():
+    from wagebrief.sections import Table
+
+    t = Table("t", pd.DataFrame({"vs median %": [-0.004, 0.004, -0.06], "gap": [-0.3, 2.0, 1234.0]}),
+              formats={"vs median %": "{:+.1f}%", "gap": "${:,.0f}"})
+    out = brief.formatted(t)
+    assert list(out["vs median %"]) == ["+0.0%", "+0.0%", "-0.1%"]
+    assert list(out["gap"]) == ["$0", "$2", "$1,234"]

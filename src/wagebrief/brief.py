@@ -17,7 +17,7 @@ import pandas as pd
 
 from wagebrief import figures, metrics, settlements, units
 from wagebrief.config import paths
-from wagebrief.sections import Figure, Section, Table
+from wagebrief.sections import Figure, Section, Table, format_value
 
 CONFIDENTIAL = "Confidential: prepared for collective bargaining"
 SYNTHETIC_BANNER = ("SYNTHETIC DATA: this brief is built from invented demonstration figures, "
@@ -411,7 +411,7 @@ def formatted(table: Table) -> pd.DataFrame:
         spec = table.formats.get(col)
         missing = s.isna()
         if spec:
-            out[col] = [("—" if m else spec.format(v)) for v, m in zip(s, missing)]
+            out[col] = [("—" if m else format_value(spec, v)) for v, m in zip(s, missing)]
         elif pd.api.types.is_bool_dtype(s):
             out[col] = s.map({True: "yes", False: "no"}).fillna("—")
         elif pd.api.types.is_numeric_dtype(s):

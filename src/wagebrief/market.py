@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wagebrief.sections import Figure, Section, Table
+from wagebrief.sections import Figure, Section, Table, format_value
 
 WEEKS_PER_YEAR = 52
 PERCENTILES = {"median": 50, "p60": 60, "p75": 75}
@@ -1138,7 +1138,7 @@ def table_html(table: Table) -> str:
     """A :class:`~wagebrief.sections.Table` as escaped HTML, its ``formats`` applied, NaN as "–"."""
     df = table.data
     fmts = {c: (lambda f: lambda v: "–" if v is None or (isinstance(v, float) and not np.isfinite(v)) or v is pd.NA
-                else f.format(v))(f) for c, f in table.formats.items() if c in df.columns}
+                else format_value(f, v))(f) for c, f in table.formats.items() if c in df.columns}
     return df.to_html(index=False, escape=True, na_rep="–", formatters=fmts, border=0)
 
 

@@ -7,6 +7,7 @@ notebook, is what lets tests check them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,3 +44,15 @@ class Section:
     figures: list[Figure] = field(default_factory=list)
     #: plain statements of what is missing or was simplified (a fallback model, absent data)
     caveats: list[str] = field(default_factory=list)
+
+
+_NEGATIVE_ZERO = re.compile(r"-(?=[$]?0(?:[.,]0*)?(?:%|$))")
+
+
+def format_value(spec: str, value: Any) -> str:
+    """``spec.format(value)``, except that a value that rounds to zero never shows as "-0.0%":
+    it reads "+0.0%" under a signed format and "0.0%" otherwise."""
+    text = spec.format(value)
+    if _NEGATIVE_ZERO.search(text) and not re.search(r"[1-9]", text):
+        text = _NEGATIVE_ZERO.sub("+" if "{:+" in spec else "", text, count=1)
+    return text
