@@ -16,11 +16,16 @@ def settlement_outputs(p: Paths) -> list[Path]:
     return [p.settlements, p.contracts, p.fiscal_costs, p.annual_increases, p.rejects]
 
 
-def outputs(p: Paths) -> list[Path]:
-    """The files ``wagebrief build`` writes (the salary files only when there are salary files)."""
+def salary_outputs(p: Paths) -> list[Path]:
+    """The files :func:`build_salaries` writes."""
     from wagebrief import salaries
 
-    return [*settlement_outputs(p), salaries.processed_path(p.root), salaries.rejects_path(p.root)]
+    return [salaries.processed_path(p.root), salaries.rejects_path(p.root)]
+
+
+def outputs(p: Paths) -> list[Path]:
+    """The files ``wagebrief build`` writes (the salary files only when there are salary files)."""
+    return [*settlement_outputs(p), *salary_outputs(p)]
 
 
 def remove_stale_temps(p: Paths) -> list[Path]:

@@ -38,8 +38,8 @@ def new(figsize: tuple[float, float], nrows: int = 1, **subplots: Any):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     fig = _figure_class()(figsize=figsize, dpi=DPI, facecolor="white")
-    # One Agg canvas for the figure's life: the layout pass and the PNG then share its renderer,
-    # and with it matplotlib's cache of text measurements (a new canvas would measure again).
+    # One Agg canvas for the figure's life: the layout pass (and a PNG, when one is asked for)
+    # share its renderer, and with it matplotlib's cache of text measurements.
     FigureCanvasAgg(fig)
     axes = fig.subplots(nrows, 1, **subplots)
     return fig, axes

@@ -166,7 +166,7 @@ pre.wb-stream, pre.wb-text { font-size: .8em; background: #f6f6f6; padding: .4em
 def to_html(nb: nbformat.NotebookNode, title: str) -> str:
     """An executed notebook as one offline HTML file: its outputs and Markdown, never its code.
 
-    A brief's outputs are HTML written (and escaped) by :mod:`wagebrief.brief` and PNG charts, so
+    A brief's outputs are HTML written (and escaped) by :mod:`wagebrief.brief` and SVG charts, so
     they are laid out directly on a page of our own: no code cells, no script, no stylesheet or
     font from another host, images inline with their captions as alt text. (nbconvert's "lab"
     template took ~0.5 s a brief, mostly re-parsing its ~1 MB of output with BeautifulSoup, and

@@ -7,7 +7,6 @@ notebook, is what lets tests check them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,13 +45,10 @@ class Section:
     caveats: list[str] = field(default_factory=list)
 
 
-_NEGATIVE_ZERO = re.compile(r"-(?=[$]?0(?:[.,]0*)?(?:%|$))")
-
-
 def format_value(spec: str, value: Any) -> str:
     """``spec.format(value)``, except that a value that rounds to zero never shows as "-0.0%":
     it reads "+0.0%" under a signed format and "0.0%" otherwise."""
     text = spec.format(value)
-    if _NEGATIVE_ZERO.search(text) and not re.search(r"[1-9]", text):
-        text = _NEGATIVE_ZERO.sub("+" if "{:+" in spec else "", text, count=1)
+    if isinstance(value, float) and text == spec.format(-0.0):
+        return spec.format(0.0)
     return text

@@ -83,7 +83,7 @@ def build(
                    "wait for it to finish and run again", err=True)
         raise typer.Exit(1) from None
     if sal_result is not None:
-        written += build_mod.outputs(p)[len(written):]
+        written += build_mod.salary_outputs(p)
     for path in written:
         typer.echo(str(path))
     if sal_error:
