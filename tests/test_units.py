@@ -150,3 +150,62 @@ def test_known_jurisdictions_reads_csv_and_xlsx(root: Path) -> None:
     known = units.known_jurisdictions(root)
     assert "Town of Nowhere" in known and "City of New Haven" in known
     assert "" not in known
+
+
+def test_real_unit_needs_no_synthetic_term_or_cpi(root: Path) -> None:
+    # A real unit file says nothing about being synthetic, and may leave term and CPI to defaults.
+    edit(root, "city-police", "synthetic: true\n", "")
+    edit(root, "city-police", "term_years: 3\n", "")
+    edit(root, "city-police", "cpi: {series: CUUR0110SA0, basis: fiscal}", "cpi: {series: CUUR0110SA0}")
+    unit = units.load("city-police", root=root)
+    assert unit.synthetic is False and unit.term_years == 3
+    assert unit.cpi_series == "CUUR0110SA0" and unit.cpi_basis == "fiscal"
+    edit(root, "city-police", "cpi: {series: CUUR0110SA0}", "")
+    assert units.load("city-police", root=root).cpi_series == units.DEFAULT_CPI_SERIES
+
+
+def test_misspelt_required_key_is_unknown_not_missing(root: Path) -> None:
+    edit(root, "city-police", "occupation_group: police", "occupation_grup: police")
+    msg = error(root)
+    assert msg.startswith("comparators/city-police.yml: occupation_grup: unknown key "
+                          "(did you mean 'occupation_group'?)")
+    assert "required field is missing" not in msg
+
+
+def test_misspelt_nested_key_suggests(root: Path) -> None:
+    edit(root, "city-police", "{jurisdiction: City of Stamford,", "{jurisdicton: City of Stamford,")
+    msg = error(root)
+    assert msg.startswith("comparators/city-police.yml: comparators[1].jurisdicton: unknown key "
+                          "(did you mean 'jurisdiction'?)")
+    assert "missing" not in msg
+
+
+def test_every_problem_is_reported_each_naming_file_and_field(root: Path) -> None:
+    edit(root, "city-police", "cycle_year: 2027", "cycle_year: soon")
+    edit(root, "city-police", "state: CT, jurisdiction_type: municipal}\noccupation_group",
+         "state: Conn, jurisdiction_type: municipal}\noccupation_group")
+    lines = error(root).splitlines()
+    assert lines == [
+        "comparators/city-police.yml: employer.state: 'Conn' is not a two-letter state code like 'CT'",
+        "comparators/city-police.yml: cycle_year: expected a whole number, got 'soon'",
+    ]
+
+
+def test_wrong_types_name_the_field(root: Path) -> None:
+    edit(root, "city-police", "synthetic: true", "synthetic: 'true'")
+    assert error(root) == "comparators/city-police.yml: synthetic: expected true or false, got 'true'"
+    edit(root, "city-police", "synthetic: 'true'", "synthetic: true\nbenchmark_titles: [Police Officer, 7]")
+    assert error(root).startswith("comparators/city-police.yml: benchmark_titles: expected a benchmark title")
+
+
+def test_employer_must_be_a_mapping(root: Path) -> None:
+    edit(root, "city-police", "employer: {name: City of Hartford, jurisdiction: City of Hartford, state: CT, "
+         "jurisdiction_type: municipal}", "employer: City of Hartford")
+    assert error(root) == "comparators/city-police.yml: employer: expected a mapping, got str"
+
+
+def test_unit_schema_documents_defaults_and_vocabularies() -> None:
+    schema = units.UnitFile.model_json_schema()
+    assert set(schema["required"]) == {"unit", "name", "employer", "occupation_group", "cycle_year", "comparators"}
+    assert schema["properties"]["synthetic"]["default"] is False
+    assert schema["properties"]["occupation_group"]["enum"] == list(units.OCCUPATION_GROUPS)

@@ -4,20 +4,27 @@ A unit file says what one brief is about: the employer and its unit, the occupat
 the bargaining cycle, the CPI series used to deflate, and the comparator jurisdictions.
 Every error is a :class:`UnitError` naming the file and the field, so an analyst can fix the
 YAML without reading a traceback.
+
+The file's shape is the pydantic model :class:`UnitFile` (its JSON Schema is what
+``docs/inputs.md`` documents); the checks that need more than one field or the settlement data
+(the id equals the file name, comparators are listed once and appear in the settlements) follow
+it. Consumers get the plain frozen dataclasses :class:`Unit`, :class:`Employer` and
+:class:`Comparator`.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
 from wagebrief.config import DEFAULT_FY_START_MONTH, paths
+from wagebrief.yamlschema import (STRICT, Bool, Digits, Text, choice, fail, non_empty_list, problems, suggest,
+                                  text_value, whole)
 
 JURISDICTION_TYPES = ("state", "county", "municipal", "school_district", "authority")
 OCCUPATION_GROUPS = (
@@ -25,21 +32,88 @@ OCCUPATION_GROUPS = (
     "teachers", "professional", "supervisory",
 )
 CPI_BASES = ("fiscal", "calendar")
+#: CPI-U, U.S. city average, all items: the deflator when a unit names no regional series.
+DEFAULT_CPI_SERIES = "CUUR0000SA0"
+DEFAULT_TERM_YEARS = 3
 
-REQUIRED_KEYS = (
-    "unit", "name", "employer", "occupation_group", "cycle_year", "term_years", "cpi",
-    "comparators", "synthetic",
-)
-#: Keys with a default: fiscal years start in July unless the unit says otherwise.
-DEFAULTED_KEYS = ("fiscal_year_start_month",)
-#: Keys later features read; kept verbatim in ``Unit.extra``. Anything else is a typo.
+
+#: Keys later features read; kept verbatim in ``Unit.extra``.
 OPTIONAL_KEYS = ("scenarios", "rollup", "benchmark_titles", "ability_to_pay", "notes", "fips")
-EMPLOYER_KEYS = ("name", "jurisdiction", "state", "jurisdiction_type")
-COMPARATOR_KEYS = ("jurisdiction", "state", "jurisdiction_type")
-COMPARATOR_OPTIONAL = ("fips",)
-CPI_KEYS = ("series", "basis")
 
-_STATE = re.compile(r"^[A-Z]{2}$")
+
+def _state(value: Any) -> str:
+    text = text_value(value)
+    if len(text) != 2 or not (text.isascii() and text.isalpha() and text.isupper()):
+        raise fail(f"{text!r} is not a two-letter state code like 'CT'")
+    return text
+
+
+def _titles(value: Any) -> Any:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(t, str) and t.strip() for t in items):
+        raise fail(f"expected a benchmark title or a list of them, got {value!r}")
+    return value
+
+
+State = Annotated[str, BeforeValidator(_state), Field(pattern=r"^[A-Z]{2}$", examples=["CT"])]
+JurisdictionType = choice(JURISDICTION_TYPES)
+Evidence = Annotated[Any, Field(json_schema_extra={"type": ["string", "array", "object"]})]
+
+
+class EmployerModel(BaseModel):
+    """The employer whose unit the brief is for."""
+
+    model_config = STRICT
+    name: Text = Field(description="The employer as the brief names it.", examples=["City of Hartford"])
+    jurisdiction: Text = Field(description="The employer's jurisdiction, spelt as in the settlement data.")
+    state: State = Field(description="Two-letter state code.")
+    jurisdiction_type: JurisdictionType = Field(description="Kind of government.")
+
+
+class ComparatorModel(BaseModel):
+    """One comparator jurisdiction, matched by name to the settlement data."""
+
+    model_config = STRICT
+    jurisdiction: Text = Field(description="Spelt exactly as in the settlement files; listed once.")
+    state: State = Field(description="Two-letter state code.")
+    jurisdiction_type: JurisdictionType = Field(description="Kind of government.")
+    fips: Digits = Field(None, description='Census FIPS code, quoted ("09"): unquoted numbers lose leading zeros.')
+
+
+class CpiModel(BaseModel):
+    """The CPI series a brief deflates with, and whether by fiscal or calendar year."""
+
+    model_config = STRICT
+    series: Text = Field(DEFAULT_CPI_SERIES, description="BLS CPI series id (CUUR0100SA0 is CPI-U Northeast).")
+    basis: choice(CPI_BASES) = Field("fiscal", description="Average CPI by the unit's fiscal year or by calendar year.")
+
+
+class UnitFile(BaseModel):
+    """``comparators/<unit>.yml``: one bargaining unit, the subject of one brief."""
+
+    model_config = STRICT
+    unit: Text = Field(description="The unit id; must equal the file name stem (comparators/<unit>.yml).",
+                       examples=["city-police"])
+    name: Text = Field(description="The unit's name as the brief's cover shows it.")
+    employer: EmployerModel = Field(description="The employer whose unit this is.")
+    occupation_group: choice(OCCUPATION_GROUPS) = Field(description="The unit's occupation group.")
+    cycle_year: whole(2000, 2100) = Field(description="The year bargaining takes place; the brief's cycle.")
+    fiscal_year_start_month: whole(1, 12) = Field(DEFAULT_FY_START_MONTH, description=(
+        "First month of the employer's fiscal year (7 = July; fiscal years are named by the year they end in)."))
+    term_years: whole(1, 10) = Field(DEFAULT_TERM_YEARS, description="Length of the contract being bargained, in years.")
+    cpi: CpiModel = Field(default_factory=CpiModel, description="The CPI series used to deflate.")
+    comparators: Annotated[list[ComparatorModel], non_empty_list("jurisdictions"), Field(min_length=1)] = Field(
+        description="The comparator jurisdictions, at least one.")
+    synthetic: Bool = Field(False, description="true only for invented demo units: every brief then says SYNTHETIC.")
+    scenarios: Evidence = Field(None, description=(
+        "Proposal scenarios, when there is no proposals file (better kept in comparators/proposals/<unit>.yml)."))
+    rollup: Evidence = Field(None, description="Roll-up rates, when there is no proposals file.")
+    benchmark_titles: Annotated[Any, BeforeValidator(_titles), Field(json_schema_extra={
+        "type": ["string", "array"], "items": {"type": "string"}})] = Field(None, description=(
+            "Benchmark titles the market section compares (default: the occupation group's titles with data)."))
+    ability_to_pay: Evidence = Field(None, description="Evidence on the employer's ability to pay: text, a list or a mapping.")
+    notes: Evidence = Field(None, description="Free-form notes shown in the brief: text, a list or a mapping.")
+    fips: Digits = Field(None, description="The employer's Census FIPS code, quoted.")
 
 
 class UnitError(ValueError):
@@ -176,133 +250,52 @@ def _display(path: Path, root: str | Path | None) -> str:
         return str(path)
 
 
+
+
 def _suggest(value: str, choices: Collection[str]) -> str:
-    by_fold = {c.casefold(): c for c in choices}
-    match = difflib.get_close_matches(value.casefold(), list(by_fold), n=1, cutoff=0.6)
-    return f" (did you mean {by_fold[match[0]]!r}?)" if match else ""
-
-
-def _check_keys(data: Mapping[str, Any], where: str, prefix: str, required: tuple[str, ...],
-                allowed: tuple[str, ...]) -> None:
-    for key in required:
-        if key not in data:
-            raise UnitError(f"{where}: {prefix}{key}: required field is missing")
-    for key in data:
-        if key not in allowed:
-            raise UnitError(f"{where}: {prefix}{key}: unknown key{_suggest(str(key), allowed)}; "
-                            f"allowed: {', '.join(allowed)}")
-
-
-def _mapping(value: Any, where: str, fld: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise UnitError(f"{where}: {fld}: expected a mapping, got {type(value).__name__}")
-    return value
-
-
-def _str(value: Any, where: str, fld: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise UnitError(f"{where}: {fld}: expected a non-empty string, got {value!r}")
-    return value.strip()
-
-
-def _int(value: Any, where: str, fld: str, lo: int, hi: int) -> int:
-    # bool is an int subclass; `yes` must not pass as 1.
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise UnitError(f"{where}: {fld}: expected a whole number, got {value!r}")
-    if not lo <= value <= hi:
-        raise UnitError(f"{where}: {fld}: {value} is outside {lo}..{hi}")
-    return value
-
-
-def _choice(value: Any, where: str, fld: str, allowed: tuple[str, ...]) -> str:
-    text = _str(value, where, fld)
-    if text not in allowed:
-        raise UnitError(f"{where}: {fld}: {text!r} is not one of {', '.join(allowed)}"
-                        f"{_suggest(text, allowed)}")
-    return text
-
-
-def _state(value: Any, where: str, fld: str) -> str:
-    text = _str(value, where, fld)
-    if not _STATE.match(text):
-        raise UnitError(f"{where}: {fld}: {text!r} is not a two-letter state code like 'CT'")
-    return text
+    return suggest(value, choices)
 
 
 def _build(data: Any, path: Path, where: str, known: Collection[str] | None) -> Unit:
     if data is None:
         raise UnitError(f"{where}: file is empty; expected a mapping of unit fields")
-    data = _mapping(data, where, "(top level)")
-    top_allowed = REQUIRED_KEYS + DEFAULTED_KEYS + OPTIONAL_KEYS
-    _check_keys(data, where, "", REQUIRED_KEYS, top_allowed)
+    if not isinstance(data, Mapping):
+        raise UnitError(f"{where}: (top level): expected a mapping, got {type(data).__name__}")
+    try:
+        model = UnitFile.model_validate(dict(data))
+    except ValidationError as exc:
+        raise UnitError("\n".join(f"{where}: {p}" for p in problems(exc, UnitFile))) from None
 
-    unit = _str(data["unit"], where, "unit")
-    if unit != path.stem:
-        raise UnitError(f"{where}: unit: {unit!r} must equal the file name stem {path.stem!r}")
+    if model.unit != path.stem:
+        raise UnitError(f"{where}: unit: {model.unit!r} must equal the file name stem {path.stem!r}")
+    seen: dict[str, int] = {}
+    for i, c in enumerate(model.comparators):
+        fld = f"comparators[{i}].jurisdiction"
+        if c.jurisdiction.casefold() in seen:
+            raise UnitError(f"{where}: {fld}: {c.jurisdiction!r} is listed twice "
+                            f"(also comparators[{seen[c.jurisdiction.casefold()]}])")
+        seen[c.jurisdiction.casefold()] = i
+        if known is not None and c.jurisdiction not in known:
+            raise UnitError(f"{where}: {fld}: {c.jurisdiction!r} is not a jurisdiction in the "
+                            f"settlement data{_suggest(c.jurisdiction, known)}")
 
-    emp = _mapping(data["employer"], where, "employer")
-    _check_keys(emp, where, "employer.", EMPLOYER_KEYS, EMPLOYER_KEYS)
-    employer = Employer(
-        name=_str(emp["name"], where, "employer.name"),
-        jurisdiction=_str(emp["jurisdiction"], where, "employer.jurisdiction"),
-        state=_state(emp["state"], where, "employer.state"),
-        jurisdiction_type=_choice(emp["jurisdiction_type"], where, "employer.jurisdiction_type",
-                                  JURISDICTION_TYPES),
-    )
-
-    cpi = _mapping(data["cpi"], where, "cpi")
-    _check_keys(cpi, where, "cpi.", CPI_KEYS, CPI_KEYS)
-
-    synthetic = data["synthetic"]
-    if not isinstance(synthetic, bool):
-        raise UnitError(f"{where}: synthetic: expected true or false, got {synthetic!r}")
-
+    emp = model.employer
     return Unit(
-        unit=unit,
-        name=_str(data["name"], where, "name"),
-        employer=employer,
-        occupation_group=_choice(data["occupation_group"], where, "occupation_group",
-                                 OCCUPATION_GROUPS),
-        cycle_year=_int(data["cycle_year"], where, "cycle_year", 2000, 2100),
-        fiscal_year_start_month=_int(data.get("fiscal_year_start_month", DEFAULT_FY_START_MONTH),
-                                     where, "fiscal_year_start_month", 1, 12),
-        term_years=_int(data["term_years"], where, "term_years", 1, 10),
-        cpi_series=_str(cpi["series"], where, "cpi.series"),
-        cpi_basis=_choice(cpi["basis"], where, "cpi.basis", CPI_BASES),
-        comparators=_comparators(data["comparators"], where, known),
-        synthetic=synthetic,
+        unit=model.unit,
+        name=model.name,
+        employer=Employer(name=emp.name, jurisdiction=emp.jurisdiction, state=emp.state,
+                          jurisdiction_type=emp.jurisdiction_type),
+        occupation_group=model.occupation_group,
+        cycle_year=model.cycle_year,
+        fiscal_year_start_month=model.fiscal_year_start_month,
+        term_years=model.term_years,
+        cpi_series=model.cpi.series,
+        cpi_basis=model.cpi.basis,
+        comparators=tuple(Comparator(jurisdiction=c.jurisdiction, state=c.state,
+                                     jurisdiction_type=c.jurisdiction_type, fips=c.fips)
+                          for c in model.comparators),
+        synthetic=model.synthetic,
+        # The raw values: later features read these keys their own way.
         extra={k: data[k] for k in OPTIONAL_KEYS if k in data},
         path=path,
     )
-
-
-def _comparators(value: Any, where: str, known: Collection[str] | None) -> tuple[Comparator, ...]:
-    if not isinstance(value, list) or not value:
-        raise UnitError(f"{where}: comparators: expected a non-empty list of jurisdictions")
-    allowed = COMPARATOR_KEYS + COMPARATOR_OPTIONAL
-    seen: dict[str, int] = {}
-    out: list[Comparator] = []
-    for i, raw in enumerate(value):
-        fld = f"comparators[{i}]"
-        item = _mapping(raw, where, fld)
-        _check_keys(item, where, f"{fld}.", COMPARATOR_KEYS, allowed)
-        name = _str(item["jurisdiction"], where, f"{fld}.jurisdiction")
-        if name.casefold() in seen:
-            raise UnitError(f"{where}: {fld}.jurisdiction: {name!r} is listed twice "
-                            f"(also comparators[{seen[name.casefold()]}])")
-        seen[name.casefold()] = i
-        if known is not None and name not in known:
-            raise UnitError(f"{where}: {fld}.jurisdiction: {name!r} is not a jurisdiction in the "
-                            f"settlement data{_suggest(name, known)}")
-        fips = item.get("fips")
-        if fips is not None and not (isinstance(fips, str) and fips.isdigit()):
-            # Unquoted YAML numbers lose leading zeros ("09" -> 9), so FIPS must be quoted.
-            raise UnitError(f"{where}: {fld}.fips: expected a quoted string of digits, got {fips!r}")
-        out.append(Comparator(
-            jurisdiction=name,
-            state=_state(item["state"], where, f"{fld}.state"),
-            jurisdiction_type=_choice(item["jurisdiction_type"], where,
-                                      f"{fld}.jurisdiction_type", JURISDICTION_TYPES),
-            fips=fips,
-        ))
-    return tuple(out)
