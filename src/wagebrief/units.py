@@ -55,7 +55,7 @@ def _titles(value: Any) -> Any:
     return value
 
 
-State = Annotated[str, BeforeValidator(_state), Field(pattern=r"^[A-Z]{2}$", examples=["CT"])]
+State = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), BeforeValidator(_state)]
 JurisdictionType = choice(JURISDICTION_TYPES)
 Evidence = Annotated[Any, Field(json_schema_extra={"type": ["string", "array", "object"]})]
 

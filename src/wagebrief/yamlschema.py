@@ -67,7 +67,7 @@ Text = Annotated[str, BeforeValidator(text_value)]
 #: ``true`` or ``false``, nothing else.
 Bool = Annotated[bool, BeforeValidator(_bool)]
 #: A code of digits written as a quoted string (FIPS codes keep their leading zeros).
-Digits = Annotated[str | None, BeforeValidator(_digits), Field(pattern=r"^[0-9]+$")]
+Digits = Annotated[str | None, Field(pattern=r"^[0-9]+$"), BeforeValidator(_digits)]
 
 
 def whole(lo: int, hi: int) -> Any:
@@ -80,7 +80,7 @@ def whole(lo: int, hi: int) -> Any:
             raise fail(f"{value} is outside {lo}..{hi}")
         return value
 
-    return Annotated[int, BeforeValidator(check), Field(ge=lo, le=hi)]
+    return Annotated[int, Field(ge=lo, le=hi), BeforeValidator(check)]
 
 
 def choice(allowed: Sequence[str]) -> Any:
