@@ -29,6 +29,16 @@ COLUMNS = ["employee_id", "title", "step", "hire_date", "annual_base_salary", "f
 OPTIONAL_COLUMNS = ["longevity_eligible"]
 YES = ("yes", "y", "true", "t", "1")
 NO = ("no", "n", "false", "f", "0", "")
+#: Documentation of each column (type, "required"/"optional", description), for docs/inputs.md.
+COLUMN_DOCS: dict[str, tuple[str, str, str]] = {
+    "employee_id": ("text", "required", "Any id unique within the roster; no names are needed. Never shown in a report."),
+    "title": ("text", "required", "Job title."),
+    "step": ("whole number", "required", "Step on the salary schedule, 1 to the proposals file's steps.top_step."),
+    "hire_date": ("date", "required", "YYYY-MM-DD (M/D/YYYY and Excel serials are read too); not after roster_as_of."),
+    "annual_base_salary": ("dollars", "required", "Full-time annual rate of the title and step ($52,000 is fine); greater than 0."),
+    "fte": ("number", "required", "Greater than 0 and at most 1; pay is the rate times fte."),
+    "longevity_eligible": ("yes/no", "optional", "yes or no (blank is no); required when the proposals file sets longevity."),
+}
 
 
 class RosterFileError(ValueError):

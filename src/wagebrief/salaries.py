@@ -53,6 +53,25 @@ HOURS_RANGE = (1.0, 80.0)
 SUFFIXES = (".csv", ".xlsx")
 TITLE_MAP_NAME = "title_map.csv"
 TITLES_FILE = Path(__file__).with_name("data") / "benchmark_titles.yml"
+#: Documentation of each column (type, "required"/"optional", description), for docs/inputs.md.
+COLUMN_DOCS: dict[str, tuple[str, str, str]] = {
+    "jurisdiction": ("text", "required", "As in the settlement data and comparators/*.yml (\"City of New Haven\")."),
+    "unit": ("text", "required", "The bargaining unit whose contract sets the schedule (\"Police\")."),
+    "benchmark_title": ("text", "required", "A title of the shared vocabulary (src/wagebrief/data/benchmark_titles.yml), "
+                        "or a local title mapped in title_map.csv."),
+    "effective_date": ("date", "required", "The date the schedule takes effect (ISO, M/D/YYYY or an Excel serial)."),
+    "steps": ("whole number", "required", "Number of steps, 1 or more."),
+    "min_salary": ("dollars", "required", "Entry (first step) annual rate, 5,000 to 1,000,000."),
+    "max_salary": ("dollars", "required", "Top step annual rate, at least min_salary; equal to it for 1 step."),
+    "hours_per_week": ("number", "required", "Scheduled hours, 1 to 80; the hourly view divides by hours_per_week * 52."),
+    "state": ("text", "optional", "Two-letter state code."),
+    "longevity_10": ("dollars", "optional", "Annual longevity after 10 years; blank = unknown (left out), 0 = no plan."),
+    "longevity_15": ("dollars", "optional", "Annual longevity after 15 years; blank = unknown, 0 = no plan."),
+    "longevity_20": ("dollars", "optional", "Annual longevity after 20 years; blank = unknown, 0 = no plan."),
+    "source": ("text", "optional", "Where the schedule comes from."),
+    "source_url": ("text", "optional", "A link to the source."),
+    "notes": ("text", "optional", "Free-form notes."),
+}
 #: Columns of the typed, valid table (``salaries.parquet``).
 VALID_COLUMNS = ["jurisdiction", "state", "unit", "benchmark_title", "local_title",
                  "occupation_group", "effective_date", "steps", "min_salary", "max_salary",
