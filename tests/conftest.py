@@ -18,13 +18,14 @@ DEFAULTS = dict(
     union="AFSCME", occupation_group="clerical", settlement_type="voluntary", ratified_date="",
     term_start="2024-07-01", term_end="2027-06-30", effective_date="2024-07-01", event="gwi_pct",
     pct="", amount="", reference_salary="", employees="100", source="SYNTHETIC test row", source_url="", notes="",
+    amount_per="", hours_per_week="",
 )
 
 
 def rows(*events: dict, **common) -> pd.DataFrame:
     """Raw text rows (as read from a file) built from DEFAULTS, ``common`` and each event's keys."""
     recs = [{**DEFAULTS, **common, **{k: str(v) for k, v in e.items()}} for e in events]
-    df = pd.DataFrame(recs, columns=settlements.COLUMNS).astype(object)
+    df = pd.DataFrame(recs, columns=settlements.ALL_COLUMNS).astype(object)
     df[settlements.FILE_COL] = "test.csv"
     df[settlements.ROW_COL] = range(2, len(df) + 2)
     return df

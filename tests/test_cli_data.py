@@ -106,7 +106,8 @@ def test_metrics_json_keys_and_fiscal_costs(tmp_path):
     rec = data[0]
     assert list(rec) == ["settlement_id", "jurisdiction", "unit", "occupation_group", "settlement_type", "term_start",
                          "term_end", "term_months", "first_year_pct", "life_of_contract_pct", "avg_annual_pct",
-                         "lump_sum_total", "lump_sum_pct", "steps_granted", "freeze_months", "cost_by_fiscal_year"]
+                         "lump_sum_total", "lump_sum_pct", "steps_granted", "freeze_months", "retro_months",
+                         "cost_by_fiscal_year", "measure_notes"]
     assert set(rec["cost_by_fiscal_year"]) == {"2025", "2026"}
     assert abs(rec["cost_by_fiscal_year"]["2025"] - ((184 + 181 * 1.03) / 365 - 1) * 100) < 1e-12
 

@@ -94,14 +94,18 @@ def test_pct_range_is_inclusive(pct):
     assert problems(rows(dict(pct=pct))) == []
 
 
-def test_flat_raise_needs_reference_salary():
-    msg = only_problem(rows(dict(event="gwi_flat", amount="1000")))
-    assert msg.startswith("test.csv:2:reference_salary: a gwi_flat event needs a reference_salary")
+def test_flat_raise_without_reference_salary_is_kept_with_unknown_percent():
+    result = settlements.validate_frame(rows(dict(event="gwi_flat", amount="1000")))
+    assert result.problems() == []
+    row = result.valid.iloc[0]
+    assert pd.isna(row["base_pct"]) and "no reference_salary" in row["base_pct_note"]
 
 
-def test_dollar_lump_sum_needs_reference_salary_but_percent_lump_does_not():
-    msg = only_problem(rows(dict(event="lump_sum", amount="1000")))
-    assert msg.startswith("test.csv:2:reference_salary: a lump_sum given in dollars needs a reference_salary")
+def test_dollar_lump_sum_without_reference_salary_is_kept():
+    result = settlements.validate_frame(rows(dict(event="lump_sum", amount="1000")))
+    assert result.problems() == []
+    row = result.valid.iloc[0]
+    assert row["lump_dollars"] == 1000 and pd.isna(row["lump_pct"])
     assert problems(rows(dict(event="lump_sum", pct="1"))) == []
 
 

@@ -35,7 +35,8 @@ HEADER = ["jurisdiction", "state", "jurisdiction_type", "unit", "occupation_grou
 METRIC_COLUMNS = [
     "settlement_id", "jurisdiction", "unit", "occupation_group", "settlement_type", "term_start",
     "term_end", "term_months", "first_year_pct", "life_of_contract_pct", "avg_annual_pct",
-    "lump_sum_total", "lump_sum_pct", "steps_granted", "freeze_months", "cost_by_fiscal_year",
+    "lump_sum_total", "lump_sum_pct", "steps_granted", "freeze_months", "retro_months",
+    "cost_by_fiscal_year", "measure_notes",
 ]
 PCT_COLUMNS = ["first_year_pct", "life_of_contract_pct", "avg_annual_pct", "lump_sum_pct"]
 AGG_STATS = ["count", "mean", "median", "weighted_mean", "min", "max"]
@@ -72,8 +73,8 @@ def year_of(dates: pd.Series, basis: str = "calendar", start_month: int = DEFAUL
 # --------------------------------------------------------------------------- per-contract pieces
 
 #: The event columns the measures read; everything else stays behind when events are coded.
-_NEEDED = [*HEADER, "term_start", "term_end", "effective_date", "event", "base_pct", "lump_dollars",
-           "lump_pct", "employees"]
+_NEEDED = [*HEADER, "ratified_date", "term_start", "term_end", "effective_date", "event", "base_pct",
+           "base_pct_note", "lump_dollars", "lump_pct", "employees"]
 
 
 def _coded(events: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
@@ -92,7 +93,21 @@ def _heads(events: pd.DataFrame) -> pd.DataFrame:
     head = events.drop_duplicates(KEY)[[KEY] + HEADER + ["term_start", "term_end"]].set_index(KEY).sort_index()
     head["employees"] = events.groupby(KEY, sort=True)["employees"].max()
     head["term_months"] = whole_months(head["term_start"], head["term_end"] + pd.Timedelta(days=1))
+    if "ratified_date" in events:
+        head["ratified_date"] = events.groupby(KEY, sort=True)["ratified_date"].max()
     return head
+
+
+def retro_months(head: pd.DataFrame) -> pd.Series:
+    """Whole months a contract ratified after its term began reaches back (0 when ratified by
+    term_start; unknown without a ratified_date): the months retro pay is owed for."""
+    ratified = head.get("ratified_date", pd.Series(pd.NaT, index=head.index))
+    known = ratified.notna()
+    late = known & (ratified > head["term_start"])
+    months = pd.Series(np.where(known, 0.0, np.nan), index=head.index)
+    if late.any():
+        months[late] = whole_months(head.loc[late, "term_start"], ratified[late]).astype(float)
+    return months
 
 
 def _base_events(events: pd.DataFrame) -> pd.DataFrame:
@@ -100,9 +115,18 @@ def _base_events(events: pd.DataFrame) -> pd.DataFrame:
     base = events.loc[events["event"].isin(BASE_EVENTS), [KEY, "effective_date", "base_pct", "term_start"]]
     base = base.sort_values([KEY, "effective_date"], kind="stable")
     base["factor"] = 1 + base["base_pct"] / 100
-    base["level_after"] = base.groupby(KEY, sort=False)["factor"].cumprod()
+    # Once an increase's percent is unknown, every later level is unknown too (cumprod would
+    # skip the gap and carry on as if that increase were 0).
+    unknown_so_far = base["factor"].isna().groupby(base[KEY], sort=False).cummax()
+    base["level_after"] = base.groupby(KEY, sort=False)["factor"].cumprod().where(~unknown_so_far)
     base["step_up"] = base["level_after"] - base["level_after"] / base["factor"]
     return base
+
+
+def _known_prod(factors: pd.Series, keys: pd.Series) -> pd.Series:
+    """Product of factors per key, unknown (NaN) where any factor is unknown."""
+    g = factors.groupby(keys)
+    return g.prod().where(g.count() == g.size())
 
 
 def _freeze_months(events: pd.DataFrame, base: pd.DataFrame, head: pd.DataFrame) -> pd.Series:
@@ -152,7 +176,9 @@ def _fiscal_costs(head: pd.DataFrame, base: pd.DataFrame, start_month: int) -> p
     step_up = np.repeat(base["step_up"].to_numpy(), reps)
     start = np.maximum(eff, a[pid])
     days_on = np.clip((b[pid] - start).astype("timedelta64[D]").astype(float), 0, None)
-    avg_rate = 1 + np.bincount(pid, weights=step_up * days_on / days[pid], minlength=len(fy))
+    # An increase of unknown size leaves the years before it known (0 days on there).
+    weights = np.where(days_on > 0, step_up * days_on / days[pid], 0.0)
+    avg_rate = 1 + np.bincount(pid, weights=weights, minlength=len(fy))
 
     first_pair = np.zeros(len(fy), dtype=bool)
     first_pair[offset] = True
@@ -201,9 +227,9 @@ def contract_tables(events: pd.DataFrame, fy_start_month: int = DEFAULT_FY_START
     ev, ids = _coded(events)
     head = _heads(ev)
     base = _base_events(ev)
-    life = base.groupby(KEY)["factor"].prod()
+    life = _known_prod(base["factor"], base[KEY])
     in_first_year = base["effective_date"] < base["term_start"] + pd.DateOffset(years=1)
-    first = base.loc[in_first_year].groupby(KEY)["factor"].prod()
+    first = _known_prod(base.loc[in_first_year, "factor"], base.loc[in_first_year, KEY])
 
     out = head.copy()
     out["first_year_pct"] = (first.reindex(head.index, fill_value=1.0) - 1) * 100
@@ -215,15 +241,45 @@ def contract_tables(events: pd.DataFrame, fy_start_month: int = DEFAULT_FY_START
     # A lump sum whose dollars are unknown makes the total unknown rather than understated.
     total = lg["lump_dollars"].sum(min_count=1).where(lg["lump_dollars"].count() == lg.size())
     out["lump_sum_total"] = total.reindex(head.index).where(lg.size().reindex(head.index, fill_value=0) > 0, 0.0)
-    out["lump_sum_pct"] = lg["lump_pct"].sum().reindex(head.index, fill_value=0.0)
+    # Likewise a percent: a dollar lump sum with no reference salary has none.
+    out["lump_sum_pct"] = lg["lump_pct"].sum().where(lg["lump_pct"].count() == lg.size()).reindex(head.index, fill_value=0.0)
     out["steps_granted"] = ev.loc[ev["event"].eq("step")].groupby(KEY).size().reindex(head.index, fill_value=0).astype("int64")
     out["freeze_months"] = _freeze_months(ev, base, head)
+    out["retro_months"] = retro_months(head)
     costs = _fiscal_costs(head, base, fy_start_month)
+    out["measure_notes"] = _measure_notes(ev, base, in_first_year, out, costs, fy_start_month)
     costs[KEY] = ids[costs[KEY].to_numpy()]
     out = out.reset_index()
     out[KEY] = ids[out[KEY].to_numpy()]
     cols = [c for c in METRIC_COLUMNS if c != "cost_by_fiscal_year"]
     return out[cols + [c for c in out.columns if c not in cols]], costs
+
+
+def _measure_notes(ev: pd.DataFrame, base: pd.DataFrame, in_first_year: pd.Series, out: pd.DataFrame,
+                   costs: pd.DataFrame, fy_start_month: int) -> pd.Series:
+    """Per contract, why a measure is unknown ("" when every measure is known)."""
+    notes = pd.Series("", index=out.index, dtype=object)
+    unknown = base["factor"].isna()
+    if unknown.any():
+        note = ev.loc[base.index[unknown], "base_pct_note"] if "base_pct_note" in ev else pd.Series("its percent is unknown", index=base.index[unknown])
+        for key, grp in base[unknown].groupby(KEY, sort=False):
+            measures = (["first_year_pct"] if in_first_year[grp.index].any() else []) + ["life_of_contract_pct", "avg_annual_pct"]
+            first_fy = int(fiscal_year(grp["effective_date"], fy_start_month).min())
+            events = "; ".join(f"the {ev.at[i, 'event']} of {ev.at[i, 'effective_date']:%Y-%m-%d}: {note.get(i) or 'its percent is unknown'}"
+                               for i in grp.index)
+            notes[key] = f"{', '.join(measures)} and cost from FY{first_fy} unknown ({events})"
+    lumps = ev["event"].eq("lump_sum")
+    no_pct = lumps & ev["lump_pct"].isna()
+    if no_pct.any():
+        for key in ev.loc[no_pct, KEY].unique():
+            add = "lump_sum_pct unknown (a lump sum in dollars with no reference_salary)"
+            notes[key] = f"{notes[key]}; {add}" if notes[key] else add
+    no_dollars = lumps & ev["lump_dollars"].isna()
+    if no_dollars.any():
+        for key in ev.loc[no_dollars, KEY].unique():
+            add = "lump_sum_total unknown (a percent lump sum with no reference_salary)"
+            notes[key] = f"{notes[key]}; {add}" if notes[key] else add
+    return notes
 
 
 # --------------------------------------------------------------------------- annual increases
@@ -307,15 +363,20 @@ def _annual(ev: pd.DataFrame, head: pd.DataFrame, gid: np.ndarray, basis: str, f
         "factor": 1 + ev.loc[is_base, "base_pct"].to_numpy() / 100,
     })
     bg = base.groupby("key", sort=True)["factor"]
-    table["increase_pct"] = (bg.prod().reindex(table.index, fill_value=1.0) - 1) * 100
+    # A year with an increase of unknown size has an unknown increase, never a smaller one.
+    known = (bg.count() == bg.size()).reindex(table.index, fill_value=True)
+    table["increase_pct"] = ((bg.prod().reindex(table.index, fill_value=1.0) - 1) * 100).where(known)
     table["n_increases"] = bg.size().reindex(table.index, fill_value=0).astype("int64")
     table["full_year"] = table["coverage"] >= 0.999
+    # What a pattern or a model may use: a year fully covered, or with an increase in it, whose
+    # size is known.
+    table["known"] = (table["full_year"] | (table["n_increases"] > 0)) & table["increase_pct"].notna()
     table["basis"] = basis
     table = table.reset_index()
     table["year"] = table["key"] % span
     labels = head[keys].assign(gid=gid).drop_duplicates("gid").set_index("gid")
     table = labels.reindex(table["key"] // span).reset_index(drop=True).join(table.drop(columns="key"))
-    return table[keys + ["year", "basis", "increase_pct", "n_increases", "employees", "full_year", "n_contracts"]]
+    return table[keys + ["year", "basis", "increase_pct", "n_increases", "employees", "full_year", "known", "n_contracts"]]
 
 
 # --------------------------------------------------------------------------- aggregates
@@ -342,7 +403,7 @@ def pattern_by_year(events: pd.DataFrame, basis: str = "calendar", fy_start_mont
     its increase is unknown (the next contract may still raise it), not zero.
     """
     annual = annual_increases(events, basis, fy_start_month)
-    annual = annual[annual["full_year"] | (annual["n_increases"] > 0)]
+    annual = annual[annual["known"]]
     return aggregate(annual, "increase_pct", list(by) + ["year"])
 
 
@@ -371,6 +432,8 @@ def to_records(metrics: pd.DataFrame) -> list[dict]:
                 r[k] = None
             elif isinstance(v, np.integer):
                 r[k] = int(v)
+            elif isinstance(v, dict):  # cost_by_fiscal_year: an unknown year is null too
+                r[k] = {y: (c if np.isfinite(c) else None) for y, c in v.items()}
     return records
 
 
@@ -380,7 +443,7 @@ def to_table(metrics: pd.DataFrame, decimals: int = 3) -> pd.DataFrame:
     for c in PCT_COLUMNS + ["lump_sum_total"]:
         out[c] = out[c].round(decimals if c != "lump_sum_total" else 2)
     out["cost_by_fiscal_year"] = out["cost_by_fiscal_year"].map(
-        lambda d: " ".join(f"FY{k}={v:.{decimals}f}" for k, v in d.items()))
+        lambda d: " ".join(f"FY{k}={v:.{decimals}f}" if np.isfinite(v) else f"FY{k}=unknown" for k, v in d.items()))
     for c in ("term_start", "term_end"):
         out[c] = out[c].dt.strftime("%Y-%m-%d")
     return out

@@ -512,7 +512,7 @@ def load_inputs(unit, root: str | Path | None = None, events: pd.DataFrame | Non
     events = load_events(root) if events is None else events
     basis, fy = unit.cpi_basis, unit.fiscal_year_start_month
     ann = metrics.annual_increases(events, basis, fy)
-    ann = ann[(ann["full_year"] | (ann["n_increases"] > 0)) & ann["occupation_group"].eq(unit.occupation_group)]
+    ann = ann[ann["known"] & ann["occupation_group"].eq(unit.occupation_group)]
     comp = _per_year(ann[ann["jurisdiction"].isin(unit.jurisdictions)])
     own = _per_year(ann[ann["jurisdiction"].eq(unit.employer.jurisdiction)])
 

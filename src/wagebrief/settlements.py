@@ -12,8 +12,10 @@ import csv
 import datetime as dt
 import io
 import itertools
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -28,11 +30,18 @@ COLUMNS = [
     "effective_date", "event", "pct", "amount", "reference_salary", "employees", "source",
     "source_url", "notes",
 ]
+#: Columns a file may leave out (older files have none of them); a missing one reads as blank.
+OPTIONAL_COLUMNS = ["amount_per", "hours_per_week"]
+ALL_COLUMNS = COLUMNS + OPTIONAL_COLUMNS
 REQUIRED_TEXT = ["settlement_id", "jurisdiction", "state", "unit", "source"]
 OPTIONAL_TEXT = ["union", "source_url", "notes"]
 DATE_COLUMNS = ["ratified_date", "term_start", "term_end", "effective_date"]
 REQUIRED_DATES = ["term_start", "term_end", "effective_date"]
-NUMBER_COLUMNS = ["pct", "amount", "reference_salary", "employees"]
+NUMBER_COLUMNS = ["pct", "amount", "reference_salary", "employees", "hours_per_week"]
+#: Money columns may carry a unit word ("0.75/hour", "$28.50 an hour", "$1,000 per year").
+MONEY_COLUMNS = ["amount", "reference_salary"]
+#: Paid weeks a year: an hourly figure times hours_per_week times this is its annual value.
+WEEKS_PER_YEAR = 52
 
 VOCABULARIES: dict[str, tuple[str, ...]] = {
     "jurisdiction_type": ("state", "county", "municipal", "school_district", "authority"),
@@ -42,6 +51,36 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     ),
     "settlement_type": ("voluntary", "arbitration_award", "fact_finding", "imposed"),
     "event": ("gwi_pct", "gwi_flat", "lump_sum", "step", "freeze"),
+    "amount_per": ("year", "hour"),
+}
+#: Vocabulary columns that may be blank (the rest are required).
+OPTIONAL_VOCABULARIES = ("amount_per",)
+
+#: Every column's documentation: (type, "required" or "optional", description). The input
+#: reference page (docs/inputs.md) is generated from this, so it cannot drift from the reader.
+COLUMN_DOCS: dict[str, tuple[str, str, str]] = {
+    "settlement_id": ("text", "required", "Identifies one contract; every row (wage event) of the contract carries the same id."),
+    "jurisdiction": ("text", "required", "The employer, as comparator lists in unit files name it (e.g. `Town of Glastonbury`)."),
+    "state": ("two-letter code", "required", "The employer's state (`CT`)."),
+    "jurisdiction_type": ("vocabulary", "required", "What kind of government the employer is."),
+    "unit": ("text", "required", "The bargaining unit (e.g. `Public Works`)."),
+    "union": ("text", "optional", "The union or local."),
+    "occupation_group": ("vocabulary", "required", "The unit's occupation group."),
+    "settlement_type": ("vocabulary", "required", "How the contract was reached."),
+    "ratified_date": ("date", "optional", "When the last party approved it. A date after term_start makes the contract retroactive (`retro_months`); a lump_sum paid on this date (a signing bonus) may fall before term_start."),
+    "term_start": ("date", "required", "First day of the contract term; the same on every row of the contract."),
+    "term_end": ("date", "required", "Last day of the term (e.g. 2027-06-30); the same on every row of the contract."),
+    "effective_date": ("date", "required", "When this event takes effect; inside the term (a lump_sum may also fall from ratified_date)."),
+    "event": ("vocabulary", "required", "gwi_pct: general wage increase in percent (pct); gwi_flat: flat raise in dollars (amount); lump_sum: one-time payment (pct or amount), never added to base; step: a step movement; freeze: no increase."),
+    "pct": ("percent", "optional", "Percent units: 2.5, 2.5% or an Excel percent cell all mean 2.5%. Required for gwi_pct. A plain number between -0.25 and 0.25 (0.025) is read as typed (0.025%) and warned about."),
+    "amount": ("dollars", "optional", "Required for gwi_flat (a lump_sum needs pct or amount). May carry a unit word: `0.75/hour`, `$1,000 per year`; else `amount_per` says, else per year."),
+    "reference_salary": ("dollars", "optional", "The salary or rate a flat raise is added to (the rate just before the event, as given, never re-based), and what a lump sum is expressed against. Without it a flat raise's percent, and a dollar lump sum's percent, are unknown (not zero). Same unit words as amount."),
+    "employees": ("whole number", "optional", "Employees covered; weights the employee-weighted mean."),
+    "source": ("text", "required", "Where the figures come from (publisher, title, date); synthetic rows say SYNTHETIC."),
+    "source_url": ("text", "optional", "The source's address."),
+    "notes": ("text", "optional", "Anything the columns cannot hold, and every assumption made in typing the row."),
+    "amount_per": ("vocabulary", "optional", "Whether amount is per year (default) or per hour; a unit word in the cell says the same, and a conflicting one is an error. reference_salary is annual unless its own cell says per hour (`28.50/hour`)."),
+    "hours_per_week": ("number", "optional", "Paid hours a week; converts between an hourly and an annual figure (hours x 52 a year)."),
 }
 BASE_EVENTS = ("gwi_pct", "gwi_flat")
 PCT_RANGE = (-15.0, 25.0)
@@ -238,6 +277,24 @@ def _cell_text(v: object) -> str:
     return text if isinstance(text, str) else str(v)
 
 
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def is_percent_format(fmt: str | None) -> bool:
+    """Whether an Excel number format shows its number as a percent (``0.00%``), ignoring a %
+    inside quotes, after a backslash or in brackets, which Excel prints literally."""
+    return bool(fmt) and "%" in _QUOTED.sub("", str(fmt))
+
+
+def _as_shown(v: object, fmt: str | None) -> object:
+    """A cell's value as Excel shows it: a number in a percent format is that many percent
+    (0.02 shown as 2% reads "2%"), computed in decimal so 0.025 gives exactly 2.5."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and is_percent_format(fmt):
+        shown = (Decimal(repr(v)) * 100).normalize()
+        return f"{shown:f}%"
+    return v
+
+
 def _xlsx_header(head: Sequence[Sequence[object]]) -> tuple[int, list[str]] | None:
     """(1-based row, column names) of a sheet's header row, or None for a sheet of other things.
 
@@ -246,7 +303,7 @@ def _xlsx_header(head: Sequence[Sequence[object]]) -> tuple[int, list[str]] | No
     takes a settlement column name from the cell above it: a header cell merged over two rows
     keeps its text in the top cell.
     """
-    known = set(COLUMNS)
+    known = set(ALL_COLUMNS)
     norm = [[_cell_text(v).strip().lower() for v in row] for row in head]
     if not norm:
         return None
@@ -282,7 +339,9 @@ def _read_xlsx(path: Path) -> list[pd.DataFrame]:
     try:
         for ws in wb.worksheets:
             ws.reset_dimensions()  # some writers record wrong dimensions; read every row
-            rows = list(ws.iter_rows(values_only=True))
+            cells = list(ws.iter_rows())
+            rows = [tuple(c.value for c in r) for r in cells]
+            formats = [tuple(getattr(c, "number_format", None) for c in r) for r in cells]
             found = _xlsx_header(rows[:XLSX_HEADER_SCAN])
             if found is None:
                 continue
@@ -300,8 +359,8 @@ def _read_xlsx(path: Path) -> list[pd.DataFrame]:
                         for r, cr in itertools.zip_longest(body, values, fillvalue=())]
             width = len(names)
             records, problems = [], []
-            for r in body:
-                cells = [_cell_text(v) for v in r]
+            for r, fmts in zip(body, itertools.chain(formats[hrow:], itertools.repeat(()))):
+                cells = [_cell_text(_as_shown(v, f)) for v, f in itertools.zip_longest(r, fmts[:len(r)])]
                 extra = [c for c in cells[width:] if c != ""]
                 records.append((cells + [""] * width)[:width])
                 problems.append(f"values in cells past the last named column: {extra!r}" if extra else "")
@@ -359,7 +418,7 @@ def read_raw(path: str | Path) -> pd.DataFrame:
         else:
             frames = [_read_csv(path)]
             frames[0][FILE_COL] = str(path)
-        frames = [_drop_blank(f)[COLUMNS + [FIELDS_COL, FILE_COL, ROW_COL]] for f in frames]
+        frames = [_drop_blank(_with_optional(f))[ALL_COLUMNS + [FIELDS_COL, FILE_COL, ROW_COL]] for f in frames]
     except SettlementFileError:
         raise
     except Exception as exc:  # pandas, pyarrow and openpyxl raise many types for unreadable files
@@ -367,10 +426,18 @@ def read_raw(path: str | Path) -> pd.DataFrame:
     return frames[0] if len(frames) == 1 else _concat(frames)
 
 
+def _with_optional(df: pd.DataFrame) -> pd.DataFrame:
+    """Add each optional column the file leaves out, as blank cells."""
+    for col in OPTIONAL_COLUMNS:
+        if col not in df.columns:
+            df[col] = pd.Categorical([""] * len(df))
+    return df
+
+
 def _concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     df = pd.concat(frames, ignore_index=True)
     # Categoricals with different categories concatenate as objects; make them categorical again.
-    return df.astype({c: RAW for c in COLUMNS if df[c].dtype != RAW})
+    return df.astype({c: RAW for c in ALL_COLUMNS if df[c].dtype != RAW})
 
 
 def read_files(paths: Iterable[str | Path]) -> pd.DataFrame:
@@ -396,6 +463,31 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     v = pd.to_numeric(t.where(~blank, None), errors="coerce").astype(float)
     bad = ~blank & ~np.isfinite(v.to_numpy(dtype=float, na_value=np.nan))
     return v.where(~bad), pd.Series(bad, index=s.index)
+
+
+_HOUR, _YEAR = r"(?:hours?|hrs?|h)", r"(?:years?|yrs?|yr|annum)"
+#: A unit word after a dollar figure: "/hour", "per hr", "an hour", "hourly", "a year", "annually".
+_UNIT_WORD = re.compile(
+    rf"^(?P<num>.*?)\s*(?:(?:/|\bper\s+|\ban?\s+)\s*(?:(?P<h>{_HOUR})|(?P<y>{_YEAR}))\.?"
+    r"|(?P<h2>hourly)|(?P<y2>annually|annual|yearly))\s*$", re.IGNORECASE)
+
+
+def parse_money(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse dollars that may carry a unit word ("$0.75 an hour", "1,000/year").
+
+    Returns (values, per, unparseable mask); ``per`` is "hour", "year", or missing where the
+    cell names no unit.
+    """
+    t = _strip(s)
+    m = t.str.extract(_UNIT_WORD)
+    worded = m["num"].notna()
+    per = pd.Series(np.where(m["h"].notna() | m["h2"].notna(), "hour",
+                             np.where(m["y"].notna() | m["y2"].notna(), "year", None)), index=s.index)
+    per = per.where(worded)
+    values, bad = parse_number(t.where(~worded, m["num"].fillna("")))
+    # A unit word with no number before it ("per hour") is unreadable, not blank.
+    bad |= worded & values.isna()
+    return values.where(~bad), per.astype(TEXT), bad
 
 
 #: Dates a settlement row can hold; anything outside is a typo (9999-12-31, 0024-07-01) and is
@@ -477,8 +569,13 @@ def parse(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     typed["state"] = typed["state"].str.upper()
     for col in VOCABULARIES:
         typed[col] = per_unique(raw[col], lambda u: blank_to_na(parse_vocab(u)).astype(TEXT))
+    for col in MONEY_COLUMNS:
+        values, per, bad = per_unique(raw[col], parse_money)
+        typed[col], typed[f"{col}_word"] = values, per
+        if bad.any():
+            errors.append(row_errors(raw, bad, col, lambda r, c=col: f"cannot read {r[c]!r} as dollars (a number, optionally with a unit word: 0.75/hour, 1,000 per year)"))
     for col, parser, kind in [(c, parse_date, "a date") for c in DATE_COLUMNS] + [
-        (c, parse_number, "a number") for c in NUMBER_COLUMNS
+        (c, parse_number, "a number") for c in NUMBER_COLUMNS if c not in MONEY_COLUMNS
     ]:
         values, bad = per_unique(raw[col], parser)
         typed[col] = values
@@ -514,15 +611,30 @@ def _consistent(df: pd.DataFrame, col: str) -> pd.Series:
     return g.transform("min").eq(g.transform("max")) | df["settlement_id"].isna()
 
 
+def _effective_in_term(d: pd.DataFrame) -> pd.Series:
+    # A signing or ratification bonus is paid when the contract is ratified, which may be before
+    # the term starts or (for a contract settled late) after it ends.
+    lump = d.event.eq("lump_sum") & d.ratified_date.notna()
+    lo = d.term_start.where(~lump, np.minimum(d.term_start, d.ratified_date))
+    hi = d.term_end.where(~lump, np.maximum(d.term_end, d.ratified_date))
+    return _within(d.effective_date, lo, hi)
+
+
+def _amount_basis(d: pd.DataFrame) -> pd.Series:
+    """Whether each row's amount is per "year" or per "hour": its unit word, else amount_per,
+    else per year."""
+    return d["amount_word"].fillna(d["amount_per"]).fillna("year")
+
+
 #: Cross-column and cross-row rules: name -> (column reported, check, message template).
 RULES: dict[str, tuple[str, object, str]] = {
     "term_order": ("term_end", lambda d: ~(d.term_end < d.term_start), "term_end {term_end:%Y-%m-%d} is before term_start {term_start:%Y-%m-%d}"),
-    "effective_in_term": ("effective_date", lambda d: _within(d.effective_date, d.term_start, d.term_end), "effective_date {effective_date:%Y-%m-%d} is outside the term {term_start:%Y-%m-%d} to {term_end:%Y-%m-%d}"),
+    "effective_in_term": ("effective_date", lambda d: _effective_in_term(d), "effective_date {effective_date:%Y-%m-%d} is outside the term {term_start:%Y-%m-%d} to {term_end:%Y-%m-%d} (only a lump_sum may fall outside it, on or after ratified_date)"),
     "gwi_pct_needs_pct": ("pct", lambda d: ~(d.event.eq("gwi_pct") & d.pct.isna()), "a gwi_pct event needs a pct"),
     "flat_needs_amount": ("amount", lambda d: ~(d.event.eq("gwi_flat") & d.amount.isna()), "a gwi_flat event needs an amount in dollars"),
-    "flat_needs_reference": ("reference_salary", lambda d: ~(d.event.eq("gwi_flat") & d.reference_salary.isna()), "a gwi_flat event needs a reference_salary to express it as a percent"),
     "lump_needs_value": ("pct", lambda d: ~(d.event.eq("lump_sum") & d.pct.isna() & d.amount.isna()), "a lump_sum event needs a pct or an amount"),
-    "lump_dollars_need_reference": ("reference_salary", lambda d: ~(d.event.eq("lump_sum") & d.pct.isna() & d.amount.notna() & d.reference_salary.isna()), "a lump_sum given in dollars needs a reference_salary to express it as a percent"),
+    "lump_is_one_time": ("amount", lambda d: ~(d.event.eq("lump_sum") & _amount_basis(d).eq("hour")), "a lump_sum amount is a one-time total in dollars, not per hour"),
+    "amount_per_agrees": ("amount_per", lambda d: ~(d.amount_per.notna() & d.amount_word.notna() & d.amount_per.ne(d.amount_word)), "amount_per {amount_per!r} disagrees with the unit word in amount (per {amount_word})"),
     "same_jurisdiction": ("jurisdiction", lambda d: _consistent(d, "jurisdiction"), "rows of settlement {settlement_id} disagree on jurisdiction"),
     "same_unit": ("unit", lambda d: _consistent(d, "unit"), "rows of settlement {settlement_id} disagree on unit"),
     "same_term_start": ("term_start", lambda d: _consistent(d, "term_start"), "rows of settlement {settlement_id} disagree on term_start"),
@@ -535,12 +647,13 @@ def _build_schema() -> pa.DataFrameSchema:
     cols.update({c: pa.Column(nullable=True) for c in OPTIONAL_TEXT})
     cols["state"] = pa.Column(nullable=False, checks=pa.Check.str_matches(r"^[A-Z]{2}$", error="a two-letter state code"))
     for col, words in VOCABULARIES.items():
-        cols[col] = pa.Column(nullable=False, checks=pa.Check.isin(words, error=f"one of: {', '.join(words)}"))
+        cols[col] = pa.Column(nullable=col in OPTIONAL_VOCABULARIES, checks=pa.Check.isin(words, error=f"one of: {', '.join(words)}"))
     for col in DATE_COLUMNS:
         cols[col] = pa.Column("datetime64[ns]", nullable=col not in REQUIRED_DATES)
     cols["pct"] = pa.Column(float, nullable=True, checks=pa.Check.in_range(*PCT_RANGE, error=f"within [{PCT_RANGE[0]:g}, {PCT_RANGE[1]:g}]"))
     cols["amount"] = pa.Column(float, nullable=True)
     cols["reference_salary"] = pa.Column(float, nullable=True, checks=pa.Check.gt(0, error="greater than 0"))
+    cols["hours_per_week"] = pa.Column(float, nullable=True, checks=pa.Check.in_range(0, 168, include_min=False, error="hours in a week, more than 0 and at most 168"))
     cols["employees"] = pa.Column(float, nullable=True, checks=[
         pa.Check.ge(0, error="0 or more"),
         pa.Check(lambda s: s.isna() | (s == s.round()), element_wise=False, error="a whole number"),
@@ -610,6 +723,13 @@ class ValidationResult:
     rejects: pd.DataFrame  #: rejected rows exactly as given, plus file, row and reason
     errors: pd.DataFrame  #: one row per problem: file, row, column, message
     n_input: int
+    #: values read as typed that may not be what was meant (file, row, column, message); they
+    #: never reject a row
+    warnings: pd.DataFrame = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.warnings is None:
+            self.warnings = concat_errors([])
 
     @property
     def ok(self) -> bool:
@@ -617,8 +737,37 @@ class ValidationResult:
 
     def problems(self) -> list[str]:
         """Problems as ``file:row:column: message`` lines, in file and row order."""
-        e = self.errors.sort_values([FILE_COL, ROW_COL, "column"], kind="stable")
-        return [f"{f}:{r}:{c}: {m}" for f, r, c, m in e[[FILE_COL, ROW_COL, "column", "message"]].itertuples(index=False)]
+        return _lines(self.errors)
+
+    def warning_lines(self) -> list[str]:
+        """Warnings as ``file:row:column: warning: message`` lines, in file and row order."""
+        return _lines(self.warnings, "warning: ")
+
+
+def _lines(e: pd.DataFrame, prefix: str = "") -> list[str]:
+    e = e.sort_values([FILE_COL, ROW_COL, "column"], kind="stable")
+    return [f"{f}:{r}:{c}: {prefix}{m}" for f, r, c, m in e[[FILE_COL, ROW_COL, "column", "message"]].itertuples(index=False)]
+
+
+#: A plain pct below this in size (0.025) may be a fraction typed for a percent (2.5%).
+FRACTION_LIKE = PCT_RANGE[1] / 100
+
+
+def fraction_warnings(raw: pd.DataFrame, typed: pd.DataFrame) -> pd.DataFrame:
+    """Warn where a pct typed without % looks like a fraction (0.025): it is read as typed
+    (0.025%), never guessed, and the message says how to type 2.5%."""
+    v = typed["pct"]
+    text = _strip(raw["pct"])
+    mask = v.notna() & v.ne(0) & v.abs().lt(FRACTION_LIKE) & ~text.str.contains("%", regex=False)
+    if not mask.any():
+        return concat_errors([])
+
+    out = row_errors(raw, mask, "pct", "")
+    read = [f"{Decimal(repr(x)).normalize():f}" for x in v[mask]]
+    meant = [f"{(Decimal(repr(x)) * 100).normalize():f}" for x in v[mask]]
+    out["message"] = [f"{t} is read as {r}%; if you meant {m}%, type {m} or {m}%"
+                      for t, r, m in zip(text[mask], read, meant)]
+    return out
 
 
 def exact_duplicates(raw: pd.DataFrame) -> pd.Series:
@@ -628,7 +777,7 @@ def exact_duplicates(raw: pd.DataFrame) -> pd.Series:
     dupes = pd.Series(False, index=raw.index)
     cand = raw.duplicated(subset=["settlement_id", "effective_date", "event"], keep=False)
     if cand.any():
-        dupes[cand] = raw.loc[cand].duplicated(subset=COLUMNS, keep="first")
+        dupes[cand] = raw.loc[cand].duplicated(subset=ALL_COLUMNS, keep="first")
     return dupes
 
 
@@ -638,7 +787,7 @@ ONE_LINE = str.maketrans({c: repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2
 
 def validate_frame(raw: pd.DataFrame) -> ValidationResult:
     """Validate text rows from :func:`read_files` and split them into valid and rejected."""
-    raw = raw.reset_index(drop=True)
+    raw = _with_optional(raw.reset_index(drop=True))
     typed, parse_errors = parse(raw)
     schema_errs = schema_errors(typed, raw, SCHEMA, RULES)
     # A cell that failed to parse is reported once, as unreadable, not again as missing.
@@ -666,14 +815,14 @@ def validate_frame(raw: pd.DataFrame) -> ValidationResult:
     errors["message"] = errors["message"].astype(str).str.translate(ONE_LINE)
     rejected = raw.index.isin(errors["index"].unique())
     reasons = (errors["column"] + ": " + errors["message"]).groupby(errors["index"]).agg("; ".join)
-    rejects = raw.loc[rejected, COLUMNS].astype(object)
+    rejects = raw.loc[rejected, ALL_COLUMNS].astype(object)
     rejects["file"] = raw.loc[rejected, FILE_COL]
     rejects["row"] = raw.loc[rejected, ROW_COL]
     rejects["reason"] = reasons.reindex(rejects.index).to_numpy()
     valid = derive(typed.loc[~rejected])
     return ValidationResult(valid=valid.reset_index(drop=True), rejects=rejects.reset_index(drop=True),
                             errors=errors.reset_index(drop=True),
-                            n_input=len(raw))
+                            n_input=len(raw), warnings=fraction_warnings(raw, typed))
 
 
 def derive(typed: pd.DataFrame) -> pd.DataFrame:
@@ -682,18 +831,38 @@ def derive(typed: pd.DataFrame) -> pd.DataFrame:
     ``base_pct``: a gwi_pct's pct, or a gwi_flat's amount / reference_salary. The
     reference_salary on a gwi_flat row is the rate the flat amount is added to, i.e. the salary in
     effect just before that event, *including* earlier increases of the same contract; it is used
-    as given, never re-based. ``lump_dollars`` and ``lump_pct`` convert lump sums each way with
-    the row's reference_salary (dollars stay missing when a percent lump has no salary).
+    as given, never re-based. An hourly figure against an annual one is converted with
+    hours_per_week x :data:`WEEKS_PER_YEAR`. Where that cannot be done (no reference salary, no
+    hours) the percent is unknown (NaN, never 0) and ``base_pct_note`` says why.
+    ``lump_dollars`` and ``lump_pct`` convert lump sums each way with the annual reference
+    salary; either stays unknown when it cannot be converted.
     """
     out = typed.copy()
     ev = out["event"]
-    out["base_pct"] = np.where(ev.eq("gwi_pct"), out["pct"],
-                               np.where(ev.eq("gwi_flat"), out["amount"] / out["reference_salary"] * 100, np.nan))
+    amount_per = _amount_basis(out)
+    ref_per = out["reference_salary_word"].fillna("year")  # annual unless its cell says per hour
+    hours_year = out["hours_per_week"] * WEEKS_PER_YEAR
+    ref_annual = out["reference_salary"].where(ref_per.eq("year"), out["reference_salary"] * hours_year)
+    amount_annual = out["amount"].where(amount_per.eq("year"), out["amount"] * hours_year)
+    flat = ev.eq("gwi_flat")
+    # Like against like needs no hours: $0.75 on a $28.50 hourly rate is 2.63%.
+    flat_pct = np.where(amount_per.eq(ref_per), out["amount"] / out["reference_salary"], amount_annual / ref_annual) * 100
+    out["base_pct"] = np.where(ev.eq("gwi_pct"), out["pct"], np.where(flat, flat_pct, np.nan))
+    unknown = flat & out["base_pct"].isna()
+    out["base_pct_note"] = pd.Series(np.where(
+        unknown & out["reference_salary"].isna(),
+        "flat raise with no reference_salary: its percent is unknown",
+        np.where(unknown, "an hourly figure against an annual one, with no hours_per_week: its percent is unknown", None)),
+        index=out.index).astype(TEXT)
+    out["annual_amount"] = amount_annual.where(flat | ev.eq("lump_sum"))
     lump = ev.eq("lump_sum")
     by_pct = lump & out["pct"].notna()
-    out["lump_pct"] = np.where(by_pct, out["pct"], np.where(lump, out["amount"] / out["reference_salary"] * 100, np.nan))
-    out["lump_dollars"] = np.where(by_pct, out["pct"] / 100 * out["reference_salary"], np.where(lump, out["amount"], np.nan))
-    return out.drop(columns=[SID_COL], errors="ignore").rename(columns={FILE_COL: "source_file", ROW_COL: "source_row"})
+    out["lump_pct"] = np.where(by_pct, out["pct"], np.where(lump, out["amount"] / ref_annual * 100, np.nan))
+    out["lump_dollars"] = np.where(by_pct, out["pct"] / 100 * ref_annual, np.where(lump, out["amount"], np.nan))
+    out["amount_per"] = amount_per.where(out["amount"].notna()).astype(TEXT)
+    out["reference_per"] = ref_per.where(out["reference_salary"].notna()).astype(TEXT)
+    out = out.drop(columns=[SID_COL, "amount_word", "reference_salary_word"], errors="ignore")
+    return out.rename(columns={FILE_COL: "source_file", ROW_COL: "source_row"})
 
 
 def validate(paths: Iterable[str | Path]) -> ValidationResult:

@@ -44,8 +44,11 @@ def _validated(paths: list[Path] | None):
 def _report(result, rows: str = "rows") -> None:
     for line in result.problems():
         typer.echo(line, err=True)
+    warnings = getattr(result, "warning_lines", lambda: [])()
+    for line in warnings:
+        typer.echo(line, err=True)
     typer.echo(f"{result.n_input} {rows}: {len(result.valid)} valid, {len(result.rejects)} rejected "
-               f"({len(result.errors)} problems)", err=True)
+               f"({len(result.errors)} problems" + (f", {len(warnings)} warnings)" if warnings else ")"), err=True)
 
 
 def validate(paths: PathsArg = None) -> None:
@@ -111,14 +114,17 @@ def metrics(
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     fy_start_month: FyOpt = DEFAULT_FY_START_MONTH,
     aggregate: Annotated[Optional[Aggregate], typer.Option(help="Print aggregates instead of one row per contract.")] = None,
+    strict: Annotated[bool, typer.Option(help="Exit 1 when any row is rejected.")] = False,
 ) -> None:
-    """Contract metrics, one row per settlement_id (or aggregates with --aggregate)."""
+    """Contract metrics, one row per valid settlement_id (or aggregates with --aggregate).
+
+    Rejected rows are reported on stderr and their settlements left out; the rest are measured.
+    Exits 1 when a file cannot be read, or with --strict when any row is rejected."""
     from wagebrief import metrics as m
 
     result = _validated(paths)
-    if not result.ok:
+    if not result.ok or not result.warnings.empty:
         _report(result)
-        raise typer.Exit(1)
     table = m.contract_metrics(result.valid, fy_start_month)
     if aggregate is not None:
         if aggregate is Aggregate.occupation_group:
@@ -127,11 +133,12 @@ def metrics(
             basis = "calendar" if aggregate is Aggregate.year else "fiscal"
             out = m.pattern_by_year(result.valid, basis, fy_start_month).rename(columns={"year": aggregate.value})
         _emit(out, format, decimals=3)
-        return
-    if format is Format.json:
+    elif format is Format.json:
         typer.echo(json.dumps(m.to_records(table), indent=2))
     else:
         _emit(m.to_table(table), format, decimals=3)
+    if strict and not result.ok:
+        raise typer.Exit(1)
 
 
 def _emit(df, format: Format, decimals: int) -> None:
