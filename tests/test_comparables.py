@@ -129,11 +129,17 @@ def test_score_unit_pool_and_chosen_set():
     assert "City of Hartford" not in t.index                       # the employer is not its own candidate
     assert {"Nowhere Town", "State of Maine", "City of Stamford"} <= set(t.index)
     assert set(r.chosen["jurisdiction"]) == set(unit.jurisdictions)
-    # Stamford has no profile row: scored on state and type only, and says so.
+    # Stamford has no profile row: state and type alone (30 of 100 points) are not a score.
     assert t.at["City of Stamford", "coverage"] == approx(30.0)
+    assert np.isnan(t.at["City of Stamford", "score"]) and not t.at["City of Stamford", "scored"]
+    assert pd.isna(t.at["City of Stamford", "rank"])
+    assert "no profile factor known" in t.at["City of Stamford", "not_scored"]
     assert "population (candidate's value missing)" in t.at["City of Stamford", "left_out"]
+    assert t.at["City of New Haven", "scored"]
     summary = " ".join(r.summary())
-    assert f"The unit's {len(unit.comparators)} comparators score" in summary
+    # Only New Haven has a profile: the sentence counts one scored comparator, not nine.
+    assert f"1 of the unit's {len(unit.comparators)} comparators could be scored" in summary
+    assert "Not scored for too little profile data: " in summary and "City of Stamford" in summary
     shown = comp.display_table(r, top=3)
     assert len(shown) == 3 and "population pts/25" in shown.columns
 
@@ -150,3 +156,34 @@ def test_cli_comparables_prints_contributions():
     assert bad.exit_code == 2 and "unknown factor" in bad.output
     csv = CliRunner().invoke(app, ["comparables", "--unit", "state-clerical", "--format", "csv", "--weight", "region=0"])
     assert csv.exit_code == 0 and csv.output.startswith("rank,jurisdiction,chosen,score")
+
+
+def test_a_candidate_with_one_profile_factor_is_not_scored():
+    # Thin: only population is known. Region and type match, so the old arithmetic gave it
+    # 25 + 15 + 15 of 55 possible points = 100, the "6 comparators score 100 to 100" of issue 12.
+    thin = pd.DataFrame([("Thin", "CT", "municipal", 100_000, NAN, NAN),
+                         ("Twin", "CT", "municipal", 100_000, 60_000, 70_000)],
+                        columns=["jurisdiction", "state", "jurisdiction_type", "population", "median_hh_income",
+                                 "gov_pay"])
+    t = by_name(comp.score(EMPLOYER, thin))
+    assert np.isnan(t.at["Thin", "score"]) and pd.isna(t.at["Thin", "rank"])
+    assert t.at["Thin", "not_scored"] == "not scored: only population known; at least 2 of 3 needed"
+    assert t.at["Twin", "score"] == approx(100.0) and t.at["Twin", "not_scored"] == ""
+    # With government pay and income weighted 0, population alone is enough (1 of 1 needed).
+    t0 = by_name(comp.score(EMPLOYER, thin, {"median_hh_income": 0, "gov_pay": 0}))
+    assert t0.at["Thin", "score"] == approx(100.0)
+
+
+def test_employer_without_a_profile_scores_no_one_and_the_summary_says_so():
+    unit = units.load("city-police", root=ROOT)
+    # The issue's case: a town outside the area list. No figures for the employer, so every
+    # candidate would be "100.0 with coverage 30.0" on state and type alone.
+    profile = pd.DataFrame({"jurisdiction": [c.jurisdiction for c in unit.comparators],
+                            "state": "CT", "jurisdiction_type": "municipal",
+                            "population": 100_000.0, "median_hh_income": 60_000.0, "gov_pay": 70_000.0})
+    r = comp.score_unit(unit, ROOT, profile=profile, events=pd.DataFrame())
+    assert r.table["score"].isna().all() and not r.table["scored"].any()
+    summary = r.summary()
+    assert summary[0].startswith(f"None of the unit's {len(unit.comparators)} comparators could be scored")
+    assert "100" not in " ".join(summary)
+    assert any("not scored" in n for n in r.notes)

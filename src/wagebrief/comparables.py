@@ -21,6 +21,16 @@ the candidate or the employer) the factor is *left out* for that candidate, neve
 0: the score is the sum of the contributions it has, rescaled by the weight it has
 (``score = 100 * sum(contributions) / sum(available weights)``), ``coverage`` says how much
 weight that was, and ``left_out`` names the factors and why.
+
+Not scored
+----------
+A candidate whose profile is too thin is **not scored** (score and rank blank, ``not_scored``
+says why), never given a score from region and type alone: it needs at least
+:data:`MIN_PROFILE_FACTORS` of the profile factors (population, median household income,
+government pay) known for both it and the employer (fewer when the weights leave fewer in).
+Profiles come from the public-data pull and from the analyst's own files in
+``data/raw/profiles/`` (:mod:`wagebrief.profiles`; a typed figure wins over a pulled one), and
+each factor's source is kept (``src_<factor>``) and shown.
 """
 
 from __future__ import annotations
@@ -46,11 +56,14 @@ LABELS = {
     "jurisdiction_type": "same jurisdiction type",
 }
 NUMERIC = ("population", "median_hh_income", "gov_pay")
+#: A candidate is scored only with at least this many profile factors (of those weighted above 0)
+#: known for it and the employer: region and type alone would make every town in the state "100".
+MIN_PROFILE_FACTORS = 2
 #: Profile column names accepted for each numeric factor, first match wins.
 ALIASES = {
     "population": ("population",),
     "median_hh_income": ("median_hh_income", "median_household_income"),
-    "gov_pay": ("state_local_gov_avg_annual_pay", "gov_avg_annual_pay"),
+    "gov_pay": ("state_local_gov_avg_annual_pay", "gov_avg_annual_pay", "gov_pay"),
 }
 
 #: Census divisions (the "region" factor's second tier), by state postal code.
@@ -146,13 +159,29 @@ def _first(df: pd.DataFrame, names: Iterable[str]) -> pd.Series:
     return pd.Series(np.nan, index=df.index, dtype=float)
 
 
-def normalise_profile(profile: pd.DataFrame | None, employer_type: str | None = None) -> pd.DataFrame:
-    """``jurisdiction, state, jurisdiction_type, population, median_hh_income, gov_pay`` (+ note).
+def _text(p: pd.DataFrame, col: str) -> pd.Series:
+    if col not in p.columns:
+        return pd.Series("", index=p.index, dtype=object)
+    return p[col].astype(object).where(p[col].notna(), "").astype(str)
 
-    Accepts the comparator-profile table of :func:`wagebrief.series.comparator_profile` (or a
-    hand-made table using those column names); nullable numbers become floats with NaN.
+
+def _flag(p: pd.DataFrame, col: str) -> pd.Series:
+    if col not in p.columns:
+        return pd.Series(False, index=p.index)
+    return p[col].astype(object).where(p[col].notna(), False).astype(bool)
+
+
+def normalise_profile(profile: pd.DataFrame | None, employer_type: str | None = None) -> pd.DataFrame:
+    """``jurisdiction, state, jurisdiction_type, population, median_hh_income, gov_pay`` (+ note,
+    fips, and per factor ``src_<factor>``, ``syn_<factor>`` and ``org_<factor>``: where its
+    figure comes from, whether it is SYNTHETIC, and whether it was "typed" or "pulled").
+
+    Accepts the comparator-profile table of :func:`wagebrief.series.comparator_profile`, as
+    combined with typed profiles by :func:`wagebrief.profiles.combine` (or a hand-made table
+    using those column names); nullable numbers become floats with NaN.
     """
-    cols = ["jurisdiction", "state", "jurisdiction_type", *NUMERIC, "profile_note"]
+    cols = ["jurisdiction", "state", "jurisdiction_type", *NUMERIC, "profile_note", "fips",
+            *[f"src_{f}" for f in NUMERIC], *[f"syn_{f}" for f in NUMERIC], *[f"org_{f}" for f in NUMERIC]]
     if profile is None or len(profile) == 0:
         return pd.DataFrame(columns=cols)
     p = profile.copy()
@@ -164,26 +193,57 @@ def normalise_profile(profile: pd.DataFrame | None, employer_type: str | None = 
     pay = _first(p, ALIASES["gov_pay"])
     fallback = "state_gov_avg_annual_pay" if employer_type == "state" else "local_gov_avg_annual_pay"
     out["gov_pay"] = pay.fillna(_first(p, (fallback,)))
-    out["profile_note"] = p["note"].astype(object).where(p["note"].notna(), "") if "note" in p.columns else ""
+    out["profile_note"] = _text(p, "note")
+    out["fips"] = p["fips"].astype(object).where(p["fips"].notna(), None) if "fips" in p.columns else None
+    whole = _text(p, "source")
+    for f in NUMERIC:
+        # A table without per-factor sources (an older build, a hand-made table) keeps its row source.
+        src = _text(p, f"{f}_source") if f"{f}_source" in p.columns else whole
+        out[f"src_{f}"] = src.where(out[f].notna(), "")
+        syn = _flag(p, f"{f}_synthetic") if f"{f}_synthetic" in p.columns else _flag(p, "synthetic")
+        out[f"syn_{f}"] = syn & out[f].notna()
+        org = _text(p, f"{f}_origin") if f"{f}_origin" in p.columns else pd.Series("pulled", index=p.index)
+        out[f"org_{f}"] = org.where(out[f].notna(), "")
     return out.drop_duplicates("jurisdiction", keep="last").reset_index(drop=True)[cols]
 
 
-def load_profile(root: str | Path | None = None) -> tuple[pd.DataFrame | None, str | None]:
-    """The comparator profile from :mod:`wagebrief.series`, or (None, why not)."""
+def load_profile(root: str | Path | None = None, unit: Any = None) -> tuple[pd.DataFrame | None, str | None]:
+    """The comparator profile: the pulled one (:mod:`wagebrief.series`) with the analyst's typed
+    profiles (:mod:`wagebrief.profiles`) laid over it; or (None, why not).
+
+    Typed rows are matched to the unit files' jurisdictions by ``fips`` (``unit``'s first, then
+    every unit file's). The second value, when not None, is a note (the pull unavailable, typed
+    rows rejected) even when a table is returned.
+    """
+    from wagebrief import profiles
+
+    whys: list[str] = []
+    pulled = None
     try:
         from wagebrief import series
-    except Exception as exc:  # pragma: no cover - the module is part of the package
-        return None, f"the comparator profile is unavailable ({type(exc).__name__}: {exc})"
-    fn = getattr(series, "comparator_profile", None)
-    if fn is None:
-        return None, "the comparator profile is unavailable (wagebrief.series has no comparator_profile)"
-    try:
-        df = fn(root)
+
+        pulled = series.comparator_profile(root)
     except Exception as exc:  # a missing table must not stop a brief
-        return None, f"the comparator profile is unavailable ({type(exc).__name__}: {exc})"
-    if df is None or len(df) == 0:
-        return None, "the comparator profile is empty"
-    return df, None
+        whys.append(f"the pulled comparator profile is unavailable ({type(exc).__name__}: {exc})")
+    typed, notes = profiles.load(root)
+    whys += notes
+    if (pulled is None or len(pulled) == 0) and typed.empty:
+        if pulled is not None:
+            whys.append("the comparator profile is empty")
+        return None, "; ".join(w.rstrip(".") for w in whys) or None
+    df = profiles.combine(pulled, typed, _fips_names(root, unit))
+    return df, ("; ".join(w.rstrip(".") for w in whys) or None)
+
+
+def _fips_names(root: str | Path | None, unit: Any) -> dict[str, tuple[str, str]]:
+    from wagebrief import profiles, units
+
+    known: list = [unit] if unit is not None and not isinstance(unit, str) else []
+    try:
+        known += units.load_all(root)
+    except Exception:  # an invalid unit file is units.py's error to report; match by name then
+        pass
+    return profiles.fips_names(known)
 
 
 # --------------------------------------------------------------------------- scoring
@@ -210,8 +270,9 @@ def score(employer: Employer, candidates: pd.DataFrame, weights: Mapping[str, fl
 
     Returns one row per candidate, best first: ``rank`` (1 = most similar; ties share the
     best rank), ``jurisdiction``, ``state``, ``jurisdiction_type``, ``chosen``, ``score``
-    (0-100, NaN when no factor could be scored), ``coverage`` (percent of the weight that could
-    be scored), ``pts_<factor>`` (contribution in points, NaN when left out),
+    (0-100, NaN when the candidate is not scored), ``scored`` and ``not_scored`` (why not: too
+    little profile data, see :data:`MIN_PROFILE_FACTORS`), ``coverage`` (percent of the weight
+    that could be scored), ``pts_<factor>`` (contribution in points, NaN when left out),
     ``sim_<factor>`` (similarity 0-1), the numeric values, and ``left_out`` (factors left out
     and why). See the module docstring for the arithmetic.
     """
@@ -252,12 +313,26 @@ def score(employer: Employer, candidates: pd.DataFrame, weights: Mapping[str, fl
                 reasons[i].append(f"{LABELS[f]} ({who} type unknown)")
             else:
                 reasons[i].append(f"{LABELS[f]} ({who} value missing)")
-    out["score"] = np.where(avail > 0, total * 100 / avail.where(avail > 0, 1.0), np.nan)
+    weighted = [f for f in NUMERIC if w[f] > 0]
+    need = min(MIN_PROFILE_FACTORS, len(weighted))
+    known = sims[weighted].notna().sum(axis=1) if weighted else pd.Series(0, index=c.index)
+    thin = known < need
+    out["score"] = np.where((avail > 0) & ~thin, total * 100 / avail.where(avail > 0, 1.0), np.nan)
     out["coverage"] = avail
+    out["scored"] = out["score"].notna()
+    def why(i: int, k: int) -> str:
+        have = ", ".join(LABELS[f] for f in weighted if pd.notna(sims.at[i, f]))
+        return (f"not scored: {'only ' + have if k else 'no profile factor'} known; "
+                f"at least {need} of {len(weighted)} needed")
+
+    out["not_scored"] = [(why(i, k) if t else "not scored: no factor could be scored") if not sc else ""
+                         for i, k, t, sc in zip(c.index, known, thin, out["scored"])]
     for f in FACTORS:
         out[f"sim_{f}"] = sims[f]
     for f in NUMERIC:
         out[f] = c[f].astype(float)
+    for f in NUMERIC:
+        out[f"src_{f}"] = c[f"src_{f}"].fillna("").astype(str) if f"src_{f}" in c.columns else ""
     out["left_out"] = ["; ".join(r) for r in reasons]
     out = out.sort_values(["score", "jurisdiction"], ascending=[False, True], na_position="last", kind="stable")
     out.insert(0, "rank", out["score"].rank(method="min", ascending=False).astype("Int64"))
@@ -274,33 +349,46 @@ class Comparables:
     employer: Employer
     notes: list[str] = field(default_factory=list)
     synthetic: bool = False
+    profile: pd.DataFrame | None = None  #: the normalised profile scored from, with each factor's source
 
     @property
     def chosen(self) -> pd.DataFrame:
         return self.table[self.table["chosen"]].reset_index(drop=True)
 
     def summary(self, top: int | None = None) -> list[str]:
-        """Sentences on how the unit's chosen set scores, built from the table."""
+        """Sentences on how the unit's chosen set scores, built from the table; comparators that
+        are not scored are named as such and never counted among the scored."""
         t, ch = self.table, self.chosen
         n_chosen = len(self.unit.comparators)
         lines: list[str] = []
         scored = ch["score"].dropna()
+        unscored = ch[ch["score"].isna()]
         if scored.empty:
-            return [f"None of the unit's {n_chosen} comparators could be scored."]
+            return [f"None of the unit's {n_chosen} comparators could be scored: too little profile data "
+                    f"(fewer than {MIN_PROFILE_FACTORS} of population, median household income and government "
+                    "pay known for them and the employer). Type the figures into data/raw/profiles/ "
+                    "(see its README) to score them."]
         k = top or n_chosen
         top_k = t[t["rank"].notna() & (t["rank"] <= k)]
+        one = len(scored) == 1
+        who = (f"The unit's {n_chosen} comparators score" if unscored.empty
+               else f"{len(scored)} of the unit's {n_chosen} comparators could be scored; "
+                    + ("it scores" if one else "they score"))
+        span = (f"{scored.iloc[0]:.0f} of 100" if one else
+                f"{scored.min():.0f} to {scored.max():.0f} of 100 (median {scored.median():.0f})")
+        n_top = int(top_k["chosen"].sum())
         lines.append(
-            f"The unit's {n_chosen} comparators score {scored.min():.0f} to {scored.max():.0f} of 100 "
-            f"(median {scored.median():.0f}); {int(top_k['chosen'].sum())} of them rank among the "
+            f"{who} {span}; {n_top} of them {'ranks' if n_top == 1 else 'rank'} among the "
             f"{k} most similar of {int(t['score'].notna().sum())} scored candidates.")
         better = t[~t["chosen"] & t["score"].notna() & (t["score"] > scored.min())]
         if len(better):
             names = ", ".join(f"{r.jurisdiction} ({r.score:.0f})" for r in better.head(5).itertuples())
             more = f" and {len(better) - 5} more" if len(better) > 5 else ""
             lines.append(f"Candidates not chosen that score above the lowest-scoring comparator: {names}{more}.")
-        unscored = ch[ch["score"].isna()]
         if len(unscored):
-            lines.append("Comparators that could not be scored: " + ", ".join(unscored["jurisdiction"]) + ".")
+            why = "; ".join(f"{r.jurisdiction} ({r.not_scored.removeprefix('not scored: ')})"
+                            for r in unscored.itertuples())
+            lines.append(f"Not scored for too little profile data: {why}.")
         return lines
 
 
@@ -345,13 +433,10 @@ def score_unit(unit, root: str | Path | None = None, *, weights: Mapping[str, fl
     if isinstance(unit, str):
         unit = units.load(unit, root=root)
     notes: list[str] = []
-    synthetic = False
     if profile is None:
-        profile, why = load_profile(root)
+        profile, why = load_profile(root, unit)
         if why:
             notes.append(why.rstrip(".") + ".")
-    if profile is not None and "synthetic" in profile.columns:
-        synthetic = bool(profile["synthetic"].fillna(False).astype(bool).any())
     prof = normalise_profile(profile, unit.employer.jurisdiction_type)
     if events is None:
         events = _events(root)
@@ -362,12 +447,20 @@ def score_unit(unit, root: str | Path | None = None, *, weights: Mapping[str, fl
     for f in NUMERIC:
         if w[f] > 0 and not np.isfinite(getattr(emp, f)):
             notes.append(f"The employer ({emp.jurisdiction}) has no {LABELS[f]} in the comparator profile, "
-                         f"so that factor is left out for every candidate.")
+                         f"so that factor is left out for every candidate (type it in data/raw/profiles/).")
         elif w[f] > 0 and table[f].isna().all():
             notes.append(f"No candidate has a {LABELS[f]} in the comparator profile; that factor is left out.")
+    n_thin = int((~table["scored"]).sum())
+    if n_thin:
+        notes.append(f"{n_thin} candidate(s) are not scored: fewer than {MIN_PROFILE_FACTORS} profile factors "
+                     "known (a score from state and type alone would say nothing).")
+    # SYNTHETIC only when a figure actually used (the employer's or a candidate's) is invented.
+    keys = {unit.employer.jurisdiction.casefold(), *table["jurisdiction"].str.casefold()}
+    used = prof[prof["jurisdiction"].str.casefold().isin(keys)] if len(prof) else prof
+    synthetic = bool(len(used) and used[[f"syn_{f}" for f in NUMERIC]].to_numpy(bool).any())
     if synthetic:
         notes.append("The comparator profile holds SYNTHETIC demo figures.")
-    return Comparables(unit, table, w, emp, notes, synthetic)
+    return Comparables(unit, table, w, emp, notes, synthetic, prof)
 
 
 def _events(root: str | Path | None) -> pd.DataFrame | None:
@@ -397,5 +490,21 @@ def display_table(result: Comparables, top: int | None = None, chosen_only: bool
     out["coverage"] = t["coverage"]
     for f in NUMERIC:
         out[f] = t[f]
+    out["not scored"] = t["not_scored"] if "not_scored" in t.columns else ""
     out["left out"] = t["left_out"]
+    out["profile sources"] = [factor_sources(r) for _, r in t.iterrows()]
     return out.reset_index(drop=True)
+
+
+SHORT = {"population": "population", "median_hh_income": "income", "gov_pay": "gov. pay"}
+
+
+def factor_sources(row: Mapping[str, Any]) -> str:
+    """Where each profile factor's figure comes from, factors with one source grouped:
+    "population, income: <source>; gov. pay: <source>"."""
+    by: dict[str, list[str]] = {}
+    for f in NUMERIC:
+        src = row.get(f"src_{f}", "")
+        if isinstance(src, str) and src and pd.notna(row.get(f)):
+            by.setdefault(src, []).append(SHORT[f])
+    return "; ".join(f"{', '.join(fs)}: {src}" for src, fs in by.items())

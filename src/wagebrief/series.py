@@ -454,6 +454,8 @@ def _profile_row(comp: Comparator, area, a: pd.DataFrame, q: pd.DataFrame) -> di
                    acs_geography=r["name"], acs_geoid=r["geoid"], acs_geography_era=r["geography_era"])
         synthetic |= bool(r["synthetic"])
         sources.append(_source_label(bool(r["synthetic"]), f"Census ACS 5-year {int(r['year'])}", r["retrieved_at"]))
+        # Kept apart so a brief can label ACS and QCEW figures separately (one may be real).
+        row.update(acs_source=sources[-1], acs_synthetic=bool(r["synthetic"]))
     else:
         notes.append("no ACS figures pulled")
     if len(qcew_hit):
@@ -482,6 +484,7 @@ def _profile_row(comp: Comparator, area, a: pd.DataFrame, q: pd.DataFrame) -> di
         synthetic |= bool(y["synthetic"].any())
         sources.append(_source_label(bool(y["synthetic"].any()), f"BLS QCEW {year} annual averages",
                                      str(y["retrieved_at"].iloc[0])))
+        row.update(qcew_source=sources[-1], qcew_synthetic=bool(y["synthetic"].any()))
     else:
         notes.append("no QCEW figures pulled")
     eras = {row.get("acs_geography_era"), row.get("qcew_geography_era")}
@@ -502,7 +505,7 @@ PROFILE_COLUMNS = [
     "state_gov_avg_annual_pay", "state_gov_employment", "local_gov_avg_annual_pay", "local_gov_employment",
     "state_local_gov_avg_annual_pay", "state_local_gov_employment", "qcew_year",
     "qcew_area_fips", "qcew_area_name", "qcew_geography_era", "ct_geography_mixed",
-    "source", "synthetic", "note",
+    "source", "synthetic", "acs_source", "acs_synthetic", "qcew_source", "qcew_synthetic", "note",
 ]
 
 
@@ -519,7 +522,10 @@ def build_comparator_profile(root: str | Path | None = None, comps: list[Compara
         df[col] = pd.to_numeric(df[col], errors="coerce").astype("Float64")
     for col in ("population_year", "median_hh_income_year", "qcew_year"):
         df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
-    df["synthetic"] = df["synthetic"].astype(bool)
+    for col in ("synthetic", "acs_synthetic", "qcew_synthetic"):
+        df[col] = df[col].fillna(False).astype(bool)
+    for col in ("acs_source", "qcew_source"):
+        df[col] = df[col].fillna("").astype(str)
     df["ct_geography_mixed"] = df["ct_geography_mixed"].astype(bool)
     return df
 
