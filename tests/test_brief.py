@@ -83,3 +83,55 @@ def test_values_that_round_to_zero_never_read_as_negative_zero():
     out = brief.formatted(t)
     assert list(out["vs median %"]) == ["+0.0%", "+0.0%", "-0.1%"]
     assert list(out["gap"]) == ["$0", "$2", "$1,234"]
+
+
+@pytest.fixture
+def real_unit(project):
+    import _real_unit
+
+    _real_unit.make(project)
+    return project
+
+
+@pytest.mark.parametrize("marked_by", ["roster rows", "proposals file"])
+def test_a_real_unit_beside_the_demo_file_is_labelled_input_by_input(real_unit, marked_by):
+    import shutil
+
+    import _real_unit
+
+    root, unit = real_unit, _real_unit.UNIT
+    roster = root / "data/raw/units" / unit / "roster.csv"
+    roster.parent.mkdir(parents=True)
+    demo = (root / "data/raw/units/city-police/roster.csv").read_text(encoding="utf-8").splitlines()
+    if marked_by == "roster rows":   # the roster says so itself
+        roster.write_text("\n".join([demo[0] + ",source"] + [r + ",SYNTHETIC test roster" for r in demo[1:]]) + "\n")
+    else:                            # the demo roster, marked by the demo proposals file that goes with it
+        shutil.copy(root / "data/raw/units/city-police/roster.csv", roster)
+        text = (root / "comparators/proposals/city-police.yml").read_text(encoding="utf-8")
+        (root / "comparators/proposals" / f"{unit}.yml").write_text(text.replace("unit: city-police", f"unit: {unit}"))
+    data = brief.load(unit, root=root)
+    # The demo settlement file sits in the same folder, but none of its rows is used.
+    assert data.events["source"].str.contains("SYNTHETIC").any()
+    texts = [lab.text for lab in brief.input_labels(data)]
+    assert "Settlements: your files (data/raw/settlements/smalltown_settlements.csv)" in texts
+    assert "Unit file: your files (comparators/smalltown-police.yml)" in texts
+    assert any(t.startswith("Roster: synthetic demonstration data (data/raw/units/smalltown-police/roster.csv")
+               for t in texts)
+    html = brief.cover(data)
+    banner = html.split('class="wb-synthetic">', 1)[1].split("</div>", 1)[0]
+    assert "SYNTHETIC DATA" in banner and "Roster" in banner and "Settlements" not in banner
+    assert "<li>Settlements: your files" in html and "<li>Roster: synthetic demonstration data" in html
+    assert "SYNTHETIC" not in brief.sources_line(data)
+    assert data.synthetic
+
+
+def test_a_real_unit_with_nothing_invented_has_no_synthetic_banner(real_unit):
+    import _real_unit
+
+    data = brief.load(_real_unit.UNIT, root=real_unit)
+    labels = brief.input_labels(data)
+    assert not [lab.text for lab in labels if lab.synthetic]
+    html = brief.cover(data)
+    assert "SYNTHETIC DATA" not in html and 'class="wb-synthetic"' not in html
+    assert "<li>Roster: none used" in html
+    assert not data.synthetic

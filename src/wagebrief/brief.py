@@ -15,13 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from wagebrief import figures, metrics, settlements, units
+from wagebrief import figures, metrics, provenance, settlements, units
 from wagebrief.config import paths
 from wagebrief.sections import Figure, Section, Table, format_value
 
 CONFIDENTIAL = "Confidential: prepared for collective bargaining"
-SYNTHETIC_BANNER = ("SYNTHETIC DATA: this brief is built from invented demonstration figures, "
-                    "not real settlements. Do not cite it.")
 
 
 @dataclass
@@ -34,6 +32,8 @@ class BriefData:
     root: Path
     from_processed: bool
     notes: list[str] = field(default_factory=list)
+    #: per input the brief used, what it is (see :func:`input_labels`); computed once, on demand
+    labels: list[provenance.InputLabel] | None = None
 
     @property
     def comparator_names(self) -> list[str]:
@@ -48,10 +48,17 @@ class BriefData:
         c = self.contracts
         return c[c["jurisdiction"].isin(self.comparator_names) & c["occupation_group"].eq(self.unit.occupation_group)]
 
+    def used_settlements(self) -> pd.DataFrame:
+        """The settlement rows this brief uses: the comparators' (in the unit's group) and the
+        employer's own, never the rest of the folder."""
+        u = self.unit
+        return provenance.used_settlements(self.events, u.employer.jurisdiction, self.comparator_names,
+                                           u.occupation_group)
+
     @property
     def synthetic(self) -> bool:
-        src = self.events["source"].astype(str)
-        return bool(self.unit.synthetic or src.str.contains("SYNTHETIC", case=False).any())
+        """True when some input the brief used is invented demonstration data."""
+        return bool(provenance.synthetic_inputs(input_labels(self)))
 
 
 def load(unit: str, root: str | Path | None = None, cycle_year: int | None = None) -> BriefData:
@@ -89,17 +96,96 @@ def dollars(x: float) -> str:
     return "—" if pd.isna(x) else f"${x:,.0f}"
 
 
+def settlements_label(data: BriefData) -> provenance.InputLabel:
+    """What the settlements this brief uses are, from their own rows' ``source``."""
+    return provenance.rows_label("Settlements", data.used_settlements(), "rows", root=str(data.root))
+
+
 def sources_line(data: BriefData) -> str:
-    latest = data.events["ratified_date"].max()
-    latest = data.events["term_start"].max() if pd.isna(latest) else latest
-    kind = "SYNTHETIC demo settlements" if data.synthetic else "settlement records"
-    return f"Source: {kind} in data/raw/settlements (latest ratification {latest:%Y-%m-%d}); wagebrief contract metrics."
+    """The settlements' source line under tables and charts, labelled from the rows used."""
+    used = data.used_settlements()
+    used = used if len(used) else data.events
+    latest = used["ratified_date"].max()
+    latest = used["term_start"].max() if pd.isna(latest) else latest
+    lab = settlements_label(data)
+    kind = {provenance.SYNTHETIC: "SYNTHETIC demo settlements",
+            provenance.MIXED: "settlement records, partly SYNTHETIC demo rows,"}.get(lab.kind, "settlement records")
+    when = f" (latest ratification {latest:%Y-%m-%d})" if pd.notna(latest) else ""
+    return f"Source: {kind} in data/raw/settlements{when}; wagebrief contract metrics."
+
+
+def input_labels(data: BriefData) -> list[provenance.InputLabel]:
+    """Per input the brief used (unit file, settlements, salary schedules, roster, comparator
+    profiles, CPI, ECI, ACS, QCEW): synthetic demonstration data, your files, or published data."""
+    if data.labels is None:
+        data.labels = _input_labels(data)
+    return data.labels
+
+
+def _input_labels(data: BriefData) -> list[provenance.InputLabel]:
+    # I/O at the edge: each input is read the way its section reads it, then labelled by
+    # provenance's pure functions. A failure labels that input, never stops the cover.
+    from wagebrief import comparables, proposals, roster, salaries, series
+
+    u, root = data.unit, data.root
+    names = [u.employer.jurisdiction, *data.comparator_names]
+    out = [provenance.unit_label(u.unit, u.synthetic), settlements_label(data)]
+    try:
+        sal, _ = salaries.load(root)
+        out.append(provenance.rows_label("Salary schedules", provenance.used_rows(sal, names), "rows",
+                                         root=str(root)))
+    except Exception as exc:
+        out.append(provenance.InputLabel("Salary schedules", provenance.NONE, f"unreadable: {exc}"))
+    path = roster.roster_path(u.unit, root)
+    where = _relative(path, root)
+    try:
+        rows = pd.read_csv(path, dtype=str, keep_default_na=False) if path.is_file() else None
+        if rows is not None:
+            rows.columns = [str(c).strip().lower() for c in rows.columns]
+    except Exception:  # the costing section reports an unreadable roster; label what it is
+        rows = pd.DataFrame()
+    try:
+        prop = proposals.load(u, root)
+        prop_syn = bool(prop.synthetic)
+    except Exception:
+        prop_syn = False
+    out.append(provenance.roster_label(where, rows, prop_syn, _relative(proposals.proposals_path(u.unit, root), root)))
+    prof, _ = comparables.load_profile(root, u)
+    norm = comparables.normalise_profile(prof, u.employer.jurisdiction_type)
+    out += provenance.profile_labels(provenance.used_rows(norm, names))
+    try:
+        cpi = series.cpi_monthly(u.cpi_series, root).dropna(subset=["value"])
+        out.append(provenance.series_label(
+            f"CPI-U {u.cpi_series}", bool(cpi["synthetic"].any()) if len(cpi) else False,
+            str(cpi["vintage"].iloc[-1]) if len(cpi) else ""))
+    except Exception as exc:
+        out.append(provenance.InputLabel(f"CPI-U {u.cpi_series}", provenance.NONE, f"unavailable: {exc}"))
+    try:
+        e = series.eci(root).dropna(subset=["index", "pct_12m"], how="all")
+        last = e.iloc[-1] if len(e) else None
+        out.append(provenance.series_label(
+            "ECI (state and local government wages)", bool(e["synthetic"].any()) if len(e) else False,
+            str(last["release"]).split(" | ")[0] + (" and other releases" if " | " in str(last["release"]) else "")
+            if last is not None else "",
+            f"{int(last['year'])}-Q{int(last['quarter'])}" if last is not None else ""))
+    except Exception as exc:
+        out.append(provenance.InputLabel("ECI (state and local government wages)", provenance.NONE,
+                                         f"unavailable: {exc}"))
+    return out
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 # --------------------------------------------------------------------------- sections
 
 def cover(data: BriefData, generated: dt.datetime | None = None) -> str:
-    """The cover as HTML: unit, employer, cycle, date, confidentiality and a synthetic warning."""
+    """The cover as HTML: unit, employer, cycle, date, confidentiality, what each input is, and a
+    SYNTHETIC warning naming the invented inputs (only when one was used)."""
     u = data.unit
     generated = generated or dt.datetime.now(dt.timezone.utc)
     v = vintages(data)
@@ -112,8 +198,12 @@ def cover(data: BriefData, generated: dt.datetime | None = None) -> str:
         f"<b>Data vintage:</b> latest settlement ratified {html.escape(v['settlement'])}; "
         f"CPI-U through {html.escape(v['cpi'])}; ECI through {html.escape(v['eci'])}</p>",
     ]
-    if data.synthetic:
-        parts.insert(1, f'<div class="wb-synthetic"><b>{html.escape(SYNTHETIC_BANNER)}</b></div>')
+    labels = input_labels(data)
+    parts.append('<p class="wb-inputs"><b>What this brief is built from:</b></p><ul class="wb-inputs">'
+                 + "".join(f"<li>{html.escape(lab.text)}</li>" for lab in labels) + "</ul>")
+    banner = provenance.banner(labels)
+    if banner:  # only when an input actually used is invented, naming which
+        parts.insert(1, f'<div class="wb-synthetic"><b>{html.escape(banner)}</b></div>')
     return "\n".join(parts)
 
 
@@ -296,7 +386,8 @@ def vintages(data: BriefData) -> dict[str, str]:
     """How current the brief's data is: latest settlement, CPI month, ECI quarter."""
     from wagebrief import series
 
-    ratified = data.events["ratified_date"].max()
+    used = data.used_settlements()
+    ratified = (used if len(used) else data.events)["ratified_date"].max()
     out = {"settlement": f"{ratified:%Y-%m-%d}" if pd.notna(ratified) else "unknown"}
     try:
         v = series.vintages(root=data.root)
@@ -354,6 +445,7 @@ def methodology_section(data: BriefData) -> Section:
     v = vintages(data)
     text = [f"{name}: {what}" for name, what in METHODOLOGY]
     text.append(f"Settlements: {sources_line(data)}")
+    text += [f"Input: {lab.text}." for lab in input_labels(data)]
     text.append(f"CPI-U: {v.get('cpi_source', '')} (through {v['cpi']}).")
     text.append(f"ECI: {v.get('eci_source', '')} (through {v['eci']}).")
     if v.get("profile_source"):

@@ -522,10 +522,10 @@ def build_comparator_profile(root: str | Path | None = None, comps: list[Compara
         df[col] = pd.to_numeric(df[col], errors="coerce").astype("Float64")
     for col in ("population_year", "median_hh_income_year", "qcew_year"):
         df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
-    for col in ("synthetic", "acs_synthetic", "qcew_synthetic"):
-        df[col] = df[col].fillna(False).astype(bool)
+    for col in ("synthetic", "acs_synthetic", "qcew_synthetic"):  # all-missing columns come as float NaN
+        df[col] = df[col].astype(object).where(df[col].notna(), False).astype(bool)
     for col in ("acs_source", "qcew_source"):
-        df[col] = df[col].fillna("").astype(str)
+        df[col] = df[col].astype(object).where(df[col].notna(), "").astype(str)
     df["ct_geography_mixed"] = df["ct_geography_mixed"].astype(bool)
     return df
 
