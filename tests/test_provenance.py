@@ -38,6 +38,7 @@ def test_roster_is_synthetic_by_its_own_rows_or_by_its_proposals_file():
     flagged = pv.roster_label("r.csv", plain, True, "comparators/proposals/u.yml")
     assert flagged.kind == pv.SYNTHETIC and "comparators/proposals/u.yml says synthetic: true" in flagged.detail
     assert pv.roster_label("r.csv", None).kind == pv.NONE
+    assert pv.roster_label("r.csv", plain.iloc[0:0]).kind == pv.NONE     # header only, not yet filled in
 
 
 def test_profile_labels_keep_typed_acs_and_qcew_apart():

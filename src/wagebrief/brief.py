@@ -139,17 +139,17 @@ def _input_labels(data: BriefData) -> list[provenance.InputLabel]:
     path = roster.roster_path(u.unit, root)
     where = _relative(path, root)
     try:
+        prop_syn = bool(proposals.load(u, root).synthetic)
+    except Exception:  # no or a bad proposals file: the costing section says so
+        prop_syn = False
+    try:
         rows = pd.read_csv(path, dtype=str, keep_default_na=False) if path.is_file() else None
         if rows is not None:
             rows.columns = [str(c).strip().lower() for c in rows.columns]
-    except Exception:  # the costing section reports an unreadable roster; label what it is
-        rows = pd.DataFrame()
-    try:
-        prop = proposals.load(u, root)
-        prop_syn = bool(prop.synthetic)
-    except Exception:
-        prop_syn = False
-    out.append(provenance.roster_label(where, rows, prop_syn, _relative(proposals.proposals_path(u.unit, root), root)))
+        out.append(provenance.roster_label(where, rows, prop_syn,
+                                           _relative(proposals.proposals_path(u.unit, root), root)))
+    except Exception as exc:  # the costing section reports an unreadable roster in full
+        out.append(provenance.InputLabel("Roster", provenance.NONE, f"{where} could not be read: {exc}"))
     prof, _ = comparables.load_profile(root, u)
     norm = comparables.normalise_profile(prof, u.employer.jurisdiction_type)
     out += provenance.profile_labels(provenance.used_rows(norm, names))

@@ -98,6 +98,8 @@ def roster_label(path: str, roster: pd.DataFrame | None, proposals_synthetic: bo
     """Label for the unit's roster (``roster`` as read, text cells; None when there is none)."""
     if roster is None:
         return InputLabel("Roster", NONE, f"no roster at {path}")
+    if len(roster) == 0:  # `wagebrief new-unit` writes a header-only roster to fill in
+        return InputLabel("Roster", NONE, f"{path} has no rows yet")
     cols = [c for c in ("source", "notes") if c in roster.columns]
     own = bool(cols) and bool(roster[cols].apply(_says_synthetic).to_numpy().any())
     if own:
