@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-all lab venv clean bench bench-data
+.PHONY: demo test test-all test-fuzz lab venv clean bench bench-data
 
 venv: $(STAMP)
 
@@ -24,6 +24,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# The random long run (make test's fuzz draws the same cases every time): new cases on every run,
+# ~20x as many, about half an hour. A failure prints its @reproduce_failure blob.
+test-fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q tests/test_fuzz.py tests/test_fuzz_regressions.py
 
 # Renders a 40-unit workload the CLI-loop way and wagebrief's way; prints briefs/s, memory, ratio.
 bench: $(STAMP)
