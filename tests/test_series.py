@@ -259,3 +259,20 @@ def test_the_shipped_profile_is_synthetic_and_says_so():
     assert len(p) > 0 and p["synthetic"].all()
     assert p["source"].str.contains("SYNTHETIC").all()
     assert p["population"].notna().all() and p["qcew_year"].notna().all()
+
+
+def test_profile_keeps_acs_and_qcew_sources_apart(ct_root):
+    # ct_root's ACS files are real-format, unflagged; its QCEW files are marked synthetic.
+    p = series.build_comparator_profile(ct_root, [STAMFORD]).iloc[0]
+    assert not p["acs_synthetic"] and p["qcew_synthetic"]
+    assert "Census ACS 5-year 2023" in p["acs_source"] and "SYNTHETIC" not in p["acs_source"]
+    assert "QCEW" in p["qcew_source"] and "SYNTHETIC" in p["qcew_source"]
+
+
+def test_an_unplaceable_comparator_is_noted_in_its_row_not_warned_into_a_brief(ct_root, caplog):
+    town = Comparator("Town of Nowhere", "CT", "municipal")
+    with caplog.at_level("WARNING", logger="wagebrief.series"):
+        p = series.build_comparator_profile(ct_root, [town]).iloc[0]
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
+    assert "no geography known" in p["note"] and "data/raw/profiles/" in p["note"]
+    assert pd.isna(p["population"])

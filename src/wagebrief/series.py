@@ -380,13 +380,15 @@ def acs_estimates(root: str | Path | None = None) -> pd.DataFrame:
     return df.drop_duplicates(["year", "level", "geoid"], keep="last").reset_index(drop=True)
 
 
-def _resolved(comps: list[Comparator]) -> list[tuple[Comparator, Any]]:
+def _resolved(comps: list[Comparator], quiet: bool = False) -> list[tuple[Comparator, Any]]:
     out = []
     for comp in comps:
         try:
             out.append((comp, resolve(comp)))
         except AreaError as exc:
-            log.warning("%s", exc)
+            # The profile row keeps the reason in its note, and a typed profile
+            # (data/raw/profiles/) may stand in, so a brief is not the place to warn.
+            log.log(logging.DEBUG if quiet else logging.WARNING, "%s", exc)
             out.append((comp, None))
     return out
 
@@ -440,7 +442,7 @@ def _profile_row(comp: Comparator, area, a: pd.DataFrame, q: pd.DataFrame) -> di
                            "jurisdiction_type": comp.jurisdiction_type, "role": comp.role}
     notes, synthetic, sources = [], False, []
     if area is None:
-        notes.append("no geography known (pull/areas.yml)")
+        notes.append("no geography known (pull/areas.yml); type its profile in data/raw/profiles/")
         acs_hit, qcew_hit = a.iloc[0:0], q.iloc[0:0]
     else:
         acs_hit = pd.concat([a[(a["geoid"] == g.geoid) & (a["level"] == g.level) & a["year"].map(g.covers)]
@@ -514,7 +516,7 @@ def build_comparator_profile(root: str | Path | None = None, comps: list[Compara
     geography), and state and local government average annual pay and employment (QCEW, with
     year and area). Missing figures (suppressed, not pulled, Census sentinels) stay missing."""
     a, q = acs_estimates(root), qcew_annual(root)
-    rows = [_profile_row(c, area, a, q) for c, area in _resolved(comparators(comps, root=root))]
+    rows = [_profile_row(c, area, a, q) for c, area in _resolved(comparators(comps, root=root), quiet=True)]
     df = pd.DataFrame(rows).reindex(columns=PROFILE_COLUMNS)
     for col in ("population", "median_hh_income", "state_gov_avg_annual_pay", "state_gov_employment",
                 "local_gov_avg_annual_pay", "local_gov_employment", "state_local_gov_avg_annual_pay",
