@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "wagebrief.commands.pull",
     "wagebrief.commands.cost",
     "wagebrief.commands.market",
+    "wagebrief.commands.profiles",
     "wagebrief.commands.setup",
 ]
 
