@@ -246,7 +246,7 @@ def cumulative_growth(data: BriefData, base_year: int | None = None) -> pd.DataF
     """
     basis = data.unit.cpi_basis
     annual = metrics.annual_increases(data.comparator_events(), basis, data.unit.fiscal_year_start_month)
-    annual = annual[annual["full_year"] | (annual["n_increases"] > 0)]
+    annual = annual[annual["known"]]  # a year with an increase of unknown size is left out
     wide = annual.pivot_table(index="year", columns="jurisdiction", values="increase_pct", aggfunc="mean")
     if wide.empty:
         return wide
