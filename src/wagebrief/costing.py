@@ -414,17 +414,22 @@ def cost_unit(unit, root: str | Path | None = None, *, events: pd.DataFrame | No
     Raises :class:`wagebrief.roster.RosterError` (every bad row listed) when the roster has any
     problem, :class:`wagebrief.proposals.ProposalError` for a bad proposals file.
     """
+    from wagebrief import gaps
     from wagebrief import roster as rosters
-    from wagebrief import units
 
-    u = units.load(unit, root=root) if isinstance(unit, (str, Path)) else unit
+    warnings: list[str] = []
+    if isinstance(unit, (str, Path)):
+        # A comparator whose settlements were all rejected is a stated gap, not an error.
+        u, warnings = gaps.load_unit(unit, root=root)
+    else:
+        u = unit
     prop = props.load(u, root)
     path = rosters.roster_path(u.unit, root)
     df = rosters.load(path, top_step=prop.steps.top_step if prop.steps else None, as_of=prop.roster_as_of,
                       longevity=prop.longevity is not None)
     scenarios, notes = props.resolve(prop, u, events=events, root=root)
     c = cost_roster(df, prop, scenarios, unit=u.unit)
-    c.notes = notes + c.notes
+    c.notes = warnings + notes + c.notes
     c.synthetic = bool(u.synthetic or prop.synthetic)
     c.name = u.name
     try:

@@ -664,12 +664,14 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
     is the comparator pattern, one is added from the comparators' expected increases.
     ``profile`` (the comparator profile) is passed to the comparables scoring.
     """
+    from wagebrief import gaps
     from wagebrief import salaries as sal
-    from wagebrief import units
 
-    if isinstance(unit, str):
-        unit = units.load(unit, root=root)
     notes: list[str] = []
+    if isinstance(unit, str):
+        # A comparator whose settlements were all rejected is a stated gap, not an error.
+        unit, warnings = gaps.load_unit(unit, root=root)
+        notes += warnings
     if salaries is None:
         salaries, n = sal.load(root)
         notes += n
@@ -1152,10 +1154,10 @@ def _source(a: MarketAnalysis) -> str:
 def brief_section(unit, root: str | Path | None = None, *, as_of: str | pd.Timestamp | None = None,
                   analysis: MarketAnalysis | None = None) -> Section:
     """The brief's "Market position" :class:`~wagebrief.sections.Section` for ``unit``."""
-    from wagebrief import comparables, units
+    from wagebrief import comparables, gaps
 
     if isinstance(unit, str):
-        unit = units.load(unit, root=root)
+        unit = gaps.load_unit(unit, root=root)[0]
     a = analysis or analyse(unit, as_of=as_of, root=root)
     sec = Section(title="Market position")
     if not a.titles:
@@ -1279,10 +1281,10 @@ def _plain_evidence(value: Any) -> tuple[list[str], pd.DataFrame | None]:
 def statutory_factors(unit, root: str | Path | None = None, *, analysis: MarketAnalysis | None = None) -> list[Section]:
     """One :class:`Section` per factor commonly weighed in interest arbitration, each holding the
     evidence the suite has or saying plainly what is missing."""
-    from wagebrief import comparables, metrics, units
+    from wagebrief import comparables, gaps, metrics
 
     if isinstance(unit, str):
-        unit = units.load(unit, root=root)
+        unit = gaps.load_unit(unit, root=root)[0]
     a = analysis or analyse(unit, root=root)
     events = a.events if a.events is not None else _load_events(root)
     emp = unit.employer.name

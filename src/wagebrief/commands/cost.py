@@ -44,13 +44,16 @@ def cost(
     """
     import pandas as pd
 
-    from wagebrief import costing
+    from wagebrief import costing, gaps
     from wagebrief.proposals import ProposalError
     from wagebrief.roster import RosterError, RosterFileError
     from wagebrief.units import UnitError
 
     try:
-        result = costing.cost_unit(unit)
+        u, warnings = gaps.load_unit(unit)
+        for w in warnings:  # a comparator whose settlements were all rejected: costed without it
+            typer.echo(f"warning: {w}", err=True)
+        result = costing.cost_unit(u)
     except RosterError as exc:
         for line in exc.problems:
             typer.echo(line, err=True)

@@ -24,13 +24,17 @@ FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
 
 
 def _unit(name: str):
-    from wagebrief import units
+    """The unit, warning (not failing) about comparators whose settlements were all rejected."""
+    from wagebrief import gaps, units
 
     try:
-        return units.load(name)
+        u, warnings = gaps.load_unit(name)
     except units.UnitError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
+    for w in warnings:
+        typer.echo(f"warning: {w}", err=True)
+    return u
 
 
 def _emit(df, format: Format, decimals: int = 2) -> None:
