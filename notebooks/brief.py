@@ -21,27 +21,28 @@ cycle_year = 2027
 project_root = ""
 
 # %%
-from IPython.display import HTML, display
+# partial.* instead of brief.*: a section whose inputs are bad (a roster row, say) shows its
+# problems in a box and every other section still renders.
+from wagebrief import brief, partial
 
-from wagebrief import brief
-
-data = brief.load(unit, root=project_root or None, cycle_year=cycle_year)
-sections = brief.compute(data)
-display(HTML(brief.cover(data)))
-brief.show(sections["summary"])
-
-# %%
-brief.show(sections["settlements"])
-brief.show(sections["inflation"])
+data, warnings = partial.load(unit, root=project_root or None, cycle_year=cycle_year)
+sections = partial.compute(data)
+partial.show_html("cover", lambda: brief.cover(data))
+partial.show_status(sections, warnings)
+partial.show(sections["summary"])
 
 # %%
-brief.show(sections["outlook"])
+partial.show(sections["settlements"])
+partial.show(sections["inflation"])
 
 # %%
-brief.show(sections["market"])
+partial.show(sections["outlook"])
 
 # %%
-brief.show(sections["costing"])
+partial.show(sections["market"])
+
+# %%
+partial.show(sections["costing"])
 
 # %% [markdown]
 # ## The statutory factors
@@ -51,8 +52,8 @@ brief.show(sections["costing"])
 
 # %%
 for factor in sections["factors"]:
-    brief.show(factor)
+    partial.show(factor)
 
 # %%
-brief.show(sections["methodology"])
-display(HTML(brief.appendix_html(data)))
+partial.show(sections["methodology"])
+partial.show_html("appendix", lambda: brief.appendix_html(data))
