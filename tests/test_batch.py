@@ -132,3 +132,33 @@ def test_parameters_are_injected_as_literals_never_code(tiny):
     exec(injected.source, ns)  # a literal assignment: nothing runs but the assignment
     assert ns["unit"] == evil and ns["cycle_year"] == 2027
     assert run.cells[0].source == render.RESET_SOURCE
+
+
+def test_failed_rerender_keeps_the_previous_brief_linked_and_marked_not_current(tiny):
+    runner = CliRunner()
+    assert runner.invoke(app, ["render", "--all", "--jobs", "1"]).exit_code == 0
+    out = tiny / "reports" / "2027"
+    brief = out / "city-police.html"
+    first = {e["unit"]: e for e in json.loads((out / "manifest.json").read_text())["index"]}["city-police"]["generated_at"]
+    yml = tiny / "comparators" / "city-police.yml"
+    good = yml.read_text()
+    yml.write_text(good.replace("cycle_year: 2027", "cycle_year: twenty"))
+    for _ in range(2):  # failing twice still points at the same brief, from the same date
+        res = runner.invoke(app, ["render", "--all", "--jobs", "1"])
+        assert res.exit_code == 1 and "city-police: UnitError" in res.output
+        index = (out / "index.html").read_text()
+        assert 'href="city-police.html"' in index
+        assert f"previous brief from {first}</a>, <b>NOT current</b>: this run failed: UnitError" in index
+        entry = {e["unit"]: e for e in json.loads((out / "manifest.json").read_text())["index"]}["city-police"]
+        assert entry["status"] == "failed" and entry["previous"] == {"file": "city-police.html", "generated_at": first}
+        page = brief.read_text()
+        assert page.count(f"NOT CURRENT: this is the previous brief, generated {first}.") == 1
+        assert "<title>NOT CURRENT: " in page and "CLEAN city-police" in page  # the old brief, kept whole
+    # Rendering another unit alone keeps the failure and its previous brief listed.
+    assert runner.invoke(app, ["render", "--unit", "state-clerical", "--jobs", "1"]).exit_code == 0
+    index = (out / "index.html").read_text()
+    assert f"previous brief from {first}" in index and "earlier run" in index
+    # Once it renders again, the brief is current and says nothing of the old failure.
+    yml.write_text(good)
+    assert runner.invoke(app, ["render", "--unit", "city-police", "--jobs", "1"]).exit_code == 0
+    assert "NOT CURRENT" not in brief.read_text() and "NOT current" not in (out / "index.html").read_text()

@@ -43,7 +43,20 @@ class Run:
 
     @property
     def failed(self) -> list[render.RenderResult]:
+        """Units with no brief from this run."""
         return [r for r in self.results if not r.ok]
+
+    @property
+    def with_problems(self) -> list[render.RenderResult]:
+        """Units whose brief rendered with some sections showing problems instead."""
+        return [r for r in self.results if r.ok and r.problems]
+
+    @property
+    def status(self) -> str:
+        """The run's status: "failed" if any unit failed, else "rendered with problems" if any
+        brief has problems, else "rendered"."""
+        return (render.FAILED if self.failed else render.WITH_PROBLEMS if self.with_problems
+                else render.RENDERED)
 
 
 # --------------------------------------------------------------------------- workers
@@ -76,8 +89,7 @@ def render_units(names: list[str], cycle: int | None = None, root: str | Path | 
 
     def done(res: render.RenderResult) -> None:
         results[res.unit] = res
-        (log.info if res.ok else log.error)("%s %s in %.1f s%s", "rendered" if res.ok else "FAILED", res.unit,
-                                            res.seconds, f": {res.error}" if res.error else "")
+        log_result(res)
         bar.update(1)
 
     jobs = max(1, min(jobs, len(names)))
@@ -104,6 +116,20 @@ def render_units(names: list[str], cycle: int | None = None, root: str | Path | 
     return [results[n] for n in dict.fromkeys(names) if n in results]
 
 
+def log_result(res: render.RenderResult) -> None:
+    """One unit's outcome in the log, naming each underlying problem (file:row:column)."""
+    if not res.ok:
+        log.error("FAILED %s in %.1f s: %s", res.unit, res.seconds, res.error)
+    elif res.problems:
+        log.error("rendered with problems %s in %.1f s:", res.unit, res.seconds)
+        for p in res.problems:
+            log.error("  %s: %s", res.unit, p)
+    else:
+        log.info("rendered %s in %.1f s", res.unit, res.seconds)
+    for w in res.warnings:
+        log.warning("  %s: warning: %s", res.unit, w)
+
+
 def _progress(total: int, enabled: bool):
     from tqdm import tqdm
 
@@ -112,25 +138,61 @@ def _progress(total: int, enabled: bool):
 
 # --------------------------------------------------------------------------- the run
 
+class UnknownUnitError(ValueError):
+    """Units asked for by name that have no file in comparators/; nothing was rendered."""
+
+
+def unknown_units(names: list[str], root: str | Path | None = None) -> list[str]:
+    """One message per name in ``names`` with no unit file, with a suggestion where one fits."""
+    out = []
+    for n in dict.fromkeys(names):
+        if _unit_file(n, root).is_file():  # an invalid file is that unit's own failure, not unknown
+            continue
+        try:
+            units.load(n, root=root)  # raises units.py's own message, with its suggestion
+        except units.UnitError as exc:
+            out.append(str(exc))
+    return out
+
+
+def _unit_file(name: str, root: str | Path | None) -> Path:
+    text = str(name)
+    if "/" in text or "\\" in text or text.endswith((".yml", ".yaml")):
+        return Path(text)
+    return paths(root).comparators / f"{text}.yml"
+
+
 def run(names: list[str] | None = None, cycle: int | None = None, root: str | Path | None = None,
         jobs: int | None = None, progress: bool = False) -> Run:
-    """Render every unit (or ``names``), then write index.html, manifest.json and render.log."""
+    """Render every unit (or ``names``), then write index.html, manifest.json and render.log.
+
+    Raises :class:`UnknownUnitError` (before anything is written) if a name has no unit file.
+    """
     p = paths(root)
     names = names if names is not None else units.unit_names(p.root)
+    unknown = unknown_units(names, p.root)
+    if unknown:
+        raise UnknownUnitError("; ".join(unknown))
     jobs = jobs or min(len(names), os.cpu_count() or 1) or 1
     cycle_dir, shown_cycle = _cycle_dir(names, cycle, p.root)
     cycle_dir.mkdir(parents=True, exist_ok=True)
     log_file = cycle_dir / "render.log"
+    last = _last_manifest(cycle_dir)  # read before this run's log and manifest replace it
     handler = _log_to(log_file)
     started, t0 = render.now(), time.perf_counter()
     log.info("rendering %d unit(s) with %d job(s) into %s", len(names), jobs, cycle_dir)
     try:
         results = render_units(names, cycle, p.root, jobs, progress)
         r = Run(shown_cycle, results, started, render.now(), time.perf_counter() - t0, jobs, log_file=log_file)
-        r.extra["earlier"] = earlier_briefs(cycle_dir, {res.unit for res in results})
+        r.extra["index"] = ([_entry(res, r.started_at, cycle_dir, last) for res in results]
+                            + earlier_briefs(cycle_dir, {res.unit for res in results}, last))
+        for e in r.extra["index"]:
+            if e.get("previous") and e.get("run_started_at") == r.started_at:
+                _mark_previous(cycle_dir, e, r.finished_at)
         r.index = write_index(r, cycle_dir)
         r.manifest = write_manifest(r, cycle_dir, p.root)
-        log.info("%d of %d briefs rendered in %.1f s", len(results) - len(r.failed), len(results), r.seconds)
+        log.info("%d of %d briefs rendered in %.1f s: %d with problems, %d failed", len(results) - len(r.failed),
+                 len(results), r.seconds, len(r.with_problems), len(r.failed))
         for f in r.failed:
             log.error("FAILED %s: %s", f.unit, f.error)
         return r
@@ -142,11 +204,13 @@ def run(names: list[str] | None = None, cycle: int | None = None, root: str | Pa
 def _cycle_dir(names: list[str], cycle: int | None, root: Path) -> tuple[Path, int | None]:
     """The folder for this run's index, manifest and log: the cycle's, or "mixed" when the
     units belong to different cycles."""
+    from wagebrief import gaps
+
     if cycle is None:
         cycles = set()
         for n in names:
             try:
-                cycles.add(units.load(n, root=root).cycle_year)
+                cycles.add(gaps.load_unit(n, root=root)[0].cycle_year)
             except Exception:  # a broken unit file is reported by its own render
                 continue
         cycle = cycles.pop() if len(cycles) == 1 else None
@@ -197,7 +261,7 @@ def write_manifest(r: Run, cycle_dir: Path, root: Path) -> Path:
     """reports/<cycle>/manifest.json: units, parameters, data vintages, code version, timings."""
     manifest = {
         "cycle": r.cycle,
-        "status": "failed" if r.failed else "ok",
+        "status": r.status,
         "started_at": r.started_at,
         "finished_at": r.finished_at,
         "seconds": round(r.seconds, 3),
@@ -207,54 +271,133 @@ def write_manifest(r: Run, cycle_dir: Path, root: Path) -> Path:
         "data_vintages": vintages(root),
         "units": [res.as_dict() | {"seconds": round(res.seconds, 3)} for res in r.results],
         "failed": [{"unit": f.unit, "error": f.error} for f in r.failed],
+        "with_problems": [{"unit": f.unit, "problems": f.problems} for f in r.with_problems],
         # What index.html lists: this run's units, then briefs kept from earlier runs.
-        "index": [_entry(res, r.started_at) for res in r.results] + r.extra.get("earlier", []),
+        "index": r.extra.get("index", []),
     }
     path = cycle_dir / "manifest.json"
     io.write_text(path, json.dumps(manifest, indent=2, default=str) + "\n")
     return path
 
 
-def _entry(res: render.RenderResult, run_started: str) -> dict:
-    return {"unit": res.unit, "ok": res.ok, "file": res.path.name if res.ok and res.path else None,
-            "error": res.error, "generated_at": res.generated_at, "seconds": round(res.seconds, 3),
-            "run_started_at": run_started}
-
-
-def earlier_briefs(cycle_dir: Path, rendered_now: set[str]) -> list[dict]:
-    """Index entries of the last run's briefs that this run did not render and whose file is
-    still there, so re-rendering one unit keeps the others listed (marked as from that run)."""
+def _last_manifest(cycle_dir: Path) -> dict:
     try:
         last = json.loads((cycle_dir / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return []
-    return [e for e in last.get("index", []) if isinstance(e, dict) and e.get("unit") not in rendered_now
-            and e.get("ok") and e.get("file") and (cycle_dir / Path(str(e["file"])).name).is_file()]
+        return {}
+    return last if isinstance(last, dict) else {}
+
+
+def _last_entries(last: dict) -> dict[str, dict]:
+    return {str(e["unit"]): e for e in last.get("index", []) if isinstance(e, dict) and "unit" in e}
+
+
+def _status_of(e: dict) -> str:
+    # Manifests from before statuses existed only say ok.
+    return str(e.get("status") or (render.RENDERED if e.get("ok") else render.FAILED))
+
+
+def _file_in(cycle_dir: Path, name) -> Path | None:
+    """A file named in a manifest, if it is (still) a brief in this folder."""
+    if not name:
+        return None
+    path = cycle_dir / Path(str(name)).name
+    return path if path.is_file() else None
+
+
+def previous_brief(cycle_dir: Path, unit: str, last: dict) -> dict | None:
+    """The last good brief of ``unit`` still on disk: its file and when it was generated
+    (from the last manifest, or the file's time if the manifest does not know it)."""
+    e = _last_entries(last).get(unit, {})
+    if _status_of(e) != render.FAILED and _file_in(cycle_dir, e.get("file")):
+        return {"file": Path(str(e["file"])).name, "generated_at": str(e.get("generated_at", ""))}
+    prev = e.get("previous")
+    if isinstance(prev, dict) and _file_in(cycle_dir, prev.get("file")):  # failed before too: same brief
+        return {"file": Path(str(prev["file"])).name, "generated_at": str(prev.get("generated_at", ""))}
+    path = cycle_dir / f"{unit}.html"
+    if path.is_file():
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(path.stat().st_mtime))
+        return {"file": path.name, "generated_at": stamp}
+    return None
+
+
+def _entry(res: render.RenderResult, run_started: str, cycle_dir: Path, last: dict) -> dict:
+    prev = previous_brief(cycle_dir, res.unit, last) if not res.ok else None
+    return {"unit": res.unit, "ok": res.ok, "status": res.status,
+            "file": res.path.name if res.ok and res.path else None,
+            "error": res.error, "problems": res.problems, "warnings": res.warnings,
+            "generated_at": res.generated_at, "seconds": round(res.seconds, 3),
+            "run_started_at": run_started, "previous": prev}
+
+
+def _mark_previous(cycle_dir: Path, e: dict, failed_at: str) -> None:
+    """Mark the previous brief of a unit that failed now as not current, in the file itself,
+    so a brief opened directly cannot pass for this run's."""
+    path = _file_in(cycle_dir, e["previous"]["file"])
+    if path is None:
+        return
+    page = path.read_text(encoding="utf-8")
+    io.write_text(path, render.mark_not_current(page, e["previous"]["generated_at"], failed_at, e["error"]))
+
+
+def earlier_briefs(cycle_dir: Path, rendered_now: set[str], last: dict | None = None) -> list[dict]:
+    """Index entries of the last run's briefs that this run did not render and whose file is
+    still there, so re-rendering one unit keeps the others listed (marked as from that run);
+    a failure whose previous brief is still there stays listed with it."""
+    last = _last_manifest(cycle_dir) if last is None else last
+    out = []
+    for unit, e in _last_entries(last).items():
+        if unit in rendered_now:
+            continue
+        if _status_of(e) != render.FAILED and _file_in(cycle_dir, e.get("file")):
+            out.append(e)
+        elif isinstance(e.get("previous"), dict) and _file_in(cycle_dir, e["previous"].get("file")):
+            out.append(e)
+    return out
+
+
+def _status_html(e: dict) -> str:
+    status = _status_of(e)
+    warned = "".join(f"<br>warning: {html.escape(str(w))}" for w in e.get("warnings") or [])
+    if status == render.RENDERED:
+        return "rendered" + warned
+    if status == render.WITH_PROBLEMS:
+        items = "".join(f"<li>{html.escape(str(p))}</li>" for p in e.get("problems") or [])
+        return f'<b class="wb-bad">rendered with problems:</b><ul>{items}</ul>{warned}'
+    text = f'<b class="wb-bad">FAILED</b>: {html.escape(str(e.get("error", "")))}'
+    prev = e.get("previous")
+    if isinstance(prev, dict) and prev.get("file"):
+        when = html.escape(str(prev.get("generated_at", "")))
+        text += (f'<br><a href="{html.escape(Path(str(prev["file"])).name)}">previous brief from {when}</a>, '
+                 f"<b>NOT current</b>: this run failed: {html.escape(str(e.get('error', '')))}")
+    return text
 
 
 def write_index(r: Run, cycle_dir: Path) -> Path:
     """reports/<cycle>/index.html: every brief with its status and when it was generated,
-    including briefs an earlier run made that this one did not re-render."""
+    including briefs an earlier run made that this one did not re-render, and for a unit that
+    failed now, its previous brief marked as not current."""
     rows = []
-    for res in r.results:
-        name = html.escape(res.unit)
-        link = f'<a href="{html.escape(res.path.name)}">{name}</a>' if res.ok and res.path else name
-        status = "ok" if res.ok else f"FAILED: {html.escape(res.error)}"
-        rows.append(f"<tr><td>{link}</td><td>{status}</td><td>{html.escape(res.generated_at)}</td>"
-                    f"<td>{res.seconds:.1f} s</td></tr>")
-    for e in r.extra.get("earlier", []):
-        name, file = html.escape(str(e["unit"])), html.escape(Path(str(e["file"])).name)
-        rows.append(f'<tr><td><a href="{file}">{name}</a></td><td>ok (earlier run, started '
-                    f'{html.escape(str(e.get("run_started_at", "")))})</td><td>{html.escape(str(e.get("generated_at", "")))}</td>'
-                    f'<td>{float(e.get("seconds") or 0):.1f} s</td></tr>')
+    for e in r.extra.get("index", []):
+        name = html.escape(str(e["unit"]))
+        file = e.get("file") if _status_of(e) != render.FAILED else None
+        link = f'<a href="{html.escape(Path(str(file)).name)}">{name}</a>' if file else name
+        status = _status_html(e)
+        if e.get("run_started_at") != r.started_at:
+            status += f' (earlier run, started {html.escape(str(e.get("run_started_at", "")))})'
+        rows.append(f"<tr><td>{link}</td><td>{status}</td><td>{html.escape(str(e.get('generated_at', '')))}</td>"
+                    f"<td>{float(e.get('seconds') or 0):.1f} s</td></tr>")
     title = f"Bargaining briefs {html.escape(str(r.cycle or ''))}".strip()
+    counts = (f"{len(r.results) - len(r.failed)} of {len(r.results)} briefs rendered"
+              f"{f', {len(r.with_problems)} with problems' if r.with_problems else ''}"
+              f"{f', {len(r.failed)} failed' if r.failed else ''}")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:sans-serif;margin:2em}} td,th{{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left}}
-.wb-confidential{{font-weight:bold;color:#8b0000;text-transform:uppercase}}</style></head>
+<style>body{{font-family:sans-serif;margin:2em}} td,th{{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}}
+.wb-confidential{{font-weight:bold;color:#8b0000;text-transform:uppercase}} .wb-bad{{color:#b00020}}</style></head>
 <body><div class="wb-confidential">{html.escape(render.CONFIDENTIAL)}</div>
 <h1>{title}</h1>
-<p>Generated {html.escape(r.finished_at)}: {len(r.results) - len(r.failed)} of {len(r.results)} briefs rendered.</p>
+<p>Generated {html.escape(r.finished_at)}: {counts}.</p>
 <table><tr><th>Unit</th><th>Status</th><th>Generated</th><th>Time</th></tr>
 {chr(10).join(rows)}
 </table></body></html>

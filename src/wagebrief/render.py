@@ -20,8 +20,9 @@ from pathlib import Path
 
 import nbformat
 
-from wagebrief import io, units
+from wagebrief import gaps, io
 from wagebrief.config import paths
+from wagebrief.partial import STATUS_KEY
 
 BRIEF_NOTEBOOK = "brief.ipynb"
 KERNEL = "python3"
@@ -52,9 +53,16 @@ table.wb-table td:first-child, table.wb-table th:first-child { text-align: left;
 """
 
 
+RENDERED, WITH_PROBLEMS, FAILED = "rendered", "rendered with problems", "failed"
+
+
 @dataclass
 class RenderResult:
-    """What happened when one unit's brief was rendered."""
+    """What happened when one unit's brief was rendered.
+
+    ``ok`` means a brief was written; ``problems`` lists what its failed sections showed
+    (``file:row:column: message``), ``warnings`` the data gaps it stated.
+    """
 
     unit: str
     path: Path | None
@@ -63,10 +71,18 @@ class RenderResult:
     error: str = ""
     parameters: dict = field(default_factory=dict)
     generated_at: str = ""
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """"rendered", "rendered with problems" or "failed"."""
+        return FAILED if not self.ok else WITH_PROBLEMS if self.problems else RENDERED
 
     def as_dict(self) -> dict:
         d = asdict(self)
         d["path"] = str(self.path) if self.path else None
+        d["status"] = self.status
         return d
 
 
@@ -219,6 +235,43 @@ def _text(v) -> str:
     return "".join(v) if isinstance(v, list) else str(v)
 
 
+def outcome(nb: nbformat.NotebookNode) -> tuple[list[str], list[str]]:
+    """The problems and warnings an executed brief reported in its outputs' metadata
+    (:mod:`wagebrief.partial`): each problem prefixed with its section's title."""
+    problems: list[str] = []
+    warnings: list[str] = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            meta = (out.get("metadata") or {}).get(STATUS_KEY)
+            if not isinstance(meta, dict):
+                continue
+            section = str(meta.get("section", ""))
+            problems += [f"{section}: {p}" if section else str(p) for p in meta.get("problems", [])]
+            warnings += [str(w) for w in meta.get("warnings", [])]
+    return problems, list(dict.fromkeys(warnings))
+
+
+STALE_START, STALE_END = "<!-- wagebrief:not-current -->", "<!-- /wagebrief:not-current -->"
+
+
+def mark_not_current(page: str, generated_at: str, failed_at: str, reason: str) -> str:
+    """A brief page marked, at its top and in its title, as an earlier run's that a later run
+    failed to replace; marking it again replaces the mark rather than stacking another."""
+    if STALE_START in page and STALE_END in page:
+        head, rest = page.split(STALE_START, 1)
+        page = head + rest.split(STALE_END, 1)[1]
+    else:
+        page = page.replace("<title>", "<title>NOT CURRENT: ", 1)
+    banner = (f'{STALE_START}<div class="wb-stale" role="alert" style="border:4px solid #b00020;'
+              f'background:#fdecea;padding:.8em 1em"><b>NOT CURRENT: this is the previous brief, generated '
+              f"{html.escape(generated_at)}.</b> Re-rendering it on {html.escape(failed_at)} failed: "
+              f"{html.escape(reason)}. Its numbers may be out of date.</div>{STALE_END}")
+    for anchor in ('<main class="wb-brief">', "<body>"):
+        if anchor in page:
+            return page.replace(anchor, anchor + "\n" + banner, 1)
+    return banner + page
+
+
 def report_path(unit: str, cycle_year: int, root: str | Path | None = None) -> Path:
     """Where a unit's brief goes: ``reports/<cycle_year>/<unit>.html``."""
     return paths(root).reports / str(cycle_year) / f"{unit}.html"
@@ -231,13 +284,16 @@ def render_with(renderer: Renderer, unit: str, cycle_year: int | None = None,
     p = paths(root)
     params: dict = {}
     try:
-        u = units.load(unit, root=p.root)
+        # A comparator whose settlements were all rejected is a gap the brief states, not a failure.
+        u, _ = gaps.load_unit(unit, root=p.root)
         cycle = cycle_year or u.cycle_year
         params = parameters(u.unit, cycle, p.root)
         nb = renderer.execute(params)
         out = report_path(u.unit, cycle, p.root)
         io.write_text(out, to_html(nb, f"{u.name} — bargaining brief {cycle}"))
-        return RenderResult(u.unit, out, True, time.perf_counter() - start, parameters=params, generated_at=now())
+        problems, warnings = outcome(nb)
+        return RenderResult(u.unit, out, True, time.perf_counter() - start, parameters=params, generated_at=now(),
+                            problems=problems, warnings=warnings)
     except Exception as exc:  # a scheduled run reports every failure and keeps going
         return RenderResult(unit, None, False, time.perf_counter() - start, error=one_line(exc),
                             parameters=params, generated_at=now())

@@ -17,7 +17,8 @@ def render(
 ) -> None:
     """Render briefs to reports/<cycle>/<unit>.html with index.html, manifest.json and render.log.
 
-    Exits 1 if any unit failed, naming each failure and its cause.
+    Exits 1 if any unit failed or rendered with problems, naming each unit and each underlying
+    problem (file:row:column); exits 2, rendering nothing, if a --unit has no unit file.
     """
     from wagebrief import batch, units
 
@@ -28,6 +29,11 @@ def render(
     if not names:
         typer.echo("error: no unit files in comparators/", err=True)
         raise typer.Exit(1)
+    unknown = batch.unknown_units(names)
+    if unknown:
+        for message in unknown:
+            typer.echo(f"error: {message}", err=True)
+        raise typer.Exit(2)
     terminal = logging.StreamHandler(sys.stderr)
     terminal.setFormatter(logging.Formatter("%(message)s"))
     batch.log.addHandler(terminal)
@@ -39,10 +45,16 @@ def render(
         if res.ok:
             typer.echo(str(res.path))
     typer.echo(f"index: {run.index}\nmanifest: {run.manifest}\nlog: {run.log_file}", err=True)
+    if run.with_problems:
+        typer.echo(f"{len(run.with_problems)} of {len(run.results)} briefs rendered with problems:", err=True)
+        for res in run.with_problems:
+            for problem in res.problems:
+                typer.echo(f"  {res.unit}: {problem}", err=True)
     if run.failed:
         typer.echo(f"{len(run.failed)} of {len(run.results)} briefs FAILED:", err=True)
         for res in run.failed:
             typer.echo(f"  {res.unit}: {res.error}", err=True)
+    if run.failed or run.with_problems:
         raise typer.Exit(1)
 
 
