@@ -33,7 +33,6 @@ REJECTED = "\n".join([
 ]) + "\n"
 
 
-PATCH = "needs the pull/settings.py patch in the issue-12 report: settings._units loads every unit file with load_all"
 
 
 def add_rejected_comparator(root, unit: str = "city-public-works") -> None:
@@ -285,7 +284,6 @@ def test_a_bad_unit_file_fails_that_unit_alone(bad_unit_file_run):
 
 
 @pytest.mark.notebook
-@pytest.mark.xfail(strict=True, reason=PATCH)
 def test_a_bad_unit_file_leaves_other_briefs_without_problems(bad_unit_file_run):
     project, _ = bad_unit_file_run
     manifest = json.loads((project / "reports" / "2027" / "manifest.json").read_text())
@@ -293,7 +291,6 @@ def test_a_bad_unit_file_leaves_other_briefs_without_problems(bad_unit_file_run)
     assert good["status"] == "rendered", good["problems"]
 
 
-@pytest.mark.xfail(strict=True, reason=PATCH)
 def test_series_survives_a_bad_unit_file(project):
     (project / "comparators" / "x.yml").write_text((project / "comparators" / "city-police.yml").read_text())
     build(project)
@@ -301,7 +298,6 @@ def test_series_survives_a_bad_unit_file(project):
     assert res.exit_code == 0, res.output
 
 
-@pytest.mark.xfail(strict=True, reason=PATCH)
 def test_series_survives_a_comparator_whose_rows_were_all_rejected(project):
     add_rejected_comparator(project)
     build(project)

@@ -61,14 +61,14 @@ class BriefData:
         return bool(provenance.synthetic_inputs(input_labels(self)))
 
 
-def load(unit: str, root: str | Path | None = None, cycle_year: int | None = None) -> BriefData:
-    """Load a unit and the settlements its brief is built from.
+def load(unit: str | units.Unit, root: str | Path | None = None, cycle_year: int | None = None) -> BriefData:
+    """Load a unit (by id, or one already loaded) and the settlements its brief is built from.
 
     Reads ``data/processed/settlements.parquet`` when ``wagebrief build`` has made it; otherwise
     validates the raw files on the fly (rejected rows are left out and counted in ``notes``).
     """
     p = paths(root)
-    u = units.load(unit, root=p.root)
+    u = unit if isinstance(unit, units.Unit) else units.load(unit, root=p.root)
     if cycle_year and int(cycle_year) != u.cycle_year:
         u = dataclasses.replace(u, cycle_year=int(cycle_year))
     notes: list[str] = []

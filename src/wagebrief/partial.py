@@ -14,13 +14,10 @@ The notebook calls :func:`load`, :func:`compute` and :func:`show` instead of
 
 from __future__ import annotations
 
-import dataclasses
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
-
-import pandas as pd
 
 from wagebrief import gaps
 from wagebrief.config import paths
@@ -58,24 +55,11 @@ def load(unit: str, root: str | Path | None = None, cycle_year: int | None = Non
     """``brief.load``, except that a comparator whose settlement rows were all rejected is
     accepted: returns ``(BriefData, warnings)``, each warning naming the rejected rows, and the
     settlements section states the gap (its caveats)."""
-    from wagebrief import brief, metrics, settlements
+    from wagebrief import brief
 
-    p = paths(root)
-    u, warnings = gaps.load_unit(unit, root=p.root)
-    if cycle_year and int(cycle_year) != u.cycle_year:
-        u = dataclasses.replace(u, cycle_year=int(cycle_year))
-    notes: list[str] = []
-    # The same data brief.load reads (it cannot be given a unit loaded this way).
-    if p.settlements.exists():
-        events, from_processed = pd.read_parquet(p.settlements), True
-    else:
-        result = settlements.validate([p.raw_settlements])
-        events, from_processed = result.valid, False
-        if len(result.rejects):
-            notes.append(f"{len(result.rejects)} raw settlement rows were rejected and are not used "
-                         "(run `wagebrief build` to see data/processed/rejects.csv).")
-    contracts = metrics.contract_metrics(events, u.fiscal_year_start_month)
-    data = brief.BriefData(u, events, contracts, p.root, from_processed, notes + [f"{w}." for w in warnings])
+    u, warnings = gaps.load_unit(unit, root=root)
+    data = brief.load(u, root, cycle_year)
+    data.notes.extend(f"{w}." for w in warnings)
     return data, warnings
 
 

@@ -610,9 +610,7 @@ def build_series(root: str | Path | None = None) -> dict[str, Path]:
 
 
 def _unit_fy_starts(root: str | Path | None) -> set[int]:
-    try:
-        from wagebrief import units
+    from wagebrief.pull.settings import _units
 
-        return {u.fiscal_year_start_month for u in units.load_all(root)}
-    except (ImportError, OSError, ValueError):  # unit files are units.py's concern
-        return set()
+    # Each unit that loads counts; a bad unit file fails only its own brief.
+    return {u.fiscal_year_start_month for u in _units(root)}
