@@ -172,12 +172,33 @@ def _annual_for_group(events: pd.DataFrame, jurisdictions: Iterable[str], group:
                       fy: int) -> pd.DataFrame:
     from wagebrief import metrics
 
-    keys = {j.casefold() for j in jurisdictions}
-    ev = events[events["jurisdiction"].str.casefold().isin(keys) & events["occupation_group"].eq(group)]
+    ev = _group_rows(events, jurisdictions, group)
     if ev.empty:
         return pd.DataFrame(columns=["jurisdiction", "year", "increase_pct"])
     ann = metrics.annual_increases(ev, basis, fy)
-    return ann[ann["full_year"] | (ann["n_increases"] > 0)]
+    return ann[ann["known"]]  # a year with an increase of unknown size is left out, never 0
+
+
+def _group_rows(events: pd.DataFrame, jurisdictions: Iterable[str], group: str) -> pd.DataFrame:
+    """The settlement rows of ``jurisdictions`` in occupation group ``group``."""
+    keys = {j.casefold() for j in jurisdictions}
+    return events[events["jurisdiction"].str.casefold().isin(keys) & events["occupation_group"].eq(group)]
+
+
+def internal_rows(unit, events: pd.DataFrame) -> pd.DataFrame:
+    """The settlement rows of the unit's own employer (every unit: the internal comparables)."""
+    return events[events["jurisdiction"].str.casefold().eq(unit.employer.jurisdiction.casefold())]
+
+
+def _settlements_source(rows: pd.DataFrame, unit) -> str:
+    """A table's settlements source line, labelled from the rows the table was built from (and
+    the unit file's own flag), not from whatever else sits in the folder."""
+    from wagebrief import provenance
+
+    lab = provenance.rows_label("Settlements", rows)
+    tag = (" (SYNTHETIC)" if lab.kind == provenance.SYNTHETIC or unit.synthetic
+           else f" (partly SYNTHETIC: {lab.detail})" if lab.kind == provenance.MIXED else "")
+    return "Settlements: data/raw/settlements" + tag
 
 
 def fallback_forecast(unit, events: pd.DataFrame, as_of: pd.Timestamp, years: int = 3) -> Forecast | None:
@@ -298,11 +319,14 @@ def increase_steps(events: pd.DataFrame, since: pd.Timestamp, to: pd.Timestamp,
         base = events[events["event"].isin(("gwi_pct", "gwi_flat"))]
         hi = min(to, through)
         hit = base[(base["effective_date"] > since) & (base["effective_date"] <= hi)].sort_values("effective_date", kind="stable")
+        # A flat raise adds its dollars a year (an hourly one annualised with the row's hours;
+        # unknown without them, so the projection it reaches is unknown, never a guess).
+        dollars = "annual_amount" if "annual_amount" in hit.columns else "amount"
         # only the columns read: iterating a settlement table's many text columns is the slow part
-        for r in hit[["effective_date", "event", "base_pct", "amount"]].itertuples(index=False):
+        for r in hit[["effective_date", "event", "base_pct", dollars]].itertuples(index=False):
             flat = r.event == "gwi_flat"
             rows.append({"date": pd.Timestamp(r.effective_date), "kind": "flat" if flat else "pct",
-                         "pct": float(r.base_pct), "amount": float(r.amount) if flat else float("nan"),
+                         "pct": float(r.base_pct), "amount": float(r[3]) if flat else float("nan"),
                          "projected": False})
     complete = True
     if through is None or to > through:
@@ -896,7 +920,7 @@ def internal_comparables(unit, events: pd.DataFrame, start: pd.Timestamp | None 
     """
     from wagebrief import metrics
 
-    ev = events[events["jurisdiction"].str.casefold().eq(unit.employer.jurisdiction.casefold())]
+    ev = internal_rows(unit, events)
     cols = ["unit", "occupation_group", "settlement_id", "term_start", "term_end", "settlement_type",
             "first_year_pct", "avg_annual_pct", "life_of_contract_pct", "lump_sum_total", "cycle"]
     if ev.empty:
@@ -1216,7 +1240,7 @@ def brief_section(unit, root: str | Path | None = None, *, as_of: str | pd.Times
     internal = internal_comparables(unit, a.events if a.events is not None else _load_events(root), a.start)
     if len(internal):
         sec.tables.append(Table(f"Internal comparables: {unit.employer.name}'s units", internal_display(internal),
-                                "Settlements: data/raw/settlements" + (" (SYNTHETIC)" if unit.synthetic else ""),
+                                _settlements_source(internal_rows(unit, a.events if a.events is not None else _load_events(root)), unit),
                                 INTERNAL_FORMATS))
     else:
         sec.caveats.append(f"No other {unit.employer.name} units are in the settlement data, so there are no "
@@ -1306,7 +1330,7 @@ def statutory_factors(unit, root: str | Path | None = None, *, analysis: MarketA
                               agg.rename(columns={"year": yl, "count": "Comparators", "median": "Comparator median %",
                                                   "mean": "Comparator mean %", "unit_pct": "Unit %"})
                               [[yl, "Comparators", "Comparator median %", "Comparator mean %", "Unit %"]],
-                              "Settlements: data/raw/settlements" + (" (SYNTHETIC)" if unit.synthetic else ""),
+                              _settlements_source(_group_rows(events, unit.jurisdictions, unit.occupation_group), unit),
                               {"Comparator median %": "{:.2f}%", "Comparator mean %": "{:.2f}%", "Unit %": "{:.2f}%"}))
     else:
         s.text.append("Evidence missing: no comparator settlements for this occupation group are in the settlement data.")
