@@ -16,6 +16,17 @@ from typing import IO
 
 import pandas as pd
 
+def decode_text(raw: bytes) -> str:
+    """An analyst's CSV bytes as text: UTF-8 (with Excel's BOM or without), else Windows-1252,
+    else Latin-1, which decodes any byte."""
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
 #: Leading characters a spreadsheet treats as a formula (OWASP CSV injection guidance).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

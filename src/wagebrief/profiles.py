@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from wagebrief.config import paths
+from wagebrief.io import decode_text
 from wagebrief.settlements import FILE_COL, ROW_COL, parse_number
 
 JURISDICTION_TYPES = ("state", "county", "municipal", "school_district", "authority")
@@ -113,13 +114,7 @@ def read_raw(path: str | Path, root: str | Path | None = None) -> pd.DataFrame:
     """Read one profile CSV as text exactly as typed, with ``_file`` and ``_row`` columns."""
     path = Path(path)
     where = _display(path, root)
-    data = path.read_bytes()
-    for enc in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
+    text = decode_text(path.read_bytes())
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
                          skip_blank_lines=False)

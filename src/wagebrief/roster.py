@@ -23,6 +23,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from wagebrief.config import paths
+from wagebrief.io import decode_text
 from wagebrief.settlements import FILE_COL, ROW_COL, check_header, parse_date, parse_number
 
 COLUMNS = ["employee_id", "title", "step", "hire_date", "annual_base_salary", "fte"]
@@ -67,13 +68,7 @@ def read_raw(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise RosterFileError(f"{path}: no roster file (expected columns: {', '.join(COLUMNS)})")
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:  # pragma: no cover - latin-1 decodes anything
-            continue
+    text = decode_text(path.read_bytes())
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
                          skip_blank_lines=False)

@@ -35,6 +35,7 @@ import pandera.pandas as pa
 import yaml
 
 from wagebrief.config import paths
+from wagebrief.io import decode_text
 # Salary validation has the same outcome shape as settlement validation, so it shares the class.
 from wagebrief.settlements import (FILE_COL, ROW_COL, ValidationResult, check_header, concat_errors,
                                    parse_date, parse_number, row_errors, schema_errors)
@@ -79,22 +80,8 @@ VALID_COLUMNS = ["jurisdiction", "state", "unit", "benchmark_title", "local_titl
                                                   "source_row"]
 
 
-
-
 class SalaryFileError(ValueError):
     """A salary or title-map file that cannot be read at all (missing column, bad bytes)."""
-
-
-def _decode(raw: bytes, path: Path) -> str:
-    # Analysts' CSVs arrive as UTF-8 (often with a BOM from Excel) or as Windows Latin-1.
-    for enc in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise SalaryFileError(f"{path}: cannot decode the file as UTF-8 or Latin-1")  # pragma: no cover
-
-
 
 
 # --------------------------------------------------------------------------- titles
@@ -229,7 +216,7 @@ def _read_text(path: Path, required: Sequence[str], optional: Sequence[str] = ()
         if path.suffix.lower() == ".xlsx":
             df = pd.read_excel(path, dtype=str, keep_default_na=False, na_filter=False)
         else:
-            df = pd.read_csv(io.StringIO(_decode(path.read_bytes(), path)), dtype=str,
+            df = pd.read_csv(io.StringIO(decode_text(path.read_bytes())), dtype=str,
                              keep_default_na=False, na_filter=False)
     except Exception as exc:  # pandas/openpyxl raise many types for unreadable files
         raise SalaryFileError(f"{path}: cannot read the file ({type(exc).__name__}: {exc})") from exc
@@ -332,7 +319,6 @@ def _build_schema() -> pa.DataFrameSchema:
 
 #: What a valid salary row is. Used by :func:`validate_frame` on the typed frame.
 SCHEMA = _build_schema()
-
 
 
 def _duplicate_errors(typed: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
