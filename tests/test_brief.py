@@ -135,3 +135,41 @@ def test_a_real_unit_with_nothing_invented_has_no_synthetic_banner(real_unit):
     assert "SYNTHETIC DATA" not in html and 'class="wb-synthetic"' not in html
     assert "<li>Roster: none used" in html
     assert not data.synthetic
+
+
+def test_executive_summary_says_each_sentence_once():
+    from wagebrief.sections import Section
+
+    rng = ("Reasonable settlement range: FY2027 2.4% to 4.6%. Method: last year's median; it was chosen "
+           "because no model beat the naive baselines in the backtest.")
+    sections = {"settlements": Section("s", text=["Pattern."]), "inflation": Section("i", text=["Inflation."]),
+                "outlook": Section("o", text=[rng, "No model beat the baselines in the backtest."])}
+    text = brief.executive_summary(sections, ["Market."], ["Cost."]).text
+    assert text == ["Pattern.", "Inflation.", rng, "No model beat the baselines in the backtest.", "Market.", "Cost."]
+    sections["outlook"] = Section("o", text=[rng])
+    assert brief.executive_summary(sections, [], []).text.count(rng) == 1
+
+
+def test_settlements_section_says_why_a_measure_is_unknown_and_counts_only_known_ones(data):
+    import dataclasses
+
+    from conftest import rows
+    from wagebrief import metrics, settlements
+
+    raw = pd.concat([
+        rows(dict(pct="3"), dict(event="gwi_flat", amount="$0.75 an hour", effective_date="2025-01-01"),
+             settlement_id="VT-1", jurisdiction="State of Vermont", ratified_date="2024-10-15"),
+        rows(dict(pct="2"), settlement_id="RI-1", jurisdiction="State of Rhode Island"),
+    ], ignore_index=True)
+    raw[settlements.ROW_COL] = range(2, len(raw) + 2)
+    events = settlements.validate_frame(raw).valid
+    small = dataclasses.replace(data, events=events, contracts=metrics.contract_metrics(events), notes=[], labels=None)
+    sec = brief.settlements_section(small)
+    assert "average 2.00% in the first year (median 2.00%) (1 of 2 known)" in sec.text[0]
+    table = sec.tables[0].data.set_index("Jurisdiction")
+    assert table.loc["State of Vermont", "First year"] == "—"
+    assert table.loc["State of Vermont", "Retro (months)"] == "3"
+    assert table.loc["State of Rhode Island", "Retro (months)"] == "—"
+    why = [c for c in sec.caveats if c.startswith("— in the contracts table")]
+    assert len(why) == 1 and "State of Vermont 2024-07: first_year_pct" in why[0]
+    assert "flat raise with no reference_salary" in why[0]

@@ -220,8 +220,15 @@ def settlements_table(data: BriefData) -> pd.DataFrame:
         "Average annual": c["avg_annual_pct"].map(pct),
         "Lump sums": c["lump_sum_total"].map(dollars),
         "Freeze (months)": c["freeze_months"],
+        "Retro (months)": c["retro_months"].map(lambda m: "—" if pd.isna(m) else f"{m:.0f}"),
     })
     return out.reset_index(drop=True)
+
+
+def unknown_measures(contracts: pd.DataFrame) -> list[str]:
+    """Why each contract's unknown measures (shown as —) are unknown, one line a contract."""
+    c = contracts[contracts["measure_notes"].fillna("").ne("")].sort_values(["term_start", "jurisdiction"], ascending=[False, True])
+    return [f"{j} {t:%Y-%m}: {n}." for j, t, n in zip(c["jurisdiction"], c["term_start"], c["measure_notes"])]
 
 
 def pattern_table(data: BriefData) -> pd.DataFrame:
@@ -287,15 +294,21 @@ def settlements_section(data: BriefData) -> Section:
     """Comparator settlements: the contracts, the pattern by year, and cumulative growth."""
     c = data.comparator_contracts()
     recent = c[c["term_start"].dt.year >= data.unit.cycle_year - 3]
+    # An average says how many contracts it is over when some measures are unknown.
+    known_fy, known_avg = recent["first_year_pct"].notna().sum(), recent["avg_annual_pct"].notna().sum()
+    of = (lambda k: "" if k == len(recent) else f" ({k} of {len(recent)} known)")
     text = [
         f"The unit's {len(data.comparator_names)} comparators have {len(c)} settlements on file for "
         f"{data.unit.occupation_group} units. The {len(recent)} that began in "
         f"{data.unit.cycle_year - 3} or later average {pct(recent['first_year_pct'].mean())} in the first year "
-        f"(median {pct(recent['first_year_pct'].median())}) and {pct(recent['avg_annual_pct'].mean())} a year "
-        f"over their terms.",
+        f"(median {pct(recent['first_year_pct'].median())}){of(known_fy)} and {pct(recent['avg_annual_pct'].mean())} a year "
+        f"over their terms{of(known_avg)}.",
     ] if len(recent) else [f"No comparator settlement began in {data.unit.cycle_year - 3} or later."]
     caveats = [f"No {data.unit.occupation_group} settlement on file for: {', '.join(missing_comparators(data))}."] \
         if missing_comparators(data) else []
+    unknown = unknown_measures(c)
+    if unknown:
+        caveats.append("— in the contracts table is a measure the sources leave unknown (never 0): " + " ".join(unknown))
     src = sources_line(data)
     return Section(
         title="Comparator settlements",
@@ -407,10 +420,11 @@ def executive_summary(sections: dict[str, Section], market_sentences: list[str],
     picks += sections["settlements"].text[:1]
     picks += sections["inflation"].text[:1]
     picks += [t for t in sections["outlook"].text if t.startswith("Reasonable settlement range")][:1]
-    picks += [t for t in sections["outlook"].text if "baseline" in t and "backtest" in t][:1]
+    picks += [t for t in sections["outlook"].text if "baseline" in t and "backtest" in t and t not in picks][:1]
     picks += market_sentences[:2]
     picks += cost_sentences[:2]
-    return Section("Executive summary", text=picks[:8])
+    # The range sentence may also be the one about baselines: each sentence is said once.
+    return Section("Executive summary", text=list(dict.fromkeys(picks))[:8])
 
 
 METHODOLOGY = [
@@ -421,6 +435,11 @@ METHODOLOGY = [
      "term's first 12 months; life of contract compounds all of them; average annual is (1 + life) ^ (12 / "
      "months) - 1 over the term's whole calendar months (BLS major-settlement conventions)."),
     ("Lump sums", "Never compounded into base; shown in dollars and as a percent of the reference salary."),
+    ("Unknown measures", "Where a source does not give what a measure needs (a flat raise with no reference "
+     "salary, an hourly raise with no hours), the measure is shown as — and the contract's note says why; it "
+     "is never counted as 0 or guessed, and averages say how many contracts they are over."),
+    ("Retroactivity", "Retro (months) is the whole months from the term's start to a later ratification: "
+     "the months retro pay is owed for."),
     ("Cost by fiscal year", "The budget view: the wage rate starts at 1.0 before the contract and steps up as "
      "increases take effect; a fiscal year's cost is its average daily rate over the previous year's, minus 1."),
     ("The pattern by year", "Each comparator's base increases in effect in a year, compounded and counted once; "
