@@ -173,3 +173,14 @@ def test_settlements_section_says_why_a_measure_is_unknown_and_counts_only_known
     why = [c for c in sec.caveats if c.startswith("— in the contracts table")]
     assert len(why) == 1 and "State of Vermont 2024-07: first_year_pct" in why[0]
     assert "flat raise with no reference_salary" in why[0]
+
+
+def test_a_real_unit_beside_the_demo_file_gets_no_synthetic_label_from_the_models(real_unit):
+    import _real_unit
+
+    from wagebrief import models
+
+    inp = models.load_inputs(_real_unit.UNIT, root=real_unit, events=brief.load(_real_unit.UNIT, root=real_unit).events)
+    assert not inp.synthetic
+    demo = models.load_inputs("city-police", root=real_unit)
+    assert demo.synthetic

@@ -504,7 +504,7 @@ def _panel(comp: pd.DataFrame, cycle_year: int, cpi: pd.DataFrame | None, eci: p
 def load_inputs(unit, root: str | Path | None = None, events: pd.DataFrame | None = None,
                 cpi: pd.DataFrame | None = None, eci: pd.DataFrame | None = None) -> Inputs:
     """The unit's comparator panel with CPI and ECI joined; ``cpi``/``eci`` override series.py."""
-    from wagebrief import metrics, units
+    from wagebrief import metrics, provenance, units
 
     if isinstance(unit, str):
         unit = units.load(unit, root=root)
@@ -534,8 +534,9 @@ def load_inputs(unit, root: str | Path | None = None, events: pd.DataFrame | Non
             notes.append(f"The ECI for state and local government wages is not available ({why or 'no data'}), "
                          "so there is no wage-index outlook or ECI pass-through.")
     panel = _panel(comp, unit.cycle_year, cpi, eci)
-    synthetic = bool(unit.synthetic or ("source" in events and
-                                        events["source"].astype(str).str.contains("SYNTHETIC").any()))
+    # Labelled from the rows the models use, not from whatever else sits in the folder.
+    used = provenance.used_settlements(events, unit.employer.jurisdiction, unit.jurisdictions, unit.occupation_group)
+    synthetic = bool(unit.synthetic or provenance.rows_label("Settlements", used).synthetic)
     return Inputs(unit, basis, comp, panel, own, cpi, eci, notes, synthetic)
 
 
