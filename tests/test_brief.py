@@ -184,3 +184,24 @@ def test_a_real_unit_beside_the_demo_file_gets_no_synthetic_label_from_the_model
     assert not inp.synthetic
     demo = models.load_inputs("city-police", root=real_unit)
     assert demo.synthetic
+
+
+def test_appendix_values_keep_cents_and_the_hour():
+    from conftest import rows
+    from wagebrief import settlements
+
+    ev = settlements.validate_frame(rows(
+        dict(event="gwi_flat", amount="0.93", amount_per="hour"),
+        dict(event="gwi_flat", amount="1,000", reference_salary="52000", effective_date="2025-07-01"),
+        dict(event="lump_sum", amount="$1,500.50", effective_date="2026-07-01"),
+        dict(pct="2.5", effective_date="2026-01-01"))).valid
+    assert [brief.event_value(r) for r in ev.to_dict("records")] == [
+        "$0.93/hour", "$1,000 on $52,000", "$1,500.50", "2.5%"]
+
+
+def test_methodology_names_profile_sources_only_when_the_brief_used_profiles(real_unit, data):
+    import _real_unit
+
+    real = brief.load(_real_unit.UNIT, root=real_unit)
+    assert not [t for t in brief.methodology_section(real).text if t.startswith("Comparator profiles:")]
+    assert [t for t in brief.methodology_section(data).text if t.startswith("Comparator profiles:")]

@@ -467,9 +467,27 @@ def methodology_section(data: BriefData) -> Section:
     text += [f"Input: {lab.text}." for lab in input_labels(data)]
     text.append(f"CPI-U: {v.get('cpi_source', '')} (through {v['cpi']}).")
     text.append(f"ECI: {v.get('eci_source', '')} (through {v['eci']}).")
-    if v.get("profile_source"):
+    # Named only when the brief used profile figures (the input labels say which).
+    used_profiles = any(lab.input.startswith(("Comparator profiles", "Census ACS", "BLS QCEW")) and lab.kind != provenance.NONE
+                        for lab in input_labels(data))
+    if v.get("profile_source") and used_profiles:
         text.append(f"Comparator profiles: {v['profile_source']}.")
     return Section("Methodology and sources", text=text)
+
+
+def _money(x: float) -> str:
+    return f"${x:,.0f}" if float(x).is_integer() else f"${x:,.2f}"
+
+
+def event_value(r: dict) -> str:
+    """An event's value as typed: "2.5%", "$0.93/hour", "$1,000 on $52,000"; cents kept."""
+    parts = [f"{r['pct']:g}%"] if pd.notna(r.get("pct")) else []
+    if pd.notna(r.get("amount")):
+        per = "/hour" if r.get("amount_per") == "hour" else ""
+        parts.append(_money(r["amount"]) + per)
+    if r.get("event") == "gwi_flat" and pd.notna(r.get("reference_salary")):
+        parts.append("on " + _money(r["reference_salary"]) + ("/hour" if r.get("reference_per") == "hour" else ""))
+    return " ".join(parts)
 
 
 def appendix_html(data: BriefData) -> str:
@@ -477,7 +495,7 @@ def appendix_html(data: BriefData) -> str:
     e = data.comparator_events().sort_values(["jurisdiction", "term_start", "effective_date"])
     rows = []
     for r in e.itertuples(index=False):
-        value = (f"{r.pct:g}%" if pd.notna(r.pct) else "") + (f" ${r.amount:,.0f}" if pd.notna(r.amount) else "")
+        value = event_value(r._asdict())
         url = str(r.source_url) if isinstance(r.source_url, str) else ""
         link = (f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a>'
                 if url.startswith(("http://", "https://")) else html.escape(url))
