@@ -303,3 +303,18 @@ def test_series_survives_a_comparator_whose_rows_were_all_rejected(project):
     build(project)
     res = CliRunner().invoke(app, ["series"])
     assert res.exit_code == 0, res.output
+
+
+def test_a_comparator_whose_name_has_settlements_in_another_state_is_warned_about(project):
+    # Real data has Middletown CT and Middletown OH, Bloomington IN and IL: matched by name only,
+    # the other state's contracts would count as the comparator's, silently.
+    from conftest import rows
+    from wagebrief import settlements
+
+    rows(dict(pct="2"), settlement_id="NY-STM", jurisdiction="City of Stamford", state="NY",
+         occupation_group="police").to_csv(project / "data/raw/settlements/other.csv", index=False,
+                                            columns=settlements.COLUMNS)
+    build(project)
+    u, warnings = gaps.load_unit("city-police", root=project)
+    assert [w for w in warnings if "comparator 'City of Stamford' (CT) shares its name with settlements in NY" in w]
+    assert gaps.load_unit("state-clerical", root=project)[1] == []

@@ -65,6 +65,34 @@ def warnings_for(unit: units.Unit, known: set[str], rejected: pd.DataFrame,
     return out
 
 
+def jurisdiction_states(root: str | Path | None = None) -> dict[str, set[str]]:
+    """The states each jurisdiction name has valid settlements in (empty before a build)."""
+    p = paths(root)
+    if not p.settlements.is_file():
+        return {}
+    df = pd.read_parquet(p.settlements, columns=["jurisdiction", "state"]).drop_duplicates()
+    out: dict[str, set[str]] = {}
+    for name, state in df.itertuples(index=False):
+        out.setdefault(str(name).strip(), set()).add(str(state))
+    return out
+
+
+def shared_names(unit: units.Unit, states: dict[str, set[str]], root: str | Path | None = None) -> list[str]:
+    """A warning for each of the unit's jurisdictions whose name has settlements in another
+    state too: settlements are matched by name, so those rows would count as this one's."""
+    where = display_path(str(unit.path), root) if unit.path else f"comparators/{unit.unit}.yml"
+    named = [(unit.employer.jurisdiction, unit.employer.state, "employer")]
+    named += [(c.jurisdiction, c.state, "comparator") for c in unit.comparators]
+    out = []
+    for name, state, role in named:
+        others = sorted(states.get(name, set()) - {state})
+        if others:
+            out.append(f"{where}: {role} {name!r} ({state}) shares its name with settlements in "
+                       f"{', '.join(others)}; settlements are matched by name, so those rows are counted as "
+                       f"this {role}'s: spell them apart in the settlement file (e.g. '{name}, {others[0]}')")
+    return out
+
+
 def load_unit(name_or_path: str | Path, root: str | Path | None = None) -> tuple[units.Unit, list[str]]:
     """Load a unit as :func:`wagebrief.units.load` does, except that a comparator whose rows
     were all rejected is accepted with a warning (returned) instead of an error.
@@ -77,4 +105,4 @@ def load_unit(name_or_path: str | Path, root: str | Path | None = None) -> tuple
     rejected = rejected_rows(root)
     accepted = known | rejected_only(known, rejected)
     u = units.load(name_or_path, root=root, known_jurisdictions=accepted)
-    return u, warnings_for(u, known, rejected, root)
+    return u, warnings_for(u, known, rejected, root) + shared_names(u, jurisdiction_states(root), root)
