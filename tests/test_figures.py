@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from wagebrief import brief, figures
+from wagebrief import figures, partial
 
 
 @pytest.fixture(scope="module")
 def charts():
-    sections = brief.compute(brief.load("city-police"))
+    sections = partial.compute(partial.load("city-police")[0])
     found = [f for key in ("settlements", "inflation", "outlook", "market", "costing") for f in sections[key].figures]
     found += [f for s in sections["factors"] for f in s.figures]
     return found

@@ -510,25 +510,6 @@ def appendix_html(data: BriefData) -> str:
             f'<table class="wb-table"><tr>{head}</tr>{"".join(rows)}</table>')
 
 
-def compute(data: BriefData) -> dict:
-    """Every section of the brief, computed once: the notebook only shows them."""
-    from wagebrief import costing, market, models
-
-    position = market.analyse(data.unit, root=data.root, events=data.events)
-    cost = costing.cost_unit(data.unit, root=data.root, events=data.events)
-    sections = {
-        "settlements": settlements_section(data),
-        "inflation": inflation_section(data),
-        "outlook": models.brief_section(data.unit, root=data.root),
-        "market": market.brief_section(data.unit, root=data.root, analysis=position),
-        "costing": costing.brief_section(data.unit, root=data.root, costing=cost),
-        "factors": market.statutory_factors(data.unit, root=data.root, analysis=position),
-        "methodology": methodology_section(data),
-    }
-    sections["summary"] = executive_summary(sections, market.sentences(position), costing.sentences(cost))
-    return sections
-
-
 # --------------------------------------------------------------------------- display
 
 def formatted(table: Table) -> pd.DataFrame:

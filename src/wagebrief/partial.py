@@ -7,9 +7,8 @@ message``, never a salary), and every other section renders as usual. The boxes 
 problems in the output's metadata under :data:`STATUS_KEY`, which is how
 :mod:`wagebrief.render` marks the unit "rendered with problems" without parsing HTML.
 
-The notebook calls :func:`load`, :func:`compute` and :func:`show` instead of
-``brief.load``/``brief.compute``/``brief.show``; the sections themselves are still
-:mod:`wagebrief.brief`'s and the analysis modules'.
+The notebook calls :func:`load`, :func:`compute` and :func:`show`; the sections themselves
+are :mod:`wagebrief.brief`'s and the analysis modules'.
 """
 
 from __future__ import annotations
@@ -97,7 +96,7 @@ def _attempt(fn: Callable[[], Any]) -> Any:
 
 
 def compute(data) -> dict:
-    """Every section of the brief, as ``brief.compute`` makes them, each computed on its own:
+    """Every section of the brief, each computed once and on its own:
     a section that raises is a :class:`FailedSection` and the others are unaffected."""
     from wagebrief import brief, costing, market, models
 
