@@ -7,8 +7,10 @@ old complete file or the new complete file, never a partial one.
 from __future__ import annotations
 
 import contextlib
+import io as _io
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,10 +95,29 @@ def escape_formula_cells(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _to_csv(df: pd.DataFrame, fh: IO, escape_formulas: bool) -> None:
+    out = escape_formula_cells(df) if escape_formulas else df
+    # CRLF rows (RFC 4180): the csv writer quotes a cell holding any character of the line
+    # terminator, so a cell with a bare "\r" is quoted too instead of splitting its row.
+    out.to_csv(fh, index=False, lineterminator="\r\n")
+
+
 def write_csv(df: pd.DataFrame, path: str | Path, *, escape_formulas: bool = True) -> None:
     """Atomically write ``df`` as UTF-8 CSV, escaping formula-looking text cells."""
-    out = escape_formula_cells(df) if escape_formulas else df
     with atomic_write(path, "w") as fh:
-        # CRLF rows (RFC 4180): the csv writer quotes a cell holding any character of the line
-        # terminator, so a cell with a bare "\r" is quoted too instead of splitting its row.
-        out.to_csv(fh, index=False, lineterminator="\r\n")
+        _to_csv(df, fh, escape_formulas)
+
+
+def csv_text(df: pd.DataFrame, *, escape_formulas: bool = True) -> str:
+    """``df`` as the CSV text :func:`write_csv` writes: CRLF rows, quoting, formulas neutralised."""
+    buf = _io.StringIO(newline="")
+    _to_csv(df, buf, escape_formulas)
+    return buf.getvalue()
+
+
+def echo_csv(df: pd.DataFrame, stream: IO | None = None, *, escape_formulas: bool = True) -> None:
+    """Print ``df`` to ``stream`` (standard output) exactly as :func:`write_csv` would write it."""
+    stream = sys.stdout if stream is None else stream
+    # Not typer.echo: it adds a bare "\n" after the last CRLF row.
+    stream.write(csv_text(df, escape_formulas=escape_formulas))
+    stream.flush()

@@ -147,8 +147,9 @@ def _emit(df, format: Format, decimals: int) -> None:
     elif format is Format.csv:
         from wagebrief import io
 
-        # CSV is for spreadsheets: a formula-looking jurisdiction or unit name is prefixed with '.
-        io.escape_formula_cells(df.round(decimals)).to_csv(sys.stdout, index=False)
+        # CSV is for spreadsheets: the files' writer (CRLF rows, a cell with a line break quoted,
+        # a formula-looking jurisdiction or unit name prefixed with ').
+        io.echo_csv(df.round(decimals))
     else:
         typer.echo(df.round(decimals).to_string(index=False))
 

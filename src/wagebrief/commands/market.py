@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -17,6 +16,11 @@ class Format(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
+
+
+class MarketTable(str, Enum):
+    position = "position"
+    outlook = "outlook"
 
 
 UnitOpt = Annotated[str, typer.Option("--unit", "-u", help="Unit id (a file in comparators/), e.g. city-police.")]
@@ -41,7 +45,8 @@ def _emit(df, format: Format, decimals: int = 2) -> None:
     if format is Format.json:
         typer.echo(df.to_json(orient="records", indent=2, date_format="iso"))
     elif format is Format.csv:
-        io.escape_formula_cells(df.round(decimals)).to_csv(sys.stdout, index=False)
+        # The files' writer: CRLF rows, a cell with a line break quoted, formulas neutralised.
+        io.echo_csv(df.round(decimals))
     else:
         typer.echo(df.round(decimals).to_string(index=False, na_rep="-"))
 
@@ -108,12 +113,20 @@ def market(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Date of the position (default: the unit's latest schedule).")] = None,
     forecast: Annotated[Optional[float], typer.Option("--forecast", help="Use this annual percent for expired comparator contracts instead of the wage-trend model.")] = None,
     format: FormatOpt = Format.table,
+    table: Annotated[MarketTable, typer.Option("--table", help="With --format csv: the one table to print, position or outlook (CSV is one table per stream).")] = MarketTable.position,
 ) -> None:
     """The unit's pay position among its comparators, now and at the end of the proposed contract."""
     from wagebrief import market as m
 
     u = _unit(unit)
     a = m.analyse(u, as_of=as_of, forecast=forecast, score_comparables=False)
+    if format is Format.csv:
+        # One table and nothing else, so a spreadsheet or pandas reads the stream as that table;
+        # the sentences are for the table format and the notes go to stderr.
+        _emit(m.outlook_table(a) if table is MarketTable.outlook else m.position_table(a), format)
+        for note in a.notes:
+            typer.echo(f"note: {note}", err=True)
+        return
     if format is Format.json:
         out = {"unit": u.unit, "as_of": f"{a.as_of:%Y-%m-%d}", "contract": [f"{a.start:%Y-%m-%d}", f"{a.end:%Y-%m-%d}"],
                "position": json.loads(a.position.to_json(orient="records")),
