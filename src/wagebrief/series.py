@@ -22,7 +22,7 @@ from wagebrief.config import DEFAULT_FY_START_MONTH, paths
 from wagebrief.io import write_parquet
 from wagebrief.pull import acs, bls, qcew
 from wagebrief.pull.areas import COUNTY, PLANNING_REGION, AreaError, resolve
-from wagebrief.pull.manifest import read_manifest
+from wagebrief.pull.manifest import ManifestError, raw_path, read_manifest
 from wagebrief.pull.settings import CPI_SERIES, ECI_SERIES, Comparator, comparators, comparators_from_units, cpi_series
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,11 @@ def _raw_rows(root: str | Path | None, source: str) -> pd.DataFrame:
     """Manifest lines of ``source`` whose files exist, oldest retrieval first."""
     m = read_manifest(root)
     m = m[m["source"] == source].copy()
+    for p in m["path"]:  # a committed manifest is input too: it may not point reads out of data/raw
+        try:
+            raw_path(root, p)
+        except ValueError as exc:
+            raise ManifestError(f"{paths(root).manifest}: {exc}") from None
     raw = paths(root).raw
     m = m[[(raw / p).is_file() for p in m["path"]]] if len(m) else m
     return m.sort_values(["retrieved_at", "path"], kind="stable")

@@ -24,6 +24,9 @@ def pull(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List the requests, fetch nothing, write nothing.")] = False,
     build: Annotated[bool, typer.Option("--build/--no-build",
                                         help="Rebuild data/processed CPI, ECI and comparator tables afterwards.")] = True,
+    max_seconds: Annotated[Optional[float], typer.Option(
+        "--max-seconds", min=1, help="Stop the whole pull after this many seconds (default 3600); "
+                                     "each request also has a 300 s deadline.")] = None,
 ) -> None:
     """Fetch BLS (CPI, ECI), QCEW and Census ACS data into data/raw/, recorded in data/raw/manifest.csv.
 
@@ -34,8 +37,10 @@ def pull(
     pointed elsewhere with WAGEBRIEF_BLS_URL, WAGEBRIEF_QCEW_URL and WAGEBRIEF_ACS_URL.
     Re-pulling unchanged data changes no file.
     """
-    from wagebrief.pull import runner, settings
+    from wagebrief.pull import manifest, runner, settings
+    from wagebrief.pull.http import Redactor
 
+    red = Redactor(settings.api_key(s) for s in settings.KEY_ENV)  # nothing printed here carries a key
     sources = list(settings.SOURCES) if source == Source.all else [source.value]
     try:
         if dry_run:
@@ -49,16 +54,19 @@ def pull(
         if "bls" in sources and settings.api_key("bls") is None:
             typer.echo("note: BLS_API_KEY is not set; using the keyless limits (25 series, 10 years a request)",
                        err=True)
-        report = runner.pull(sources, start_year, end_year)
+        report = runner.pull(sources, start_year, end_year, max_seconds=max_seconds)
+    except manifest.ManifestError as exc:
+        typer.echo(red.text(f"error: {exc}"), err=True)
+        raise typer.Exit(1) from None
     except ValueError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(red.text(f"error: {exc}"), err=True)
         raise typer.Exit(2) from None
     for w in report.warnings:
-        typer.echo(f"warning: {w}", err=True)
+        typer.echo(red.text(f"warning: {w}"), err=True)
     for line in report.summary():
         typer.echo(line, err=True)
     for e in report.errors:
-        typer.echo(f"error: {e}", err=True)
+        typer.echo(red.text(f"error: {e}"), err=True)
     if build:
         _build()
     if not report.ok:

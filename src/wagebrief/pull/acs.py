@@ -8,6 +8,7 @@ as -666666666 ("estimate could not be computed") become missing.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 
 import pandas as pd
@@ -20,10 +21,21 @@ SOURCE = "acs"
 VARIABLES = {"B01003_001E": "population", "B19013_001E": "median_hh_income"}
 GET = "NAME," + ",".join(VARIABLES)
 GEO_COLUMNS = ["state", "county", "place", "county subdivision"]
+#: Census geography codes are digits; they reach the query string and the stored file's name.
+CODE = re.compile(r"[0-9]{1,10}")
+
+
+def _codes(*values: str | None) -> None:
+    bad = [v for v in values if v is not None and not CODE.fullmatch(str(v))]
+    if bad:
+        raise ValueError(f"not a Census geography code: {', '.join(repr(v) for v in bad)} (digits, as 09)")
 
 
 def _path(year: int, level: str, state: str | None, county: str | None) -> str:
-    parts = [f"acs5_{year}", level.replace(" ", "-")]
+    if level not in GEO_COLUMNS:
+        raise ValueError(f"not a Census geography level: {level!r}")
+    _codes(state, county)
+    parts = [f"acs5_{int(year)}", level.replace(" ", "-")]
     parts += [p for p in (state, county) if p]
     return "acs/" + "_".join(parts) + ".json"
 
@@ -34,6 +46,7 @@ def plan(geos: list[tuple[int, AcsGeo]], *, url: str | None = None) -> list[Requ
     for year, g in geos:
         parent = None if g.level == "state" else g.state
         county = g.county if g.level == "county subdivision" else None
+        _codes(g.code, g.state, g.county)
         groups[(year, g.level, parent, county)].add(g.code)
     base = base_url(SOURCE, url)
     out = []

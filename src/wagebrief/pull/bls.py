@@ -11,7 +11,7 @@ import json
 import pandas as pd
 
 from wagebrief.pull.http import Checked, Request
-from wagebrief.pull.settings import base_url
+from wagebrief.pull.settings import base_url, check_bls_series
 
 SOURCE = "bls"
 LIMITS = {True: (50, 20), False: (25, 10)}  # has_key -> (series per request, years per request)
@@ -32,6 +32,7 @@ def plan(series: list[str], start: int, end: int, *, has_key: bool, url: str | N
     """The requests that fetch ``series`` for ``start``..``end``, split to respect the API limits."""
     if end < start:
         raise ValueError(f"end year {end} is before start year {start}")
+    check_bls_series(list(series))  # each id becomes part of a file name under data/raw/bls
     per_request, years = LIMITS[bool(has_key)]
     spans = [(y, min(y + years - 1, end)) for y in range(start, end + 1, years)]
     out = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import tempfile
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
@@ -22,10 +23,30 @@ from filelock import FileLock
 
 from wagebrief.config import paths
 from wagebrief.io import atomic_write, escape_formula, write_bytes
+from wagebrief.pull.http import Redactor
 
+#: ``url`` is the URL asked for; ``final_url`` the one the bytes came from (after a same-host
+#: redirect; redirects to another host are refused).
 MANIFEST_COLUMNS = [
     "source", "path", "url", "params", "retrieved_at", "sha256", "bytes", "rows", "synthetic", "note",
+    "final_url",
 ]
+
+
+class ManifestError(ValueError):
+    """``data/raw/manifest.csv`` cannot be read or names a file outside ``data/raw``."""
+
+
+def raw_path(root: str | Path | None, path: str) -> Path:
+    """``data/raw/<path>``, refused (ValueError) unless it resolves inside ``data/raw``.
+
+    Resolved, so neither ``..``, an absolute path nor a symlinked folder leads out of it.
+    """
+    raw = paths(root).raw
+    target = raw / path
+    if os.path.isabs(path) or not target.resolve().is_relative_to(raw.resolve()):
+        raise ValueError(f"refusing the path {path!r}: it is outside data/raw")
+    return target
 
 
 def utc_now() -> str:
@@ -34,6 +55,7 @@ def utc_now() -> str:
 
 
 def sha256(data: bytes) -> str:
+    """The hex SHA-256 of ``data``."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -48,12 +70,22 @@ def _truthy(value: object) -> bool:
 
 
 def _read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return list(MANIFEST_COLUMNS), []
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        rows = list(reader)
-        cols = list(reader.fieldnames or [])
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            rows = list(reader)
+            cols = list(reader.fieldnames or [])
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        if isinstance(exc, csv.Error):
+            why = f"malformed CSV: {exc}"
+        elif isinstance(exc, OSError) and exc.strerror:
+            why = exc.strerror
+        else:
+            why = f"{type(exc).__name__}: {exc}"
+        raise ManifestError(f"{path}: cannot read the manifest ({why}); restore it from git "
+                            "(git checkout -- data/raw/manifest.csv)") from None
     return MANIFEST_COLUMNS + [c for c in cols if c not in MANIFEST_COLUMNS], rows
 
 
@@ -82,7 +114,7 @@ def _cell(value: object) -> str:
 
 def upsert(root: str | Path | None, row: dict[str, Any]) -> None:
     """Add or replace the manifest line for ``row['path']``; the file must already be in place."""
-    target = paths(root).raw / row["path"]
+    target = raw_path(root, row["path"])
     if not target.is_file():
         raise FileNotFoundError(f"refusing to record {row['path']}: the file is not in data/raw")
     manifest = paths(root).manifest
@@ -112,21 +144,24 @@ def store(
     retrieved_at: str | None = None,
     same: Callable[[bytes, bytes], bool] | None = None,
     secrets: Iterable[str | None] = (),
+    final_url: str | None = None,
 ) -> str:
     """Store one response verbatim under ``data/raw/<path>`` and record it.
 
     Returns ``"new"``, ``"updated"``, ``"unchanged"`` (same content as the stored file, which is
     left untouched along with its manifest line) or ``"recorded"`` (same content, line added).
     ``same(old, new)`` decides sameness (default: identical bytes), e.g. ignoring a timing field.
-    A key found in the response is replaced by ``***`` and noted: keys are never written.
+    A key found in the response (raw or URL-encoded) is replaced by ``***`` and noted, and the
+    note and final URL are redacted too: keys are never written. ``path`` must stay inside data/raw.
     """
-    for secret in filter(None, secrets):
-        if secret in url or secret in json.dumps(params):
-            raise ValueError("a key reached a URL or parameters bound for the manifest")
-        if secret.encode() in data:
-            data = data.replace(secret.encode(), b"***")
-            note = "; ".join(filter(None, [note, "an API key echoed in the response was replaced by ***"]))
-    target = paths(root).raw / path
+    red = Redactor(secrets)
+    if red.found(url) or red.found(json.dumps(params)):
+        raise ValueError("a key reached a URL or parameters bound for the manifest")
+    if red.found(data):
+        data = red.data(data)
+        note = "; ".join(filter(None, [note, "an API key echoed in the response was replaced by ***"]))
+    note, final_url = red.text(note), red.text(final_url or url)
+    target = raw_path(root, path)
     same = same or (lambda old, new: old == new)
     existing = manifest_row(root, path)
     if target.is_file():
@@ -152,5 +187,6 @@ def store(
         "rows": rows,
         "synthetic": synthetic,
         "note": note,
+        "final_url": final_url,
     })
     return status

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pandas as pd
 
@@ -33,10 +34,16 @@ COLUMNS = [
 KEEP_OWN = {"0": "total", "2": "state_gov", "3": "local_gov", "5": "private"}
 KEEP_INDUSTRY = "10"
 VALUES = ["annual_avg_emplvl", "avg_annual_pay", "total_annual_wages"]
+#: A QCEW area code: five digits or capitals (09001, 09000, US000, C1018). It is part of both
+#: the URL path and the stored file's name.
+AREA_CODE = re.compile(r"[0-9A-Z]{5}")
 
 
 def path_for(year: int, fips: str) -> str:
-    return f"qcew/{year}_a_area_{fips}.csv"
+    """Where the area slice for ``year`` and ``fips`` is stored, relative to data/raw."""
+    if not AREA_CODE.fullmatch(str(fips)):
+        raise ValueError(f"not a QCEW area code: {fips!r} (five digits or capitals, as 09001)")
+    return f"qcew/{int(year)}_a_area_{fips}.csv"
 
 
 def plan(areas: list[tuple[int, str]], *, url: str | None = None) -> list[Request]:

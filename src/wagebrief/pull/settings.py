@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,6 +30,12 @@ CPI_SERIES = ["CUUR0000SA0", "CUUR0100SA0", "CUUR0110SA0"]
 ECI_SERIES = ["CIU3020000000000I", "CIU3020000000000A"]
 #: Extra CPI series (comma-separated) to pull on top of the defaults and the units' cpi_series.
 CPI_SERIES_ENV = "WAGEBRIEF_CPI_SERIES"
+#: A BLS series id: capital letters and digits (CUUR0100SA0, CIU3020000000000I). It names the
+#: file a reply is stored in, so nothing else (no '/', no '.') may reach a path.
+BLS_SERIES_ID = re.compile(r"[A-Z0-9]{3,40}")
+#: Wall-clock seconds one request may take (retries and their waits included), and a whole pull.
+REQUEST_SECONDS = 300.0
+PULL_MAX_SECONDS = 3600.0
 
 
 def base_url(source: str, override: str | None = None) -> str:
@@ -143,6 +150,14 @@ def cpi_series(unit_list=None, root=None) -> list[str]:
         if sid not in out:
             out.append(sid)
     return out
+
+
+def check_bls_series(series: list[str]) -> None:
+    """Raise ValueError naming every id in ``series`` that is not a BLS series id."""
+    bad = [s for s in series if not (isinstance(s, str) and BLS_SERIES_ID.fullmatch(s))]
+    if bad:
+        raise ValueError(f"not a BLS series id: {', '.join(repr(s) for s in bad)} (capital letters and digits, "
+                         f"as CUUR0100SA0); check cpi.series in comparators/*.yml and ${CPI_SERIES_ENV}")
 
 
 def bls_series(unit_list=None, root=None) -> list[str]:
