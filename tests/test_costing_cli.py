@@ -111,9 +111,9 @@ def test_bad_roster_exits_1_listing_every_problem(project: Path) -> None:
     assert res.exit_code == 1
     got = [l for l in res.output.splitlines() if l.startswith(str(path))]
     assert got == [
-        f"{path}:3:step: unknown step '12': steps are 1 to 8",
+        f"{path}:3:step: step is not on the schedule: expected a whole number from 1 to 8",
         f"{path}:6:annual_base_salary: annual_base_salary is negative; it must be greater than 0",
-        f"{path}:8:hire_date: hire_date 2031-01-01 is in the future (after 2026-11-01)",
+        f"{path}:8:hire_date: hire_date is in the future: expected a date on or before 2026-11-01",
         f"{path}:{len(lines)}:employee_id: employee_id duplicates row 10",
     ]
     assert "241 roster rows: 4 problems; nothing was costed" in res.output

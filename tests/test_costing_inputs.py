@@ -39,19 +39,19 @@ E6,,x,13/45/2020,abc,1.5
 E7,Clerk,2.5,2020-01-01,0,0
 """
     assert problems(tmp_path, text, top_step=8, as_of=pd.Timestamp("2026-01-01")) == [
-        "roster.csv:3:step: unknown step '9': steps are 1 to 8",
+        "roster.csv:3:step: step is not on the schedule: expected a whole number from 1 to 8",
         "roster.csv:4:annual_base_salary: annual_base_salary is negative; it must be greater than 0",
-        "roster.csv:5:hire_date: hire_date 2099-01-01 is in the future (after 2026-01-01)",
+        "roster.csv:5:hire_date: hire_date is in the future: expected a date on or before 2026-01-01",
         "roster.csv:6:employee_id: employee_id duplicates row 2",
         # Row 7 is blank and skipped; the rows after it keep their spreadsheet numbers.
         "roster.csv:8:title: title is required",
-        "roster.csv:8:step: cannot read 'x' as a step number",
-        "roster.csv:8:hire_date: cannot read '13/45/2020' as a date",
-        "roster.csv:8:annual_base_salary: cannot read this annual_base_salary as a number",
-        "roster.csv:8:fte: fte '1.5' must be greater than 0 and at most 1",
-        "roster.csv:9:step: unknown step '2.5': steps are 1 to 8",
+        "roster.csv:8:step: cannot read this step: expected a whole number from 1 to 8",
+        "roster.csv:8:hire_date: cannot read this hire_date: expected a date (YYYY-MM-DD, M/D/YYYY or an Excel serial)",
+        "roster.csv:8:annual_base_salary: cannot read this annual_base_salary: expected dollars, such as 52000 or $52,000",
+        "roster.csv:8:fte: fte is out of range: expected a number greater than 0 and at most 1",
+        "roster.csv:9:step: step is not on the schedule: expected a whole number from 1 to 8",
         "roster.csv:9:annual_base_salary: annual_base_salary is zero; it must be greater than 0",
-        "roster.csv:9:fte: fte '0' must be greater than 0 and at most 1",
+        "roster.csv:9:fte: fte is out of range: expected a number greater than 0 and at most 1",
     ]
 
 
@@ -63,7 +63,7 @@ def test_salaries_are_not_echoed_in_errors(tmp_path: Path) -> None:
 def test_hire_date_after_the_roster_date(tmp_path: Path) -> None:
     text = "employee_id,title,step,hire_date,annual_base_salary,fte\nE1,Clerk,1,2025-08-01,50000,1\n"
     assert problems(tmp_path, text, as_of=pd.Timestamp("2025-06-30")) == [
-        "roster.csv:2:hire_date: hire_date 2025-08-01 is in the future (after 2025-06-30)"]
+        "roster.csv:2:hire_date: hire_date is in the future: expected a date on or before 2025-06-30"]
 
 
 def test_roster_file_errors(tmp_path: Path) -> None:
@@ -78,7 +78,7 @@ def test_roster_file_errors(tmp_path: Path) -> None:
         roster.validate(tmp_path / "missing.csv")
     path.write_text("employee_id,title,step,hire_date,annual_base_salary,fte,longevity_eligible\n"
                     "E1,Clerk,1,2020-01-01,50000,1,maybe\n")
-    assert roster.validate(path).problems() == [f"{path}:2:longevity_eligible: cannot read 'maybe' as yes or no"]
+    assert roster.validate(path).problems() == [f"{path}:2:longevity_eligible: cannot read this longevity_eligible: expected yes or no (blank is no)"]
 
 
 def test_a_bad_roster_costs_nothing(project: Path) -> None:
@@ -91,7 +91,7 @@ def test_a_bad_roster_costs_nothing(project: Path) -> None:
     with pytest.raises(roster.RosterError) as exc:
         costing.cost_unit("city-police", project)
     assert exc.value.problems == [
-        f"{path}:4:fte: fte '-1' must be greater than 0 and at most 1",
+        f"{path}:4:fte: fte is out of range: expected a number greater than 0 and at most 1",
         f"{path}:{len(lines)}:employee_id: employee_id duplicates row 2",
     ]
     assert first_id not in " ".join(exc.value.problems)

@@ -16,6 +16,27 @@ ROOT_ENV = "WAGEBRIEF_ROOT"
 #: Fiscal years start in July unless a unit file or command says otherwise.
 DEFAULT_FY_START_MONTH = 7
 
+#: No report shows a figure computed from fewer employees than this (a roster is personal data:
+#: a one-person "base payroll" is that person's salary). ``WAGEBRIEF_MIN_GROUP_SIZE`` overrides it.
+MIN_GROUP_SIZE_ENV = "WAGEBRIEF_MIN_GROUP_SIZE"
+DEFAULT_MIN_GROUP_SIZE = 5
+
+
+class SettingError(ValueError):
+    """A setting (an environment variable) that cannot be read."""
+
+
+def min_group_size() -> int:
+    """The fewest employees a reported figure may be computed from: ``$WAGEBRIEF_MIN_GROUP_SIZE``, else 5."""
+    text = os.environ.get(MIN_GROUP_SIZE_ENV, "").strip()
+    if not text:
+        return DEFAULT_MIN_GROUP_SIZE
+    # A typo must not quietly lower the threshold (or raise it to "everything suppressed"): refuse it.
+    if not text.isdigit() or int(text) < 1:
+        raise SettingError(f"{MIN_GROUP_SIZE_ENV}={text!r}: expected a whole number of employees, 1 or more "
+                           f"(default {DEFAULT_MIN_GROUP_SIZE})")
+    return int(text)
+
 
 def _default_root() -> Path:
     # src/wagebrief/config.py -> project root, for an editable install or a checkout.

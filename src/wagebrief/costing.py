@@ -69,16 +69,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wagebrief import disclosure
 from wagebrief import proposals as props
 from wagebrief.config import paths
-from wagebrief.metrics import fiscal_year, fiscal_year_start
-from wagebrief.proposals import MEDICARE_RATE_PCT, SS_RATE_PCT, Event, Proposals, Scenario
-
-WAGE_PARTS = ["gwi", "step", "longevity", "lump_sum"]
-_NONE, _GWI_PCT, _GWI_FLAT, _STEP, _LONG, _LUMP, _LUMP_PCT = range(7)
-_PRIORITY = {_STEP: 0, _GWI_PCT: 1, _GWI_FLAT: 1, _LUMP: 2, _LUMP_PCT: 2, _LONG: 3}
-_KIND = {"gwi_pct": _GWI_PCT, "gwi_flat": _GWI_FLAT, "lump_sum": _LUMP, "lump_sum_pct": _LUMP_PCT}
-_EPOCH = np.datetime64("1970-01-01", "D")
+from wagebrief.costing_engine import WAGE_PARTS, _periods, _simulate
+from wagebrief.metrics import fiscal_year_start
+from wagebrief.proposals import Event, Proposals, Scenario
 
 
 @dataclass
@@ -97,6 +93,14 @@ class Costing:
     synthetic: bool = False
     name: str = ""
     roster_path: str = ""
+    #: employees each figure is computed from: scenario x fiscal year (and "Term"), per component
+    counts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the fewest employees a presented figure may be computed from (see :mod:`wagebrief.disclosure`)
+    min_group: int = disclosure.DEFAULT_MIN_GROUP_SIZE
+
+    @property
+    def employees(self) -> int:
+        return int(self.by_year["employees"].iloc[0]) if len(self.by_year) else 0
 
     @property
     def reference(self) -> str:
@@ -112,198 +116,13 @@ class Costing:
         return (["social_security"] if r.social_security else []) + (["medicare"] if r.medicare else []) + self.rate_names
 
 
-# --------------------------------------------------------------------------- dates, vectorized
-
-def _days(x) -> np.ndarray:
-    """Dates as whole days since 1970-01-01 (int64)."""
-    return (np.asarray(pd.to_datetime(x), dtype="datetime64[D]") - _EPOCH).astype("int64")
-
-
-def _on(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Days of (year, month, day), with 29 February as the 28th in common years."""
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    day = np.where((month == 2) & (day == 29) & ~leap, 28, day)
-    first = ((np.asarray(year) - 1970) * 12 + np.asarray(month) - 1).astype("datetime64[M]").astype("datetime64[D]")
-    return (first - _EPOCH).astype("int64") + day - 1
-
-
-def _anniversary_from(hire: pd.Series, from_day: np.ndarray) -> np.ndarray:
-    """The first hire-date anniversary on or after ``from_day`` (days), never the hire date itself."""
-    y, m, d = hire.dt.year.to_numpy(), hire.dt.month.to_numpy(), hire.dt.day.to_numpy()
-    from_day = np.maximum(from_day, _days(hire) + 1)
-    year = (_EPOCH + from_day).astype("datetime64[Y]").astype(int) + 1970
-    first = _on(year, m, d)
-    return np.where(first < from_day, _on(year + 1, m, d), first)
-
-
-def _periods(prop: Proposals) -> pd.DataFrame:
-    """Pay periods: the costed fiscal years cut at 1 January, plus the lead-in from 1 January."""
-    fys = prop.fiscal_years
-    win0 = pd.Timestamp(fiscal_year_start([fys[0]], prop.fy_start_month)[0])
-    win1 = pd.Timestamp(fiscal_year_start([fys[-1] + 1], prop.fy_start_month)[0])
-    cuts = {pd.Timestamp(win0.year, 1, 1), win1}
-    cuts |= set(fiscal_year_start(range(fys[0], fys[-1] + 1), prop.fy_start_month))
-    cuts |= {pd.Timestamp(y, 1, 1) for y in range(win0.year, win1.year + 1)}
-    cuts = sorted(c for c in cuts if pd.Timestamp(win0.year, 1, 1) <= c <= win1)
-    p = pd.DataFrame({"start": cuts[:-1], "end": cuts[1:]})
-    p["fiscal_year"] = fiscal_year(p["start"], prop.fy_start_month)
-    p["year"] = p["start"].dt.year
-    fy0 = fiscal_year_start(p["fiscal_year"], prop.fy_start_month)
-    fy1 = fiscal_year_start(p["fiscal_year"] + 1, prop.fy_start_month)
-    p["fy_days"] = _days(fy1) - _days(fy0)
-    p["p0"], p["p1"] = _days(p["start"]), _days(p["end"])
-    p["costed"] = p["start"] >= win0  # False for the Social Security lead-in
-    return p
-
-
-# --------------------------------------------------------------------------- the engine
-
-def _event_table(roster: pd.DataFrame, events: list[Event], prop: Proposals) -> dict[str, np.ndarray]:
-    """Every employee's events as (n, K) arrays, sorted by date and same-day priority."""
-    n = len(roster)
-    idx = np.arange(n)
-    hire = roster["hire_date"]
-    end_day = _days([prop.term_end])[0]
-    parts: list[tuple] = []
-    for seq, e in enumerate(events):
-        day = _days([e.effective_date])[0]
-        if e.kind == "step_movement":
-            if e.timing == "common_date":
-                days = np.full(n, day)
-            else:
-                days = _anniversary_from(hire, np.full(n, day))
-            year_on = _days([e.effective_date + pd.DateOffset(years=1)])[0]
-            keep = (days < year_on) & (days <= end_day)
-            parts.append((idx[keep], days[keep], _STEP, 0.0, seq))
-        else:
-            parts.append((idx, np.full(n, day), _KIND[e.kind], e.value, seq))
-    if prop.longevity is not None:
-        as_of = _days([prop.roster_as_of])[0]
-        win1 = _days(fiscal_year_start([prop.fiscal_years[-1] + 1], prop.fy_start_month))[0]
-        elig = roster["longevity_eligible"].to_numpy(bool)
-        y, m, d = hire.dt.year.to_numpy(), hire.dt.month.to_numpy(), hire.dt.day.to_numpy()
-        for tier, (years, _) in enumerate(prop.longevity.schedule, start=1):
-            days = _on(y + years, m, d)
-            keep = elig & (days > as_of) & (days < win1)
-            parts.append((idx[keep], days[keep], _LONG, float(tier), 10_000 + tier))
-    emp = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, int)
-    day = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, int)
-    kind = np.concatenate([np.full(len(p[0]), p[2]) for p in parts]) if parts else np.zeros(0, int)
-    val = np.concatenate([np.full(len(p[0]), p[3], dtype=float) for p in parts]) if parts else np.zeros(0)
-    seq = np.concatenate([np.full(len(p[0]), p[4]) for p in parts]) if parts else np.zeros(0, int)
-    prio = np.vectorize(_PRIORITY.get, otypes=[int])(kind) if len(kind) else np.zeros(0, int)
-    order = np.lexsort((seq, prio, day, emp))
-    emp, day, kind, val = emp[order], day[order], kind[order], val[order]
-    rank = np.arange(len(emp)) - np.searchsorted(emp, emp, side="left")
-    k = int(rank.max()) + 1 if len(rank) else 0
-    out = {"kind": np.full((n, k), _NONE), "value": np.zeros((n, k)), "day": np.full((n, k), np.iinfo(np.int64).max // 2)}
-    out["kind"][emp, rank], out["value"][emp, rank], out["day"][emp, rank] = kind, val, day
-    return out
-
-
-def _longevity_rate(prop: Proposals, tier: np.ndarray, rate: np.ndarray) -> np.ndarray:
-    if prop.longevity is None:
-        return np.zeros_like(rate)
-    amounts = np.array([0.0] + [a for _, a in prop.longevity.schedule])
-    return amounts[tier] * rate / 100 if prop.longevity.basis == "pct" else amounts[tier]
-
-
-def _baseline_tier(roster: pd.DataFrame, prop: Proposals) -> np.ndarray:
-    tier = np.zeros(len(roster), dtype=int)
-    if prop.longevity is None:
-        return tier
-    hire = roster["hire_date"]
-    as_of = _days([prop.roster_as_of])[0]
-    elig = roster["longevity_eligible"].to_numpy(bool)
-    for t, (years, _) in enumerate(prop.longevity.schedule, start=1):
-        reached = _on(hire.dt.year.to_numpy() + years, hire.dt.month.to_numpy(), hire.dt.day.to_numpy()) <= as_of
-        tier = np.where(elig & reached, t, tier)
-    return tier
-
-
-def _simulate(roster: pd.DataFrame, events: list[Event], prop: Proposals, periods: pd.DataFrame,
-              caps: np.ndarray, lift_cap: float, rate_names: list[str]) -> tuple[pd.DataFrame, dict[str, float]]:
-    """Cost one scenario: per pay-period totals of each component, and the end-of-term lift."""
-    rate0 = roster["annual_base_salary"].to_numpy(float)
-    fte = roster["fte"].to_numpy(float)
-    ev = _event_table(roster, events, prop)
-    n, k = ev["kind"].shape
-    top = prop.steps.top_step if prop.steps else np.iinfo(np.int32).max
-    inc = np.zeros(top + 1 if prop.steps else 1)
-    for s, pct in (prop.steps.increment_pct.items() if prop.steps else []):
-        inc[s] = pct
-    step = roster["step"].to_numpy(int) if prop.steps else np.zeros(n, int)
-    tier = _baseline_tier(roster, prop)
-    r, lon = rate0.copy(), _longevity_rate(prop, tier, rate0)
-    lon0 = lon.copy()
-    d_base, d_lon, lump = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
-    end_day = _days([prop.term_end])[0]
-    r_end, lon_end = r.copy(), lon.copy()
-    for j in range(k):  # one pass per event rank, vectorized over employees
-        kind, v = ev["kind"][:, j], ev["value"][:, j]
-        new = np.where(kind == _GWI_PCT, r * (1 + v / 100), r)
-        new = np.where(kind == _GWI_FLAT, r + v, new)
-        moves = (kind == _STEP) & (step < top)
-        new = np.where(moves, r * (1 + inc[np.minimum(step, len(inc) - 1)] / 100), new)
-        step = np.where(moves, step + 1, step)
-        tier = np.where(kind == _LONG, np.maximum(tier, v.astype(int)), tier)
-        new_lon = _longevity_rate(prop, tier, new)
-        lump[:, j] = np.where(kind == _LUMP, v, 0.0) + np.where(kind == _LUMP_PCT, r * v / 100, 0.0)
-        d_base[:, j], d_lon[:, j] = new - r, new_lon - lon
-        r, lon = new, new_lon
-        by_end = ev["day"][:, j] <= end_day
-        r_end, lon_end = np.where(by_end, r, r_end), np.where(by_end, lon, lon_end)
-
-    is_gwi = np.isin(ev["kind"], (_GWI_PCT, _GWI_FLAT))
-    rollup = prop.rollup
-    rows = []
-    cum_b = cum_s = np.zeros(n)
-    year = None
-    for i, p in enumerate(periods.itertuples(index=False)):
-        start = np.maximum(ev["day"], p.p0)
-        w = np.clip(p.p1 - start, 0, None) / p.fy_days
-        frac = (p.p1 - p.p0) / p.fy_days
-        part = {
-            "gwi": (d_base * is_gwi * w).sum(axis=1) * fte,
-            "step": (d_base * (ev["kind"] == _STEP) * w).sum(axis=1) * fte,
-            "longevity": (d_lon * w).sum(axis=1) * fte,
-            "lump_sum": (lump * ((ev["day"] >= p.p0) & (ev["day"] < p.p1))).sum(axis=1) * fte,
-        }
-        base_wages = (rate0 + lon0) * frac * fte
-        increase = sum(part.values())
-        if p.year != year:
-            cum_b, cum_s, year = np.zeros(n), np.zeros(n), p.year
-        cap = caps[i]
-        taxable_b = np.minimum(cum_b + base_wages, cap) - np.minimum(cum_b, cap)
-        taxable_s = np.minimum(cum_s + base_wages + increase, cap) - np.minimum(cum_s, cap)
-        cum_b, cum_s = cum_b + base_wages, cum_s + base_wages + increase
-        pensionable = part["gwi"] + part["step"] + (part["longevity"] if rollup.longevity_pensionable else 0) \
-            + (part["lump_sum"] if rollup.lump_sums_pensionable else 0)
-        row = {c: float(v.sum()) for c, v in part.items()}
-        row["social_security"] = SS_RATE_PCT / 100 * float((taxable_s - taxable_b).sum()) if rollup.social_security else 0.0
-        row["medicare"] = MEDICARE_RATE_PCT / 100 * float(increase.sum()) if rollup.medicare else 0.0
-        for name in rate_names:
-            row[name] = rollup.rates[name] / 100 * float(pensionable.sum())
-        rows.append(row)
-    per_period = pd.DataFrame(rows, index=periods.index)
-
-    a0, a1 = (rate0 + lon0) * fte, (r_end + lon_end) * fte
-    lift = {"lift_wages": float((a1 - a0).sum())}
-    pens = ((r_end - rate0) + (lon_end - lon0) * rollup.longevity_pensionable) * fte
-    lift_rollup = 0.0
-    if rollup.social_security:
-        lift_rollup += SS_RATE_PCT / 100 * float((np.minimum(a1, lift_cap) - np.minimum(a0, lift_cap)).sum())
-    if rollup.medicare:
-        lift_rollup += MEDICARE_RATE_PCT / 100 * lift["lift_wages"]
-    lift_rollup += sum(rollup.rates[nm] / 100 * float(pens.sum()) for nm in rate_names)
-    lift["lift_rollup"] = lift_rollup
-    lift["end_of_term_lift"] = lift["lift_wages"] + lift_rollup
-    return per_period, lift
-
-
 def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scenario] | None = None, *,
-                unit: str | None = None) -> Costing:
-    """Cost every scenario on a validated, typed roster (see the module docstring)."""
+                unit: str | None = None, min_group: int | None = None) -> Costing:
+    """Cost every scenario on a validated, typed roster (see the module docstring).
+
+    ``min_group`` (default: the ``WAGEBRIEF_MIN_GROUP_SIZE`` setting, 5) is the fewest employees
+    a presented figure may come from; the full-precision frames keep every figure.
+    """
     scenarios = scenarios if scenarios is not None else prop.scenarios
     unresolved = [n for n, s in scenarios.items() if (s.derive or s.steps_from) and not s.resolved]
     if unresolved:
@@ -328,15 +147,17 @@ def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scen
     win0 = pd.Timestamp(fiscal_year_start([fys[0]], prop.fy_start_month)[0])
     # The cost of 1% is the 1% run less the no-increase run, which carries longevity tiers reached
     # during the term whatever is agreed.
-    one, _ = _simulate(roster, [Event(win0, "gwi_pct", 1.0)], prop, periods, caps, cap_by_year[lift_year], rate_names)
-    zero, _ = _simulate(roster, [], prop, periods, caps, cap_by_year[lift_year], rate_names)
+    one, _, _ = _simulate(roster, [Event(win0, "gwi_pct", 1.0)], prop, periods, caps, cap_by_year[lift_year], rate_names)
+    zero, _, _ = _simulate(roster, [], prop, periods, caps, cap_by_year[lift_year], rate_names)
     one = per_year(one) - per_year(zero)
     roll_cols = [c for c in one.columns if c not in WAGE_PARTS]
     c1 = pd.DataFrame({"fiscal_year": fys, "wages": one[WAGE_PARTS].sum(axis=1).to_numpy(),
                        "rollup": one[roll_cols].sum(axis=1).to_numpy()})
     c1["total"] = c1["wages"] + c1["rollup"]
+    counts = []
     for name, s in scenarios.items():
-        per_period, lift = _simulate(roster, list(s.events), prop, periods, caps, cap_by_year[lift_year], rate_names)
+        per_period, lift, who = _simulate(roster, list(s.events), prop, periods, caps, cap_by_year[lift_year], rate_names)
+        counts += _counts(name, who, fys, n)
         y = per_year(per_period)
         y.insert(0, "base_payroll", base)
         y.insert(0, "fte", fte_sum)
@@ -378,7 +199,24 @@ def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scen
     summary["lift_pct_of_base_payroll"] = summary["lift_wages"] / base * 100
     summary["lift_to_term_cost"] = summary["end_of_term_lift"] / summary["total_cost"].where(summary["total_cost"] != 0)
     return Costing(unit=unit or prop.unit, proposals=prop, scenarios=scenarios, by_year=by_year, summary=summary,
-                   cost_of_1pct=c1, wage_bases=wb, rate_names=rate_names, notes=_notes(prop, wb, roster))
+                   cost_of_1pct=c1, wage_bases=wb, rate_names=rate_names, notes=_notes(prop, wb, roster),
+                   counts=pd.DataFrame(counts),
+                   min_group=disclosure.min_group_size() if min_group is None else int(min_group))
+
+
+def _counts(scenario: str, who: dict, fys: list[int], n: int) -> list[dict]:
+    """Employees each figure of one scenario is computed from, per fiscal year and over the term."""
+    none = np.zeros(n, bool)
+    rows, term = [], {c: none.copy() for c in WAGE_PARTS}
+    for fy in fys:
+        acc = who.get(fy, {c: none for c in WAGE_PARTS})
+        rows.append({"scenario": scenario, "fiscal_year": fy, **{c: int(acc[c].sum()) for c in WAGE_PARTS},
+                     "any": int(np.logical_or.reduce([acc[c] for c in WAGE_PARTS]).sum()), "lift": n})
+        for c in WAGE_PARTS:
+            term[c] |= acc[c]
+    rows.append({"scenario": scenario, "fiscal_year": "Term", **{c: int(term[c].sum()) for c in WAGE_PARTS},
+                 "any": int(np.logical_or.reduce(list(term.values())).sum()), "lift": int(who["lift"].sum())})
+    return rows
 
 
 def _notes(prop: Proposals, wb: pd.DataFrame, roster: pd.DataFrame) -> list[str]:
@@ -457,11 +295,45 @@ def _foot(exact: np.ndarray) -> np.ndarray:
     return (low + (rank < short[:, None])).astype("int64")
 
 
+def _key(fy: object) -> int | str:
+    """A table row's fiscal year ("FY2028", "Term") as :func:`wagebrief.disclosure.costing_cells` keys it."""
+    return "Term" if str(fy) == "Term" else int(str(fy).removeprefix("FY"))
+
+
+def suppressed(costing: Costing, t: pd.DataFrame) -> pd.DataFrame:
+    """True for each cell of ``t`` (rows with ``scenario`` and ``fiscal_year``) computed from too few employees."""
+    cells = disclosure.costing_cells(costing)
+    mask = pd.DataFrame(False, index=t.index, columns=t.columns)
+    for i, s, fy in zip(t.index, t["scenario"], t["fiscal_year"]):
+        cols = [c for c in cells.get((s, _key(fy)), ()) if c in t.columns]
+        mask.loc[i, cols] = True
+    return mask
+
+
+def suppression_note(costing: Costing) -> str | None:
+    """The sentence saying which costing figures are suppressed, or None when none is."""
+    cells = disclosure.costing_cells(costing)
+    n_min = costing.min_group
+    if disclosure.too_few(costing.employees, n_min):
+        return (f"Every costing figure is suppressed (\"{disclosure.mark(n_min)}\"): the roster has fewer "
+                f"than {n_min} employees, so any total would show an individual's pay.")
+    hidden = {k: v for k, v in cells.items() if v}
+    if not hidden:
+        return None
+    where = []
+    for name, sc in costing.scenarios.items():
+        rows = [("the term" if fy == "Term" else f"FY{fy}") for (s, fy), v in hidden.items() if s == name]
+        if rows:
+            where.append(f"{sc.phrase or sc.label} ({', '.join(rows)})")
+    return disclosure.reason(n_min) + " Some figures are suppressed for " + "; ".join(where) + "."
+
+
 def table(costing: Costing, scenarios: list[str] | None = None) -> pd.DataFrame:
     """The costing as one footed table: each scenario's fiscal years, then its ``Term`` row.
 
     Dollars are rounded to the cent and foot (see the module docstring), percents are in
-    percent units. The end-of-term lift columns are filled on Term rows only.
+    percent units. The end-of-term lift columns are filled on Term rows only. A figure computed
+    from fewer than ``costing.min_group`` employees is NaN (:func:`suppressed` says which).
     """
     by = costing.by_year.copy()
     parts = WAGE_PARTS + costing.rollup_parts
@@ -509,6 +381,7 @@ def table(costing: Costing, scenarios: list[str] | None = None) -> pd.DataFrame:
     for name, term in rows:
         frames += [out[out["scenario"].eq(name)], pd.DataFrame([term])]
     full = pd.concat(frames, ignore_index=True)
+    full = full.mask(suppressed(costing, full))
     if scenarios is not None:
         full = full[full["scenario"].isin(scenarios)].reset_index(drop=True)
     return full
@@ -522,6 +395,23 @@ def to_json(costing: Costing, scenarios: list[str] | None = None) -> dict:
         out = df.astype(object).where(df.notna(), None).to_dict("records")
         return [{k: (v.item() if isinstance(v, np.generic) else v) for k, v in r.items()} for r in out]
 
+    cells = disclosure.costing_cells(costing)
+
+    def hide(df: pd.DataFrame, fy: pd.Series) -> pd.DataFrame:
+        df = df.astype(object)
+        for i, s, y in zip(df.index, df["scenario"], fy):
+            cols = [c for c in cells.get((s, y), ()) if c in df.columns]
+            df.loc[i, cols] = None
+        return df
+
+    by_year = costing.by_year[costing.by_year["scenario"].isin(keep)]
+    summary = costing.summary[costing.summary["scenario"].isin(keep)]
+    unit_hidden = disclosure.too_few(costing.employees, costing.min_group)
+    c1 = costing.cost_of_1pct.astype(object)
+    if unit_hidden:
+        c1[["wages", "rollup", "total"]] = None
+    hidden = [{"scenario": s, "fiscal_year": fy, "columns": sorted(v)} for (s, fy), v in cells.items() if v and s in keep]
+
     p = costing.proposals
     return {
         "unit": costing.unit,
@@ -533,11 +423,13 @@ def to_json(costing: Costing, scenarios: list[str] | None = None) -> dict:
         "scenarios": {n: {"label": s.label, "events": [
             {"effective_date": f"{e.effective_date:%Y-%m-%d}", "kind": e.kind, "value": e.value,
              "timing": e.timing, "note": e.note} for e in s.events]} for n, s in costing.scenarios.items() if n in keep},
-        "by_year": records(costing.by_year[costing.by_year["scenario"].isin(keep)]),
-        "summary": records(costing.summary[costing.summary["scenario"].isin(keep)]),
-        "cost_of_1pct": records(costing.cost_of_1pct),
+        "by_year": records(hide(by_year, by_year["fiscal_year"])),
+        "summary": records(hide(summary, pd.Series("Term", index=summary.index))),
+        "cost_of_1pct": records(c1),
+        "min_group_size": costing.min_group,
+        "suppressed": hidden,
         "social_security_wage_base": records(costing.wage_bases),
-        "notes": costing.notes,
+        "notes": costing.notes + [n for n in [suppression_note(costing)] if n],
     }
 
 
@@ -549,71 +441,104 @@ def _pct(x: float) -> str:
     return "—" if pd.isna(x) else f"{x:.2f}%"
 
 
+def _shown(t: pd.DataFrame, hidden: pd.DataFrame, col: str, fmt, mark: str) -> pd.Series:
+    """Column ``col`` of ``t`` formatted with ``fmt``, a suppressed cell as ``mark``."""
+    return pd.Series([mark if h else fmt(v) for v, h in zip(t[col], hidden[col])], index=t.index)
+
+
+def _masked_table(costing: Costing) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    t = table(costing)
+    return t, suppressed(costing, t), disclosure.mark(costing.min_group)
+
+
 def side_by_side(costing: Costing) -> pd.DataFrame:
     """The scenarios side by side over the term, display-ready strings (aggregates only)."""
-    t = table(costing)
-    t = t[t["fiscal_year"].eq("Term")]
+    t, hidden, mark = _masked_table(costing)
+    keep = t["fiscal_year"].eq("Term")
+    t, hidden = t[keep], hidden[keep]
     ref_label = costing.scenarios[costing.reference].label
+
+    def col(c: str, fmt=_money) -> pd.Series:
+        return _shown(t, hidden, c, fmt, mark)
+
     cols = {
         "Scenario": t["label"],
-        "Total cost over the term": t["total_cost"].map(_money),
-        "% of base payroll": t["pct_of_base_payroll"].map(_pct),
-        "Cost per employee": t["cost_per_employee"].map(_money),
-        "GWI": t["gwi"].map(_money), "Step movement": t["step"].map(_money),
-        "Longevity": t["longevity"].map(_money), "Lump sums": t["lump_sum"].map(_money),
-        "Roll-up": t["rollup"].map(_money),
-        f"Difference vs {ref_label}": t["difference"].map(_money),
-        "Difference %": t["difference_pct"].map(_pct),
-        "Annual lift at end of term": t["end_of_term_lift"].map(_money),
-        "Lift % of base payroll": t["lift_pct_of_base_payroll"].map(_pct),
+        "Total cost over the term": col("total_cost"),
+        "% of base payroll": col("pct_of_base_payroll", _pct),
+        "Cost per employee": col("cost_per_employee"),
+        "GWI": col("gwi"), "Step movement": col("step"),
+        "Longevity": col("longevity"), "Lump sums": col("lump_sum"),
+        "Roll-up": col("rollup"),
+        f"Difference vs {ref_label}": col("difference"),
+        "Difference %": col("difference_pct", _pct),
+        "Annual lift at end of term": col("end_of_term_lift"),
+        "Lift % of base payroll": col("lift_pct_of_base_payroll", _pct),
     }
     return pd.DataFrame(cols).reset_index(drop=True)
 
 
 def by_fiscal_year(costing: Costing) -> pd.DataFrame:
     """Total cost of each scenario by fiscal year with the base payroll and the cost of 1%."""
-    t = table(costing)
-    first = t[t["scenario"].eq(costing.reference)]
+    t, hidden, mark = _masked_table(costing)
+    ref = t["scenario"].eq(costing.reference)
+    first, h = t[ref], hidden[ref]
     out = pd.DataFrame({"Fiscal year": first["fiscal_year"].to_numpy(),
-                        "Base payroll": first["base_payroll"].map(_money).to_numpy(),
-                        "Cost of 1%": first["cost_of_1pct"].map(_money).to_numpy()})
+                        "Base payroll": _shown(first, h, "base_payroll", _money, mark).to_numpy(),
+                        "Cost of 1%": _shown(first, h, "cost_of_1pct", _money, mark).to_numpy()})
     for name, s in costing.scenarios.items():
-        out[s.label] = t.loc[t["scenario"].eq(name), "total_cost"].map(_money).to_numpy()
+        rows = t["scenario"].eq(name)
+        out[s.label] = _shown(t[rows], hidden[rows], "total_cost", _money, mark).to_numpy()
     return out
 
 
 def sentences(costing: Costing) -> list[str]:
-    """Plain sentences built from the (footed) numbers."""
-    t = table(costing)
-    term = t[t["fiscal_year"].eq("Term")].set_index("scenario")
+    """Plain sentences built from the (footed) numbers; a suppressed figure is named as such."""
+    note = suppression_note(costing)
+    if disclosure.too_few(costing.employees, costing.min_group):
+        return [note]
+    t, hidden, mark = _masked_table(costing)
+    term_rows = t["fiscal_year"].eq("Term")
+    term = t[term_rows].set_index("scenario")
+    th = hidden[term_rows].set_index(t.loc[term_rows, "scenario"])
     ref = costing.reference
     phrase = {n: s.phrase for n, s in costing.scenarios.items()}
     cap = lambda s: s[:1].upper() + s[1:]  # noqa: E731
+
+    def money(name: str, col: str) -> str:
+        return f"{mark}" if th.loc[name, col] else _money(term.loc[name, col])
+
+    def of_base(name: str, col: str, what: str = "of base payroll") -> str:
+        return "" if th.loc[name, col] else f" ({term.loc[name, col]:.2f}% {what})"
+
     r = term.loc[ref]
-    first = (f"{cap(phrase[ref])} costs {_money(r['total_cost'])} over the term "
-             f"({r['pct_of_base_payroll']:.2f}% of base payroll)")
+    first = f"{cap(phrase[ref])} costs {money(ref, 'total_cost')} over the term{of_base(ref, 'pct_of_base_payroll')}"
     for name in term.index.drop(ref):
-        d = term.loc[name, "total_cost"] - r["total_cost"]
-        how = "the same" if round(d, 2) == 0 else f"{_money(abs(d))} {'more' if d > 0 else 'less'}"
-        first += f"; {phrase[name]} costs {_money(term.loc[name, 'total_cost'])}, {how}"
+        first += f"; {phrase[name]} costs {money(name, 'total_cost')}"
+        if not th.loc[name, "difference"]:
+            d = term.loc[name, "total_cost"] - r["total_cost"]
+            first += ", the same" if round(d, 2) == 0 else f", {_money(abs(d))} {'more' if d > 0 else 'less'}"
     fy0 = t[t["scenario"].eq(ref)].iloc[0]
     out = [first + ".",
            f"A 1% general wage increase costs {_money(fy0['cost_of_1pct'])} in {fy0['fiscal_year']}, roll-up included."]
-    lifts = [f"{phrase[n]} adds {_money(term.loc[n, 'end_of_term_lift'])} a year "
-             f"({term.loc[n, 'lift_pct_of_base_payroll']:.2f}% of base payroll in wages) against "
-             f"{_money(term.loc[n, 'total_cost'])} spent over the term" for n in term.index]
+    lifts = [f"{phrase[n]} adds {money(n, 'end_of_term_lift')} a year"
+             f"{of_base(n, 'lift_pct_of_base_payroll', 'of base payroll in wages')} against "
+             f"{money(n, 'total_cost')} spent over the term" for n in term.index]
     out.append("At the end of the term, " + "; ".join(lifts) + ".")
-    return out
+    return out + ([note] if note else [])
 
 
 def figure(costing: Costing, source: str = ""):
-    """Line chart of each scenario's cumulative cost by fiscal year."""
+    """Line chart of each scenario's cumulative cost by fiscal year (suppressed years left out)."""
     from matplotlib.ticker import FuncFormatter
 
     from wagebrief import figures
 
-    by = costing.by_year
-    peak = float(by["cumulative_cost"].abs().max() or 1)
+    cells = disclosure.costing_cells(costing)
+    by = costing.by_year.copy()
+    hide = [("cumulative_cost" in cells.get((s, int(fy)), ())) for s, fy in zip(by["scenario"], by["fiscal_year"])]
+    by.loc[hide, "cumulative_cost"] = np.nan
+    peak = float(by["cumulative_cost"].abs().max()) if by["cumulative_cost"].notna().any() else 1.0
+    peak = peak or 1.0
     scale, unit = (1e6, "$ millions") if peak >= 1e6 else ((1e3, "$ thousands") if peak >= 1e4 else (1, "dollars"))
     fig, ax = figures.new((8, 4.2))
     for name, grp in by.groupby("scenario", sort=False):
@@ -645,11 +570,13 @@ def brief_section(unit, root: str | Path | None = None, costing: Costing | None 
     src = source_line(c)
     fy = c.fiscal_years
     span = f"FY{fy[0]}" if len(fy) == 1 else f"FY{fy[0]}–FY{fy[-1]}"
+    # A unit too small to report shows its tables with every figure marked, and no empty chart.
+    small = disclosure.too_few(c.employees, c.min_group)
     return Section(
         title="What each proposal costs",
         text=sentences(c),
         tables=[Table(f"The proposals side by side over the term ({span}), roll-up included", side_by_side(c), src),
                 Table("Total cost of the increase by fiscal year, roll-up included", by_fiscal_year(c), src)],
-        figures=[Figure(f"Cumulative cost by fiscal year, {span}", figure(c, src), src)],
+        figures=[] if small else [Figure(f"Cumulative cost by fiscal year, {span}", figure(c, src), src)],
         caveats=list(c.notes),
     )

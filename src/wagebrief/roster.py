@@ -68,7 +68,11 @@ def read_raw(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise RosterFileError(f"{path}: no roster file (expected columns: {', '.join(COLUMNS)})")
-    text = decode_text(path.read_bytes())
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # permissions, a disk or network-share error: one line, not a traceback
+        raise RosterFileError(f"{path}: cannot read the file ({exc.strerror or type(exc).__name__})") from exc
+    text = decode_text(data)
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
                          skip_blank_lines=False)
@@ -111,22 +115,38 @@ def schema(top_step: int | None, as_of: pd.Timestamp) -> pa.DataFrameSchema:
     }, strict=False, coerce=False)
 
 
+def _steps(top_step: int | None) -> str:
+    return f"a whole number from 1 to {top_step}" if top_step is not None else "a whole number from 1"
+
+
 def _messages(top_step: int | None, as_of: pd.Timestamp, first_row: pd.Series) -> dict:
-    """check name -> message(row dict). Salaries are never echoed back, only their row."""
-    steps = f"1 to {top_step}" if top_step is not None else "a whole number from 1"
+    """check name -> message(row dict). No cell is echoed back (a roster is personal data, and an
+    analyst may have typed a name or an SSN into the wrong cell): the file, row and column find
+    it, and the message says what was expected."""
+    step = lambda r, c: f"step is not on the schedule: expected {_steps(top_step)}"  # noqa: E731
+    fte = lambda r, c: "fte is out of range: expected a number greater than 0 and at most 1"  # noqa: E731
     return {
         "not_nullable": lambda r, c: f"{c} is required",
         "unique_id": lambda r, c: f"employee_id duplicates row {first_row[r['employee_id']]}",
-        "whole_step": lambda r, c: f"unknown step {r['_text']!r}: steps are {steps}",
-        "step_at_least_1": lambda r, c: f"unknown step {r['_text']!r}: steps are {steps}",
-        "step_at_most_top": lambda r, c: f"unknown step {r['_text']!r}: steps are {steps}",
-        "hire_not_future": lambda r, c: (f"hire_date {r['hire_date']:%Y-%m-%d} is in the future "
-                                         f"(after {as_of:%Y-%m-%d})"),
+        "whole_step": step,
+        "step_at_least_1": step,
+        "step_at_most_top": step,
+        "hire_not_future": lambda r, c: (f"hire_date is in the future: expected a date on or before "
+                                         f"{as_of:%Y-%m-%d}"),
         "salary_positive": lambda r, c: (f"annual_base_salary is {'zero' if r[c] == 0 else 'negative'}; "
                                          "it must be greater than 0"),
-        "fte_positive": lambda r, c: f"fte {r['_text']!r} must be greater than 0 and at most 1",
-        "fte_at_most_1": lambda r, c: f"fte {r['_text']!r} must be greater than 0 and at most 1",
+        "fte_positive": fte,
+        "fte_at_most_1": fte,
     }
+
+
+#: What each column's cell should hold, for "cannot read" messages (which never echo the cell).
+EXPECTED = {
+    "hire_date": "a date (YYYY-MM-DD, M/D/YYYY or an Excel serial)",
+    "annual_base_salary": "dollars, such as 52000 or $52,000",
+    "fte": "a number greater than 0 and at most 1",
+    "longevity_eligible": "yes or no (blank is no)",
+}
 
 
 @dataclass
@@ -170,21 +190,22 @@ def validate_frame(raw: pd.DataFrame, *, top_step: int | None = None,
     errors: list[pd.DataFrame] = []
     for col in ("employee_id", "title"):
         typed[col] = raw[col].astype(str).str.strip().replace("", None)
-    for col, parser, kind in [("step", parse_number, "a step number"), ("hire_date", parse_date, "a date"),
-                              ("annual_base_salary", parse_number, "a number"), ("fte", parse_number, "a number")]:
+    expected = {**EXPECTED, "step": _steps(top_step)}
+    for col, parser in [("step", parse_number), ("hire_date", parse_date),
+                        ("annual_base_salary", parse_number), ("fte", parse_number)]:
         values, bad = parser(raw[col])
         typed[col] = values
         if bad.any():
-            # Salaries are not echoed back; the row and column are enough to find the cell.
-            errors.append(_err(raw, bad, col, [f"cannot read this {col} as {kind}" if col == "annual_base_salary"
-                                               else f"cannot read {t!r} as {kind}" for t in raw.loc[bad, col]]))
+            # No cell is echoed back; the file, row and column are enough to find it.
+            errors.append(_err(raw, bad, col, [f"cannot read this {col}: expected {expected[col]}"] * int(bad.sum())))
     if "longevity_eligible" in raw.columns:
         word = raw["longevity_eligible"].astype(str).str.strip().str.lower()
         typed["longevity_eligible"] = word.isin(YES)
         bad = ~word.isin(YES + NO)
         if bad.any():
             errors.append(_err(raw, bad, "longevity_eligible",
-                               [f"cannot read {t!r} as yes or no" for t in raw.loc[bad, "longevity_eligible"]]))
+                               [f"cannot read this longevity_eligible: expected {EXPECTED['longevity_eligible']}"]
+                               * int(bad.sum())))
     else:
         if longevity:
             path = raw[FILE_COL].iloc[0] if len(raw) else "roster"
@@ -205,7 +226,7 @@ def validate_frame(raw: pd.DataFrame, *, top_step: int | None = None,
             if not idx:
                 continue
             name = str(check)
-            rows = typed.loc[idx].assign(_text=raw.loc[idx, column].astype(str).str.strip())
+            rows = typed.loc[idx]
             text = [msgs.get(name, lambda r, c: f"{c} fails {check}")(r, column) for r in rows.to_dict("records")]
             errors.append(_err(raw, raw.index.isin(idx), column, text))
     errors = [e for e in errors if len(e)]

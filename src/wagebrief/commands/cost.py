@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from enum import Enum
 from typing import Annotated, Optional
 
@@ -44,7 +43,8 @@ def cost(
     """
     import pandas as pd
 
-    from wagebrief import costing, gaps
+    from wagebrief import costing, disclosure, gaps
+    from wagebrief.config import SettingError
     from wagebrief.proposals import ProposalError
     from wagebrief.roster import RosterError, RosterFileError
     from wagebrief.units import UnitError
@@ -59,7 +59,7 @@ def cost(
             typer.echo(line, err=True)
         typer.echo(f"{exc.n_rows} roster rows: {len(exc.problems)} problems; nothing was costed", err=True)
         raise typer.Exit(1) from None
-    except (UnitError, ProposalError, RosterFileError) as exc:
+    except (UnitError, ProposalError, RosterFileError, SettingError) as exc:
         _fail(str(exc))
     chosen = None
     if scenario is not None:
@@ -71,32 +71,42 @@ def cost(
         typer.echo(json.dumps(costing.to_json(result, chosen), indent=2))
         return
     out = costing.table(result, chosen)
+    # Figures from fewer than N employees are NaN in the table; print a mark, never the figure.
+    hidden = costing.suppressed(result, out)
     dollars = [c for c in out.columns if c not in PCT_COLUMNS + ["scenario", "label", "fiscal_year", "employees", "fte", "lift_to_term_cost"]]
     out[dollars] = out[dollars].round(2)
     out[PCT_COLUMNS] = out[PCT_COLUMNS].round(3)
     out["lift_to_term_cost"] = out["lift_to_term_cost"].round(3)
+    note = costing.suppression_note(result)
     if format is Format.csv:
-        from wagebrief.io import escape_formula
-
         for c in dollars:  # exactly two decimals, as a budget office expects
             out[c] = out[c].map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
-        for c in ("scenario", "label"):  # labels come from a hand-edited file
-            out[c] = out[c].map(escape_formula)
-        io.escape_formula_cells(out).to_csv(sys.stdout, index=False)
+        out = out.astype(object).mask(hidden, disclosure.mark(result.min_group))
+        if note:
+            typer.echo(note, err=True)
+        # Labels come from a hand-edited file: the shared writer neutralises formulas and quotes
+        # a cell with a line break, so a spreadsheet cannot read a new row out of one.
+        io.echo_csv(out)
         return
+    out = out.astype(object).mask(hidden, "suppressed")
     with pd.option_context("display.width", 250, "display.max_columns", None, "display.float_format", "{:,.2f}".format):
         name = result.name or unit
         typer.echo(f"{name}: term {result.proposals.term_start:%Y-%m-%d} to {result.proposals.term_end:%Y-%m-%d}; "
                    f"dollars, roll-up included; percents in percent units; differences vs {result.reference}")
-        typer.echo(out[TABLE_COLUMNS].to_string(index=False))
+        typer.echo(_text(out[TABLE_COLUMNS]))
         typer.echo("")
         typer.echo("End-of-term lift (annual) against the cost over the term:")
-        typer.echo(out.loc[out["fiscal_year"].eq("Term"), LIFT_COLUMNS].to_string(index=False))
+        typer.echo(_text(out.loc[out["fiscal_year"].eq("Term"), LIFT_COLUMNS]))
     typer.echo("")
     for line in costing.sentences(result):
         typer.echo(line)
     for note in result.notes:
         typer.echo(f"Note: {note}")
+
+
+def _text(df) -> str:
+    """``df`` as aligned text: floats to two decimals with thousands separators, marks as they are."""
+    return df.map(lambda v: ("NaN" if v != v else f"{v:,.2f}") if isinstance(v, float) else v).to_string(index=False)
 
 
 def register(app: typer.Typer) -> None:
