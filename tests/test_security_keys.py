@@ -150,15 +150,20 @@ def test_log_records_from_any_logger_are_redacted(caplog):
 # --------------------------------------------------------------------------- redirects
 
 
-@pytest.fixture
-def elsewhere() -> Iterator[HTTPServer]:
-    """A second server, on another port: the host a redirect tries to send the key to."""
+@pytest.fixture(scope="module")
+def _elsewhere_server() -> Iterator[HTTPServer]:
     server = HTTPServer(host="127.0.0.1", port=0)
     server.start()
-    server.expect_request("/steal").respond_with_data("stolen")
     yield server
-    server.clear()
     server.stop()
+
+
+@pytest.fixture
+def elsewhere(_elsewhere_server) -> HTTPServer:
+    """A second server, on another port: the host a redirect tries to send the key to."""
+    _elsewhere_server.clear()
+    _elsewhere_server.expect_request("/steal").respond_with_data("stolen")
+    return _elsewhere_server
 
 
 def _bls_pull(httpserver, root: Path) -> runner.PullReport:
@@ -305,7 +310,7 @@ def test_a_stalled_or_dripping_reply_ends_at_the_request_deadline(stall, script)
     started = time.monotonic()
     with pytest.raises(PullError, match=r"no complete reply within the 1 s request deadline") as exc:
         client.fetch(Request("qcew", "GET", server.url + "/api/2020/a/area/39041.csv", "qcew/x.csv"))
-    assert time.monotonic() - started < 1.8
+    assert time.monotonic() - started < 4  # 1 s and scheduling slack; without the deadline 6 to 12 s
     assert exc.value.transport  # the rest of the source is skipped, not waited through one by one
 
 
@@ -318,15 +323,14 @@ def test_the_whole_pull_has_a_bound(httpserver, tmp_path):
 
     for year in range(2016, 2021):
         httpserver.expect_request(f"/api/{year}/a/area/39041.csv").respond_with_handler(slow)
-    started = time.monotonic()
     report = runner.pull(["qcew"], 2016, 2020, root=tmp_path, comparators=[DELAWARE],
                          urls={"qcew": httpserver.url_for("/api")}, retry=quick(), progress=False,
                          request_seconds=5, max_seconds=1.0)
-    assert time.monotonic() - started < 2.0
     assert report.errors[-1].startswith("pull: stopped at its 1 s time bound;")
-    assert "request(s) not made" in report.errors[-1]
     done = report.outcomes["qcew"]
-    assert done["new"] >= 1 and done["new"] + done["not made"] + done["failed"] + done["skipped"] == 5
+    assert f"{done['not made']} request(s) not made" in report.errors[-1]
+    assert done["new"] >= 1 and done["not made"] >= 1  # at most three of the five could start in 1 s
+    assert done["new"] + done["not made"] + done["failed"] == 5
 
 
 def test_the_cli_pull_reports_the_bound_and_exits_1(stall, tmp_path, monkeypatch):
@@ -336,7 +340,7 @@ def test_the_cli_pull_reports_the_bound_and_exits_1(stall, tmp_path, monkeypatch
     started = time.monotonic()
     result = CliRunner().invoke(app, ["pull", "--source", "qcew", "--start-year", "2020", "--end-year", "2020",
                                       "--no-build", "--max-seconds", "1"])
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 10  # without a bound: 5 attempts of a 60 s read timeout
     assert result.exit_code == 1
     assert "no complete reply within the pull's time bound" in result.output
 
