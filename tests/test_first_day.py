@@ -226,3 +226,13 @@ def test_a_table_of_synthetic_rows_says_so_even_for_a_real_unit():
     assert market._settlements_source(ev, real_unit) == "Settlements: data/raw/settlements (partly SYNTHETIC: 1 of 2 rows are SYNTHETIC: Testville; files test.csv)"
     assert market._settlements_source(ev.iloc[:1], real_unit).endswith("(SYNTHETIC)")
     assert market._settlements_source(ev.iloc[1:], real_unit) == "Settlements: data/raw/settlements"
+
+
+def test_metrics_with_every_row_rejected_reports_them_and_prints_an_empty_table(tmp_path):
+    f = tmp_path / "s.csv"
+    rows(dict(pct="x")).to_csv(f, index=False, columns=settlements.COLUMNS)
+    for fmt in ("json", "table", "csv"):
+        res = runner.invoke(app, ["metrics", str(f), "--format", fmt])
+        assert res.exit_code == 0, res.output
+        assert f"{f}:2:pct: cannot read 'x' as a number" in res.stderr
+    assert json.loads(runner.invoke(app, ["metrics", str(f), "--format", "json"]).stdout) == []

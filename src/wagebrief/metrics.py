@@ -423,8 +423,8 @@ def aggregate_contracts(contracts: pd.DataFrame, by: Sequence[str] | str = "occu
 def to_records(metrics: pd.DataFrame) -> list[dict]:
     """Metrics as JSON-ready dicts at full precision (dates ISO, NaN as null)."""
     out = metrics[METRIC_COLUMNS].copy()
-    for c in ("term_start", "term_end"):
-        out[c] = out[c].dt.strftime("%Y-%m-%d")
+    for c in ("term_start", "term_end"):  # to_datetime: an empty table's columns are untyped
+        out[c] = pd.to_datetime(out[c]).dt.strftime("%Y-%m-%d")
     records = out.to_dict("records")
     for r in records:
         for k, v in r.items():
@@ -445,5 +445,5 @@ def to_table(metrics: pd.DataFrame, decimals: int = 3) -> pd.DataFrame:
     out["cost_by_fiscal_year"] = out["cost_by_fiscal_year"].map(
         lambda d: " ".join(f"FY{k}={v:.{decimals}f}" if np.isfinite(v) else f"FY{k}=unknown" for k, v in d.items()))
     for c in ("term_start", "term_end"):
-        out[c] = out[c].dt.strftime("%Y-%m-%d")
+        out[c] = pd.to_datetime(out[c]).dt.strftime("%Y-%m-%d")
     return out
