@@ -85,7 +85,7 @@ def test_one_failure_does_not_stop_the_others_and_is_named(tiny):
     assert manifest["package_version"] and "data_vintages" in manifest
     assert all(u["parameters"]["cycle_year"] == 2027 for u in manifest["units"] if u["ok"])
     index = (out / "index.html").read_text()
-    assert 'href="city-police.html"' in index and "FAILED" in index
+    assert 'href="./city-police.html"' in index and "FAILED" in index
     assert "FAILED broken" in (out / "render.log").read_text()
 
 
@@ -93,7 +93,9 @@ def test_rerun_is_idempotent_and_leaves_no_temp_files(tiny):
     for _ in range(2):
         assert CliRunner().invoke(app, ["render", "--unit", "city-police", "--jobs", "1"]).exit_code == 0
     out = tiny / "reports" / "2027"
-    assert sorted(p.name for p in out.iterdir()) == ["city-police.html", "index.html", "manifest.json", "render.log"]
+    # The lock file stays (as build's does); nothing else but the outputs, and no temporary file.
+    assert sorted(p.name for p in out.iterdir()) == [".render.lock", "city-police.html", "index.html",
+                                                     "manifest.json", "render.log"]
 
 
 def test_rendering_one_unit_keeps_the_others_in_the_index(tiny):
@@ -101,7 +103,7 @@ def test_rendering_one_unit_keeps_the_others_in_the_index(tiny):
     assert CliRunner().invoke(app, ["render", "--unit", "state-clerical", "--jobs", "1"]).exit_code == 0
     out = tiny / "reports" / "2027"
     index = (out / "index.html").read_text()
-    assert 'href="state-clerical.html"' in index and 'href="city-police.html"' in index
+    assert 'href="./state-clerical.html"' in index and 'href="./city-police.html"' in index
     assert index.count("earlier run") == 1  # city-police, from the first run
     manifest = json.loads((out / "manifest.json").read_text())
     assert [u["unit"] for u in manifest["units"]] == ["state-clerical"]  # the manifest is this run's
@@ -147,7 +149,7 @@ def test_failed_rerender_keeps_the_previous_brief_linked_and_marked_not_current(
         res = runner.invoke(app, ["render", "--all", "--jobs", "1"])
         assert res.exit_code == 1 and "city-police: UnitError" in res.output
         index = (out / "index.html").read_text()
-        assert 'href="city-police.html"' in index
+        assert 'href="./city-police.html"' in index
         assert f"previous brief from {first}</a>, <b>NOT current</b>: this run failed: UnitError" in index
         entry = {e["unit"]: e for e in json.loads((out / "manifest.json").read_text())["index"]}["city-police"]
         assert entry["status"] == "failed" and entry["previous"] == {"file": "city-police.html", "generated_at": first}

@@ -4,11 +4,18 @@
 failure never stops the others; at the end every failure is named with its cause, and
 ``reports/<cycle>/manifest.json`` records what was run, on which data, by which code, and how
 it went. Each worker process keeps one warm kernel (:class:`wagebrief.render.Renderer`).
+
+A run holds ``reports/<cycle>/.render.lock`` (as ``build`` holds its own), so two runs never
+interleave one folder. Workers and kernels die with the process that started them (Linux's
+parent-death signal), and a run clears what a killed one left: its kernels' folders in $TMPDIR
+and half-written ``.*.tmp`` files in the folder it locked. Unit ids, the only names that become
+file names, links and log words, are checked by :mod:`wagebrief.units`; every log line is one line.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import html
 import json
 import logging
@@ -21,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wagebrief import __version__, io, render, units
-from wagebrief.config import ROOT_ENV, paths
+from wagebrief.config import ROOT_ENV, Paths, paths
 
 log = logging.getLogger("wagebrief.render")
 
@@ -64,8 +71,10 @@ class Run:
 _WORKER: render.Renderer | None = None
 
 
-def _init_worker(notebook: str, root: str) -> None:
+def _init_worker(notebook: str, root: str, parent_pid: int) -> None:
     global _WORKER
+    # Killed with the run: a worker outliving a SIGKILLed parent went on rewriting briefs.
+    render.die_with_parent(parent_pid)
     os.environ[ROOT_ENV] = root
     _WORKER = render.Renderer(notebook)
     atexit.register(_WORKER.close)
@@ -102,7 +111,7 @@ def render_units(names: list[str], cycle: int | None = None, root: str | Path | 
             # spawn: each worker starts clean instead of inheriting this process's state.
             ctx = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
-                                     initargs=(notebook, str(p.root))) as pool:
+                                     initargs=(notebook, str(p.root), os.getpid())) as pool:
                 futures = {pool.submit(_work, name, cycle, str(p.root)): name for name in names}
                 for fut in as_completed(futures):
                     try:
@@ -114,6 +123,19 @@ def render_units(names: list[str], cycle: int | None = None, root: str | Path | 
         bar.close()
     # A unit named twice renders once; results keep the first position.
     return [results[n] for n in dict.fromkeys(names) if n in results]
+
+
+def shown(text: object) -> str:
+    """``text`` on one line: line breaks and other non-printable characters escaped (``\\n``),
+    so no name or value can forge a line of the log or the terminal report."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in str(text))
+
+
+class OneLineFormatter(logging.Formatter):
+    """A log formatter whose every record is exactly one line (see :func:`shown`)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return shown(super().format(record))
 
 
 def log_result(res: render.RenderResult) -> None:
@@ -142,40 +164,69 @@ class UnknownUnitError(ValueError):
     """Units asked for by name that have no file in comparators/; nothing was rendered."""
 
 
+class RenderLockedError(RuntimeError):
+    """Another render is writing the same reports folder; this one wrote nothing."""
+
+
 def unknown_units(names: list[str], root: str | Path | None = None) -> list[str]:
-    """One message per name in ``names`` with no unit file, with a suggestion where one fits."""
+    """One message per name in ``names`` that is no unit file's name in comparators/ (a path,
+    or an id without a file), with a suggestion where one fits."""
+    present = set(units.unit_names(root))
     out = []
     for n in dict.fromkeys(names):
-        if _unit_file(n, root).is_file():  # an invalid file is that unit's own failure, not unknown
+        if n in present:  # an invalid file (or file name) is that unit's own failure, not unknown
             continue
         try:
-            units.load(n, root=root)  # raises units.py's own message, with its suggestion
+            units.load(str(n), root=root)  # raises units.py's own message, with its suggestion
         except units.UnitError as exc:
             out.append(str(exc))
     return out
-
-
-def _unit_file(name: str, root: str | Path | None) -> Path:
-    text = str(name)
-    if "/" in text or "\\" in text or text.endswith((".yml", ".yaml")):
-        return Path(text)
-    return paths(root).comparators / f"{text}.yml"
 
 
 def run(names: list[str] | None = None, cycle: int | None = None, root: str | Path | None = None,
         jobs: int | None = None, progress: bool = False) -> Run:
     """Render every unit (or ``names``), then write index.html, manifest.json and render.log.
 
-    Raises :class:`UnknownUnitError` (before anything is written) if a name has no unit file.
+    Raises :class:`UnknownUnitError` (before anything is written) if a name has no unit file,
+    ValueError for a cycle that is not a year, and :class:`RenderLockedError` while another run
+    writes the same folder.
     """
     p = paths(root)
     names = names if names is not None else units.unit_names(p.root)
+    if cycle is not None:
+        render.check_cycle(cycle)
     unknown = unknown_units(names, p.root)
     if unknown:
         raise UnknownUnitError("; ".join(unknown))
     jobs = jobs or min(len(names), os.cpu_count() or 1) or 1
-    cycle_dir, shown_cycle = _cycle_dir(names, cycle, p.root)
-    cycle_dir.mkdir(parents=True, exist_ok=True)
+    cycle_dir, shown_cycle, brief_dirs = _cycle_dir(names, cycle, p.root)
+    with _locked([cycle_dir, *brief_dirs]):
+        render.remove_leftover_kernels()  # kernels of killed runs and their folders in $TMPDIR
+        return _run_locked(names, cycle, p, jobs, progress, cycle_dir, shown_cycle)
+
+
+def _locked(folders: list[Path]) -> contextlib.ExitStack:
+    """Hold ``.render.lock`` in each folder (or raise :class:`RenderLockedError` at once), and,
+    holding it, delete the temporary files a killed run left there."""
+    from filelock import FileLock, Timeout
+
+    stack = contextlib.ExitStack()
+    with stack:
+        for folder in sorted(set(folders)):
+            folder.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(folder / ".render.lock"), timeout=0)
+            try:
+                stack.enter_context(lock)
+            except Timeout:
+                raise RenderLockedError(f"another 'wagebrief render' is writing {folder} (lock {lock.lock_file}); "
+                                        "wait for it to finish and run again") from None
+            for tmp in folder.glob(".*.tmp"):  # io.atomic_write's, from a run killed mid-write
+                tmp.unlink(missing_ok=True)
+        return stack.pop_all()
+
+
+def _run_locked(names: list[str], cycle: int | None, p: Paths, jobs: int, progress: bool, cycle_dir: Path,
+                shown_cycle: int | None) -> Run:
     log_file = cycle_dir / "render.log"
     last = _last_manifest(cycle_dir)  # read before this run's log and manifest replace it
     handler = _log_to(log_file)
@@ -201,26 +252,29 @@ def run(names: list[str] | None = None, cycle: int | None = None, root: str | Pa
         handler.close()
 
 
-def _cycle_dir(names: list[str], cycle: int | None, root: Path) -> tuple[Path, int | None]:
+def _cycle_dir(names: list[str], cycle: int | None, root: Path) -> tuple[Path, int | None, list[Path]]:
     """The folder for this run's index, manifest and log: the cycle's, or "mixed" when the
-    units belong to different cycles."""
+    units belong to different cycles; and the folders its briefs go to."""
     from wagebrief import gaps
 
-    if cycle is None:
-        cycles = set()
-        for n in names:
-            try:
-                cycles.add(gaps.load_unit(n, root=root)[0].cycle_year)
-            except Exception:  # a broken unit file is reported by its own render
-                continue
-        cycle = cycles.pop() if len(cycles) == 1 else None
-    return paths(root).reports / (str(cycle) if cycle else "mixed"), cycle
+    reports = paths(root).reports
+    if cycle is not None:
+        return reports / str(render.check_cycle(cycle)), cycle, [reports / str(cycle)]
+    cycles = set()
+    for n in names:
+        try:
+            cycles.add(render.check_cycle(gaps.load_unit(n, root=root)[0].cycle_year))
+        except Exception:  # a broken unit file is reported by its own render
+            continue
+    briefs = [reports / str(c) for c in sorted(cycles)]
+    cycle = cycles.pop() if len(cycles) == 1 else None
+    return reports / (str(cycle) if cycle else "mixed"), cycle, briefs
 
 
 def _log_to(path: Path) -> logging.Handler:
     # Each run's log replaces the last one's, so reruns do not pile up.
     handler = logging.FileHandler(path, mode="w", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     return handler
@@ -308,6 +362,8 @@ def _file_in(cycle_dir: Path, name) -> Path | None:
 def previous_brief(cycle_dir: Path, unit: str, last: dict) -> dict | None:
     """The last good brief of ``unit`` still on disk: its file and when it was generated
     (from the last manifest, or the file's time if the manifest does not know it)."""
+    if not units.is_unit_id(unit):  # not a name a brief can have (nor a path to look along)
+        return None
     e = _last_entries(last).get(unit, {})
     if _status_of(e) != render.FAILED and _file_in(cycle_dir, e.get("file")):
         return {"file": Path(str(e["file"])).name, "generated_at": str(e.get("generated_at", ""))}
@@ -336,8 +392,11 @@ def _mark_previous(cycle_dir: Path, e: dict, failed_at: str) -> None:
     path = _file_in(cycle_dir, e["previous"]["file"])
     if path is None:
         return
-    page = path.read_text(encoding="utf-8")
-    io.write_text(path, render.mark_not_current(page, e["previous"]["generated_at"], failed_at, e["error"]))
+    try:
+        page = path.read_text(encoding="utf-8")
+        io.write_text(path, render.mark_not_current(page, e["previous"]["generated_at"], failed_at, e["error"]))
+    except OSError as exc:  # a full disk: the brief stays as it was, and the index still says NOT current
+        log.error("could not mark %s as not current: %s", path.name, render.one_line(exc))
 
 
 def earlier_briefs(cycle_dir: Path, rendered_now: set[str], last: dict | None = None) -> list[dict]:
@@ -347,7 +406,7 @@ def earlier_briefs(cycle_dir: Path, rendered_now: set[str], last: dict | None = 
     last = _last_manifest(cycle_dir) if last is None else last
     out = []
     for unit, e in _last_entries(last).items():
-        if unit in rendered_now:
+        if unit in rendered_now or not units.is_unit_id(unit):
             continue
         if _status_of(e) != render.FAILED and _file_in(cycle_dir, e.get("file")):
             out.append(e)
@@ -368,9 +427,19 @@ def _status_html(e: dict) -> str:
     prev = e.get("previous")
     if isinstance(prev, dict) and prev.get("file"):
         when = html.escape(str(prev.get("generated_at", "")))
-        text += (f'<br><a href="{html.escape(Path(str(prev["file"])).name)}">previous brief from {when}</a>, '
-                 f"<b>NOT current</b>: this run failed: {html.escape(str(e.get('error', '')))}")
+        href = _href(prev["file"])
+        brief = f'<a href="{href}">previous brief from {when}</a>' if href else f"previous brief from {when}"
+        text += f"<br>{brief}, <b>NOT current</b>: this run failed: {html.escape(str(e.get('error', '')))}"
     return text
+
+
+def _href(file: object) -> str | None:
+    """A link to a brief in the index's own folder, as a relative path (``./city-police.html``):
+    only for a file named ``<unit id>.html``, so no name can become a ``javascript:`` link."""
+    name = Path(str(file)).name
+    if not (name.endswith(".html") and units.is_unit_id(name[:-len(".html")])):
+        return None
+    return html.escape(f"./{name}", quote=True)
 
 
 def write_index(r: Run, cycle_dir: Path) -> Path:
@@ -380,8 +449,8 @@ def write_index(r: Run, cycle_dir: Path) -> Path:
     rows = []
     for e in r.extra.get("index", []):
         name = html.escape(str(e["unit"]))
-        file = e.get("file") if _status_of(e) != render.FAILED else None
-        link = f'<a href="{html.escape(Path(str(file)).name)}">{name}</a>' if file else name
+        href = _href(e["file"]) if e.get("file") and _status_of(e) != render.FAILED else None
+        link = f'<a href="{href}">{name}</a>' if href else name
         status = _status_html(e)
         if e.get("run_started_at") != r.started_at:
             status += f' (earlier run, started {html.escape(str(e.get("run_started_at", "")))})'

@@ -7,6 +7,12 @@ Two habits make each chart cost one draw instead of three:
   the notebook's inline backend neither tracks them nor draws them again at the end of a cell;
 * the tight layout is computed once, when the figure is built, and the figure keeps no layout
   engine, so saving it does not lay it out (and draw it) again.
+
+Chart text is text: a scenario label such as ``Mgmt: $1,500 lump, 2%/yr, $750 step`` has two
+``$`` and matplotlib would read what lies between them as math (and fail). Rather than escape
+``$`` at every call that puts data into a title, legend, tick or note (one missed call brings
+the bug back), every text of the figure has math parsing turned off where the figure is laid out
+and drawn (:func:`plain_text`), and ticks made while drawing are made with it off.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from typing import Any
 
 DPI = 100
 _FIGURE_CLASS: Any = None
+#: rc settings every layout pass and save runs under: texts created while drawing (ticks) are plain.
+PLAIN_TEXT_RC = {"text.parse_math": False}
 
 
 def _figure_class():
@@ -48,16 +56,37 @@ def new(figsize: tuple[float, float], nrows: int = 1, **subplots: Any):
 def finish(fig, rect: tuple[float, float, float, float] = (0, 0.04, 1, 1)):
     """Lay ``fig`` out tightly inside ``rect`` (figure fractions; the bottom strip is for the source
     line) once, without leaving a layout engine on it that would redo the work when it is saved."""
+    import matplotlib
     from matplotlib.layout_engine import TightLayoutEngine
 
-    TightLayoutEngine(rect=rect).execute(fig)
+    plain_text(fig)
+    with matplotlib.rc_context(PLAIN_TEXT_RC):
+        TightLayoutEngine(rect=rect).execute(fig)
+    return fig
+
+
+def plain_text(fig):
+    """Turn off math parsing on every text of ``fig`` (titles, labels, legends, ticks, notes), so
+    a ``$`` is shown as typed. A ``\\$`` written to escape math is shown as ``$``, as before."""
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        if text.get_parse_math():
+            text.set_parse_math(False)
+            raw = text.get_text()
+            if "\\$" in raw:  # what mathtext showed for an escaped dollar
+                text.set_text(raw.replace("\\$", "$"))
     return fig
 
 
 def png(fig, dpi: int = DPI) -> bytes:
     """A figure as PNG bytes."""
+    import matplotlib
+
+    plain_text(fig)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
+    with matplotlib.rc_context(PLAIN_TEXT_RC):
+        fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
 
 
@@ -68,7 +97,8 @@ def svg(fig) -> str:
     rasterizing, about half the time of a PNG."""
     import matplotlib
 
+    plain_text(fig)
     buf = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
+    with matplotlib.rc_context({"svg.fonttype": "none", **PLAIN_TEXT_RC}):
         fig.savefig(buf, format="svg", metadata={"Date": None})
     return buf.getvalue()

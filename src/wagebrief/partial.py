@@ -69,8 +69,9 @@ def problem_lines(exc: BaseException, root: str | Path | None = None) -> list[st
     the error carries them, else the error's first line; paths relative to the project root."""
     lines = getattr(exc, "problems", None)
     if not (isinstance(lines, list) and lines and all(isinstance(x, str) for x in lines)):
-        text = str(exc).strip()
-        lines = [f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"]
+        from wagebrief.render import one_line  # the same wording as a failed unit's error
+
+        lines = [one_line(exc)]  # never empty: an error with no message is named by its type
     prefix = str(paths(root).root) + "/"
     return [x.replace(prefix, "") for x in lines]
 

@@ -11,9 +11,13 @@ nothing loaded from another host (:func:`to_html`).
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import datetime as dt
 import html
+import os
+import signal
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -118,8 +122,10 @@ class Renderer:
         self.path = Path(notebook)
         self.template = nbformat.read(self.path, as_version=4)
         self.cwd = str(cwd or self.path.parent)
-        # ipc transport: the kernel talks over local sockets, not TCP ports on the machine.
-        self._ipc_dir = tempfile.TemporaryDirectory(prefix="wagebrief-kernel-")
+        # ipc transport: the kernel talks over local sockets, not TCP ports on the machine. The
+        # folder is named with this process's id, so a later run can tell a killed run's leftover
+        # (owner dead: removed by remove_leftover_kernels) from a live run's.
+        self._ipc_dir = tempfile.TemporaryDirectory(prefix=f"{KERNEL_DIR_PREFIX}{os.getpid()}-")
         self.km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc",
                                      connection_file=str(Path(self._ipc_dir.name) / "kernel.json"))
         self.km.ip = str(Path(self._ipc_dir.name) / "k")
@@ -130,7 +136,9 @@ class Renderer:
         """Run the notebook with ``params``; raises nbclient's CellExecutionError on failure."""
         nb = parameterize(self.template, params)
         self.client.nb = nb
-        self.client.execute(cleanup_kc=False, cwd=self.cwd, env=kernel_env())
+        # The kernel is started (on the first run) with a parent-death signal: killed with us.
+        self.client.execute(cleanup_kc=False, cwd=self.cwd, env=kernel_env(),
+                            preexec_fn=_kernel_preexec(os.getpid()))
         self._started = True
         nb.cells = [c for c in nb.cells if RESET_TAG not in c.metadata.get("tags", [])]
         return nb
@@ -159,9 +167,108 @@ SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM
 
 def kernel_env() -> dict[str, str]:
     """The environment a rendering kernel starts with."""
-    import os
-
     return {**os.environ, **SINGLE_THREADED}
+
+
+# --------------------------------------------------------------------------- dying with the parent
+
+#: Prefix of a kernel's folder in $TMPDIR (connection file and ipc sockets):
+#: ``wagebrief-kernel-<owner pid>-<random>``.
+KERNEL_DIR_PREFIX = "wagebrief-kernel-"
+_PR_SET_PDEATHSIG = 1
+_prctl_fn = None
+
+
+def _prctl():
+    """libc's prctl, resolved once before any fork (a forked child should only call it)."""
+    global _prctl_fn
+    if _prctl_fn is None and sys.platform.startswith("linux"):
+        import ctypes
+
+        _prctl_fn = ctypes.CDLL(None, use_errno=True).prctl
+    return _prctl_fn
+
+
+def die_with_parent(parent_pid: int) -> bool:
+    """Have the kernel SIGKILL this process when its parent dies (Linux's PR_SET_PDEATHSIG);
+    if the parent ``parent_pid`` is already gone, die now. Returns whether it could be set.
+
+    Linux sends the signal when the parent *thread* that started this process ends: workers
+    and kernels are started from their parent's main thread, which lives as long as it does.
+    """
+    prctl = _prctl()
+    if prctl is None or prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) != 0:
+        return False
+    if os.getppid() != parent_pid:  # the parent died before the signal was armed
+        os.kill(os.getpid(), signal.SIGKILL)
+    return True
+
+
+def _kernel_preexec(parent_pid: int):
+    """A ``preexec_fn`` for the kernel's Popen: arm its parent-death signal between fork and exec.
+
+    Without it a SIGKILLed worker left its kernel running (ipykernel's own parent poller only
+    notices within a second, and only when the kernel is ipykernel)."""
+    _prctl()  # resolved here, in the parent, not in the forked child
+
+    def preexec() -> None:
+        die_with_parent(parent_pid)
+
+    return preexec
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive, and not ours to judge
+        return True
+    try:  # a killed process its new parent has not reaped yet is dead all the same
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return True
+
+
+def _processes_using(folder: Path) -> list[int]:
+    """Processes whose command line names ``folder`` (a kernel started with its connection file)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return []
+    needle = str(folder).encode()
+    out = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if needle in (entry / "cmdline").read_bytes():
+                out.append(int(entry.name))
+        except OSError:  # gone meanwhile, or not readable
+            continue
+    return out
+
+
+def remove_leftover_kernels(tmpdir: str | Path | None = None) -> list[Path]:
+    """Remove the kernel folders of runs that were killed (their owner process is dead), first
+    killing any kernel still running from one; returns the folders removed.
+
+    A folder whose owner is alive belongs to a running render and is left alone.
+    """
+    import shutil
+    import tempfile
+
+    base = Path(tmpdir or tempfile.gettempdir())
+    removed = []
+    for folder in base.glob(f"{KERNEL_DIR_PREFIX}*"):
+        owner = folder.name[len(KERNEL_DIR_PREFIX):].split("-", 1)[0]
+        if not folder.is_dir() or not owner.isdigit() or _pid_alive(int(owner)):
+            continue
+        for pid in _processes_using(folder):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 BASE_CSS = """
@@ -272,9 +379,24 @@ def mark_not_current(page: str, generated_at: str, failed_at: str, reason: str) 
     return banner + page
 
 
+#: A bargaining cycle is a year, the same range a unit file's ``cycle_year`` allows.
+CYCLE_MIN, CYCLE_MAX = 2000, 2100
+
+
+def check_cycle(cycle_year: object) -> int:
+    """``cycle_year`` as an int if it is a year in CYCLE_MIN..CYCLE_MAX, else ValueError."""
+    if isinstance(cycle_year, bool) or not isinstance(cycle_year, int) or not CYCLE_MIN <= cycle_year <= CYCLE_MAX:
+        raise ValueError(f"cycle {cycle_year!r} is not a year from {CYCLE_MIN} to {CYCLE_MAX}")
+    return cycle_year
+
+
 def report_path(unit: str, cycle_year: int, root: str | Path | None = None) -> Path:
-    """Where a unit's brief goes: ``reports/<cycle_year>/<unit>.html``."""
-    return paths(root).reports / str(cycle_year) / f"{unit}.html"
+    """Where a unit's brief goes: ``reports/<cycle_year>/<unit>.html``; never outside reports/."""
+    from wagebrief import units
+
+    if not units.is_unit_id(unit):
+        raise ValueError(f"{unit!r} is not a unit id: {units.UNIT_ID_RULE}")
+    return paths(root).reports / str(check_cycle(cycle_year)) / f"{unit}.html"
 
 
 def render_with(renderer: Renderer, unit: str, cycle_year: int | None = None,
@@ -316,10 +438,19 @@ def render_many(unit_names: list[str], cycle_year: int | None = None, root: str 
 def one_line(exc: BaseException) -> str:
     """An exception as one line: the notebook's own error name and message when it has one."""
     ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
-    if ename:
-        return f"{ename}: {evalue}".splitlines()[0]
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
+    name, text = (str(ename), str(evalue or "")) if ename else (type(exc).__name__, str(exc))
+    return f"{name}: {first_line(text) or _no_message(exc)}"
+
+
+def first_line(text: str) -> str:
+    """The first line of ``text`` that has something on it ("" if none)."""
+    return next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")
+
+
+def _no_message(exc: BaseException) -> str:
+    # An error without a message still says what it was, never an empty "ValueError: ".
+    detail = first_line(repr(exc))
+    return f"(no message) {detail}" if detail and detail != f"{type(exc).__name__}()" else "(no message)"
 
 
 def now() -> str:

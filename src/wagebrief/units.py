@@ -14,6 +14,7 @@ it. Consumers get the plain frozen dataclasses :class:`Unit`, :class:`Employer` 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,10 +165,26 @@ class Unit:
         return tuple(c.jurisdiction for c in self.comparators)
 
 
+#: A unit id: it becomes a file name, a link in index.html and a word in render.log, so it is
+#: only lower-case letters, digits, ``-`` and ``_`` (no path, scheme, markup or line break).
+UNIT_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+UNIT_ID_RULE = ("a unit id is 1 to 64 lower-case letters, digits, '-' and '_', starting with a letter or "
+                "digit (like 'city-police')")
+
+
+def is_unit_id(name: object) -> bool:
+    """Whether ``name`` is a valid unit id (:data:`UNIT_ID`)."""
+    return isinstance(name, str) and UNIT_ID.fullmatch(name) is not None
+
+
 def unit_names(root: str | Path | None = None) -> list[str]:
-    """Ids of the unit files under ``comparators/``, sorted."""
+    """Stems of the unit files under ``comparators/``, sorted.
+
+    A stem that is not a valid unit id is listed too (loading it raises a :class:`UnitError`
+    naming the file), so a misnamed file is reported as that unit's failure, never skipped.
+    """
     folder = paths(root).comparators
-    return sorted(p.stem for p in folder.glob("*.yml")) if folder.is_dir() else []
+    return sorted(p.stem for p in folder.glob("*.yml") if p.is_file()) if folder.is_dir() else []
 
 
 def known_jurisdictions(root: str | Path | None = None) -> set[str]:
@@ -228,18 +245,45 @@ def _known_or_none(root: str | Path | None) -> Collection[str] | None:
 
 
 def _resolve(name_or_path: str | Path, root: str | Path | None) -> Path:
-    text = str(name_or_path)
-    if isinstance(name_or_path, Path) or "/" in text or "\\" in text or text.endswith((".yml", ".yaml")):
-        path = Path(name_or_path)
+    # A str is an analyst's --unit or a notebook parameter: only an id, looked up in comparators/
+    # (never a path, so `--unit ../../etc/passwd` or a file elsewhere cannot become a brief).
+    # A Path comes from code (load_all, tests); its file name must still be a valid id.
+    if isinstance(name_or_path, Path):
+        path = name_or_path
         if not path.is_file():
-            raise UnitError(f"{text}: unit file not found")
+            raise UnitError(f"{_shown(str(path))}: unit file not found")
+        _check_stem(path, root)
         return path
-    path = paths(root).comparators / f"{text}.yml"
+    text = str(name_or_path)
+    folder = paths(root).comparators
+    if not is_unit_id(text):
+        plain = "/" not in text and "\\" not in text and text not in ("", ".", "..")
+        if plain and (folder / f"{text}.yml").is_file():  # the file exists, but its name is unusable
+            _check_stem(folder / f"{text}.yml", root)
+        names = [n for n in unit_names(root) if is_unit_id(n)]
+        raise UnitError(f"{text!r} is not a unit id: {UNIT_ID_RULE}, naming a file "
+                        f"comparators/<id>.yml; give the id, not a path{_suggest(text, names)}"
+                        f"; known units: {', '.join(names) or 'none'}")
+    path = folder / f"{text}.yml"
     if not path.is_file():
-        names = unit_names(root)
+        names = [n for n in unit_names(root) if is_unit_id(n)]
         raise UnitError(f"{_display(path, root)}: no unit {text!r}{_suggest(text, names)}"
                         f"; known units: {', '.join(names) or 'none'}")
     return path
+
+
+def _check_stem(path: Path, root: str | Path | None) -> None:
+    """Refuse a unit file whose name is not a valid unit id, naming the file and a valid name."""
+    if is_unit_id(path.stem):
+        return
+    slug = re.sub(r"[^a-z0-9_-]+", "-", path.stem.lower()).strip("-_")[:64] or "unit"
+    raise UnitError(f"{_shown(_display(path, root))}: the file name {path.stem!r} is not a valid "
+                    f"unit id: {UNIT_ID_RULE}; rename the file (and its unit: field), e.g. to {slug}.yml")
+
+
+def _shown(text: str) -> str:
+    """``text`` with line breaks and other control characters escaped, so a message stays one line."""
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 def _display(path: Path, root: str | Path | None) -> str:

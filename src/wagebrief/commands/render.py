@@ -17,14 +17,21 @@ def render(
 ) -> None:
     """Render briefs to reports/<cycle>/<unit>.html with index.html, manifest.json and render.log.
 
-    Exits 1 if any unit failed or rendered with problems, naming each unit and each underlying
-    problem (file:row:column); exits 2, rendering nothing, if a --unit has no unit file.
+    Exits 1 if any unit failed or rendered with problems, or another render is writing the same
+    folder, naming each unit and each underlying problem (file:row:column); exits 2, rendering
+    nothing, if a --unit is not the id of a unit file in comparators/.
     """
-    from wagebrief import batch, units
+    from wagebrief import batch, render as render_mod, units
 
     if all_units == bool(unit):
         typer.echo("error: give --unit U (one or more) or --all", err=True)
         raise typer.Exit(2)
+    if cycle is not None:
+        try:  # it becomes a folder name: reports/<cycle>/
+            render_mod.check_cycle(cycle)
+        except ValueError as exc:
+            typer.echo(f"error: --cycle: {exc}", err=True)
+            raise typer.Exit(2) from None
     names = units.unit_names() if all_units else list(unit)
     if not names:
         typer.echo("error: no unit files in comparators/", err=True)
@@ -32,13 +39,19 @@ def render(
     unknown = batch.unknown_units(names)
     if unknown:
         for message in unknown:
-            typer.echo(f"error: {message}", err=True)
+            typer.echo(f"error: {batch.shown(message)}", err=True)
         raise typer.Exit(2)
     terminal = logging.StreamHandler(sys.stderr)
-    terminal.setFormatter(logging.Formatter("%(message)s"))
+    terminal.setFormatter(batch.OneLineFormatter("%(message)s"))
     batch.log.addHandler(terminal)
     try:
         run = batch.run(names, cycle, jobs=jobs, progress=sys.stderr.isatty())
+    except batch.RenderLockedError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:  # a full disk while writing the index or manifest: the old ones stay
+        typer.echo(f"error: cannot write the reports: {batch.shown(exc)}", err=True)
+        raise typer.Exit(1) from None
     finally:
         batch.log.removeHandler(terminal)
     for res in run.results:
@@ -49,11 +62,11 @@ def render(
         typer.echo(f"{len(run.with_problems)} of {len(run.results)} briefs rendered with problems:", err=True)
         for res in run.with_problems:
             for problem in res.problems:
-                typer.echo(f"  {res.unit}: {problem}", err=True)
+                typer.echo(f"  {res.unit}: {batch.shown(problem)}", err=True)
     if run.failed:
         typer.echo(f"{len(run.failed)} of {len(run.results)} briefs FAILED:", err=True)
         for res in run.failed:
-            typer.echo(f"  {res.unit}: {res.error}", err=True)
+            typer.echo(f"  {batch.shown(res.unit)}: {batch.shown(res.error)}", err=True)
     if run.failed or run.with_problems:
         raise typer.Exit(1)
 
