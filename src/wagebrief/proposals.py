@@ -56,6 +56,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from wagebrief import safeyaml
 from wagebrief.config import paths
 from wagebrief.metrics import fiscal_year, fiscal_year_start, pattern_by_year
 from wagebrief.settlements import PCT_RANGE, parse_date, parse_number
@@ -232,7 +233,7 @@ def load(unit: Unit, root: str | Path | None = None, path: str | Path | None = N
     if path.is_file():
         try:
             with path.open(encoding="utf-8") as fh:
-                loaded = yaml.safe_load(fh)
+                loaded = safeyaml.safe_load(fh)
         except yaml.YAMLError as exc:
             raise ProposalError(f"{where}: not valid YAML: {exc}") from exc
         data = dict(_keys(loaded if loaded is not None else {}, where, "", TOP_KEYS))

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError, model_validator
 
+from wagebrief import safeyaml
 from wagebrief.yamlschema import STRICT, Bool, Text, choice, fail, problems, whole
 
 EVENT_KINDS = ("gwi_pct", "gwi_flat", "lump_sum", "lump_sum_pct", "step_movement")
@@ -196,7 +197,7 @@ def check(path: str | Path) -> list[str]:
     path = Path(path)
     try:
         with path.open(encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+            data = safeyaml.safe_load(fh)
     except (OSError, yaml.YAMLError) as exc:
         return [f"{path}: not valid YAML: {exc}"]
     if not isinstance(data, dict):

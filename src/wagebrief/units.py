@@ -23,6 +23,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
+from wagebrief import safeyaml
 from wagebrief.config import DEFAULT_FY_START_MONTH, paths
 from wagebrief.yamlschema import (STRICT, Bool, Digits, Text, choice, fail, non_empty_list, problems, suggest,
                                   text_value, whole)
@@ -217,7 +218,7 @@ def load(name_or_path: str | Path, *, root: str | Path | None = None,
     where = _display(path, root)
     try:
         with path.open(encoding="utf-8") as fh:  # a stream, so YAML errors name the file
-            data = yaml.safe_load(fh)
+            data = safeyaml.safe_load(fh)
     except yaml.YAMLError as exc:  # includes !!python/object tags, which safe_load refuses
         raise UnitError(f"{where}: not valid unit YAML: {exc}") from exc
     except (OSError, UnicodeDecodeError) as exc:

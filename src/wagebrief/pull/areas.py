@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from wagebrief import safeyaml
 from wagebrief.pull.settings import Comparator
 
 AREAS_FILE = Path(__file__).with_name("areas.yml")
@@ -32,7 +31,7 @@ class AreaError(ValueError):
 def load_mapping(path: str | None = None) -> dict:
     """The parsed ``areas.yml`` (or ``path``)."""
     with open(path or AREAS_FILE, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = safeyaml.safe_load(fh)
     data.setdefault("jurisdictions", {})
     return data
 
