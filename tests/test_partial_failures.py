@@ -235,7 +235,7 @@ def test_bad_roster_rows_render_the_brief_with_problems_and_exit_1(problems_run)
     assert by_unit["city-public-works"]["status"] == "rendered"
     assert [e["status"] for e in manifest["index"] if e["unit"] == "city-police"] == ["rendered with problems"]
     index = (out / "index.html").read_text()
-    assert 'href="city-police.html"' in index and "rendered with problems" in index
+    assert 'href="./city-police.html"' in index and "rendered with problems" in index
     log = (out / "render.log").read_text()
     for text in (res.output, log, index):  # the underlying problems, not "2 problem(s) in the roster"
         assert all(e in text for e in expected), text

@@ -19,7 +19,6 @@ from wagebrief import roster, salaries, units
 from wagebrief.config import DEFAULT_FY_START_MONTH, paths
 from wagebrief.yamlschema import suggest
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
 
 
 class ScaffoldError(ValueError):
@@ -90,8 +89,8 @@ def plan(unit: str, *, name: str, employer: str, occupation_group: str, cycle_ye
          fiscal_year_start_month: int = DEFAULT_FY_START_MONTH, cpi_series: str = units.DEFAULT_CPI_SERIES,
          root: str | Path | None = None) -> NewUnit:
     """Check the options and look up states and types in the settlement data."""
-    if not _ID.match(unit):
-        raise ScaffoldError(f"ID: {unit!r} must be lower-case letters, digits and hyphens, like 'town-clerical'")
+    if not units.is_unit_id(unit):  # the one rule render and the index hold unit ids to
+        raise ScaffoldError(f"ID: {unit!r} is not a unit id: {units.UNIT_ID_RULE}")
     if occupation_group not in units.OCCUPATION_GROUPS:
         raise ScaffoldError(f"--occupation-group: {occupation_group!r} is not one of "
                             f"{', '.join(units.OCCUPATION_GROUPS)}{suggest(occupation_group, units.OCCUPATION_GROUPS)}")
