@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from wagebrief.config import paths
-from wagebrief.io import decode_text
+from wagebrief.io import TextDecodeError, decode_text
 from wagebrief.settlements import FILE_COL, ROW_COL, parse_number
 
 JURISDICTION_TYPES = ("state", "county", "municipal", "school_district", "authority")
@@ -114,10 +114,13 @@ def read_raw(path: str | Path, root: str | Path | None = None) -> pd.DataFrame:
     """Read one profile CSV as text exactly as typed, with ``_file`` and ``_row`` columns."""
     path = Path(path)
     where = _display(path, root)
-    text = decode_text(path.read_bytes())
     try:
+        # The one encoding rule of every input file (BOMs, UTF-16 without one, UTF-8, cp1252).
+        text = decode_text(path.read_bytes(), where)
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
                          skip_blank_lines=False)
+    except TextDecodeError as exc:
+        raise ProfileFileError(str(exc)) from None
     except Exception as exc:  # pandas raises several types for malformed CSV
         raise ProfileFileError(f"{where}: cannot read the file ({type(exc).__name__}: {exc})") from exc
     names = [str(c).strip().lower() for c in df.columns]

@@ -32,10 +32,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import yaml
 
+from wagebrief import safeyaml, workbook
 from wagebrief.config import paths
-from wagebrief.io import decode_text
+from wagebrief.io import TextDecodeError, decode_text
 # Salary validation has the same outcome shape as settlement validation, so it shares the class.
 from wagebrief.settlements import (FILE_COL, ROW_COL, ValidationResult, check_header, concat_errors,
                                    parse_date, parse_number, row_errors, schema_errors)
@@ -96,7 +96,7 @@ def _fold(s: pd.Series | str) -> pd.Series | str:
 @lru_cache(maxsize=8)
 def _titles_cached(path: str) -> dict[str, tuple[tuple[str, str], ...]]:
     with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+        data = safeyaml.safe_load(fh) or {}
     out: dict[str, tuple[tuple[str, str], ...]] = {}
     for group, items in data.items():
         out[str(group)] = tuple((str(i["title"]).strip(), str(i.get("description", "")).strip())
@@ -214,10 +214,13 @@ def _read_text(path: Path, required: Sequence[str], optional: Sequence[str] = ()
 
     try:
         if path.suffix.lower() == ".xlsx":
+            workbook.check(path, SalaryFileError)  # a zip bomb is refused before it is expanded
             df = pd.read_excel(path, dtype=str, keep_default_na=False, na_filter=False)
         else:
-            df = pd.read_csv(io.StringIO(decode_text(path.read_bytes())), dtype=str,
+            df = pd.read_csv(io.StringIO(decode_text(path.read_bytes(), path)), dtype=str,
                              keep_default_na=False, na_filter=False)
+    except (SalaryFileError, TextDecodeError) as exc:
+        raise SalaryFileError(str(exc)) from None
     except Exception as exc:  # pandas/openpyxl raise many types for unreadable files
         raise SalaryFileError(f"{path}: cannot read the file ({type(exc).__name__}: {exc})") from exc
     df.columns = [str(c).strip().lower() for c in df.columns]

@@ -24,6 +24,10 @@ import pandera.pandas as pa
 import pyarrow
 import pyarrow.csv as pacsv
 
+from wagebrief import io as wio
+from wagebrief import workbook
+from wagebrief.textsafe import INVISIBLE, QUOTE_LIMIT, invisible_in, quote
+
 COLUMNS = [
     "settlement_id", "jurisdiction", "state", "jurisdiction_type", "unit", "union",
     "occupation_group", "settlement_type", "ratified_date", "term_start", "term_end",
@@ -115,16 +119,22 @@ TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 #: Raw cells are read as categoricals: settlement columns repeat heavily, so hashing each
 #: distinct value once (while the CSV is parsed) makes later factorizing and de-duplicating free.
 RAW = "category"
-UTF8_BOM = b"\xef\xbb\xbf"
-UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 #: An XLSX sheet's header row is looked for in its first rows (title rows may sit above it).
 XLSX_HEADER_SCAN = 10
 #: A sheet is settlement data when its header row names at least this many settlement columns.
 XLSX_MIN_HEADER_NAMES = 3
 
 
-def _header(text: str, path: Path) -> list[str]:
-    first = next(csv.reader(io.StringIO(text, newline="")), None)
+def _header(data: bytes | str, path: Path) -> list[str]:
+    """The header row's column names, read whole however long it is (a header of many columns is
+    not cut at some byte count, which would make every row look ragged)."""
+    # A text stream over the bytes: csv reads just the first record, however many lines it spans.
+    stream = (io.StringIO(data, newline="") if isinstance(data, str)
+              else io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace", newline=""))
+    try:
+        first = next(csv.reader(stream), None)
+    except csv.Error as exc:  # a header cell past the csv field limit: an open quote, not a name
+        raise SettlementFileError(f"{path}:1: cannot read the header row: {exc}") from None
     if first is None:
         raise SettlementFileError(f"{path}:1: the file is empty (no header row)")
     if not any(c.strip() for c in first):
@@ -207,7 +217,7 @@ def _csv_exact(text: str, names: list[str], path: Path | str = "") -> pd.DataFra
                 extra = fields[width:]
                 records.append((fields + [""] * width)[:width])
                 problems.append(f"the row has {len(fields)} fields, the header has {width}"
-                                + (f"; values past the last column: {extra!r}" if extra else ""))
+                                + (f"; values past the last column: {quote(extra)}" if extra else ""))
     except csv.Error as exc:  # e.g. a cell over csv.field_size_limit() (Excel's own limit is 32,767
         # characters), which in practice is a quote left open that swallowed the rest of the file
         row = len(records) + 2
@@ -218,41 +228,23 @@ def _csv_exact(text: str, names: list[str], path: Path | str = "") -> pd.DataFra
     return df
 
 
-def _is_utf8(data: bytes) -> bool:
-    """Whether ``data`` is valid UTF-8, checked by Arrow's vectorized validator (tens of ms for
-    100 MB) on a zero-copy view. The fast reader must only ever see valid UTF-8: pyarrow fails
-    to hand a ragged row of other bytes to the invalid-row handler."""
-    offsets = pyarrow.py_buffer(np.array([0, len(data)], dtype=np.int64).tobytes())
-    view = pyarrow.LargeBinaryArray.from_buffers(pyarrow.large_binary(), 1, [None, offsets, pyarrow.py_buffer(data)])
-    try:
-        view.cast(pyarrow.large_string())
-    except pyarrow.ArrowInvalid:
-        return False
-    return True
-
-
-def _decode_8bit(data: bytes) -> str:
-    # Windows-1252 (Excel's "CSV" on Windows), else Latin-1, which decodes any byte.
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
 def _read_csv(path: Path) -> pd.DataFrame:
     data = path.read_bytes()
-    if data.startswith(UTF16_BOMS):  # "Unicode" CSV exports
-        data = data.decode("utf-16").encode("utf-8")
-    elif data.startswith(UTF8_BOM):  # Excel's "CSV UTF-8"
-        data = data[len(UTF8_BOM):]
-    names = _header(data[:65536].decode("utf-8", errors="replace"), path)
+    # The one encoding rule every input file is read by (wagebrief.io.sniff_encoding).
+    codec, skip = wio.sniff_encoding(data)
+    if codec is not None:  # "Unicode" CSV exports: UTF-16 or UTF-32, with a BOM or without
+        try:
+            data = wio.decode_wide(data[skip:], codec, path).encode("utf-8")
+        except wio.TextDecodeError as exc:
+            raise SettlementFileError(str(exc)) from None
+    elif skip:  # Excel's "CSV UTF-8"
+        data = data[skip:]
+    # The fast reader must only ever see valid UTF-8: pyarrow fails to hand a ragged row of other
+    # bytes to the invalid-row handler. Anything else is read as Windows-1252 / Latin-1.
+    text = None if wio.is_utf8(data) else wio.decode_8bit(data)
+    names = _header(data if text is None else text, path)
     _check_header(names, path)
-    text = None
-    if _is_utf8(data):  # UTF-8 goes straight to the fast reader
-        df = _csv_fast(data, names)
-    else:  # not UTF-8: the whole file is read as Windows-1252 / Latin-1
-        text = _decode_8bit(data)
-        df = _csv_fast(text.encode("utf-8"), names)
+    df = _csv_fast(data if text is None else text.encode("utf-8"), names)
     if df is None:
         df = _csv_exact(data.decode("utf-8") if text is None else text, names, path)
     df[ROW_COL] = np.arange(2, len(df) + 2)
@@ -325,20 +317,34 @@ def _xlsx_header(head: Sequence[Sequence[object]]) -> tuple[int, list[str]] | No
     return best + 1, names
 
 
-def _read_xlsx(path: Path) -> list[pd.DataFrame]:
-    """Every settlement sheet of a workbook, as text, rows numbered as the sheet numbers them.
+def _read_xlsx(path: Path, include_hidden: bool = False, notes: list[dict] | None = None) -> list[pd.DataFrame]:
+    """Every visible settlement sheet of a workbook, as text, rows numbered as the sheet numbers
+    them (hidden and very hidden ones too with ``include_hidden``).
 
     Formula cells read as the value Excel last computed; one that was never computed (a file
-    written by a program) reads as its formula text, which is what the analyst typed.
+    written by a program) reads as its formula text, which is what the analyst typed. A hidden
+    sheet that holds settlement columns is skipped with a warning appended to ``notes`` (a hidden
+    sheet of other things, like a template's dropdown lists, is skipped as any such sheet is).
     """
     import openpyxl
 
+    workbook.check(path, SettlementFileError)  # before openpyxl expands anything
     wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     cached = None
     frames: list[pd.DataFrame] = []
+    hidden: list[str] = []
     try:
         for ws in wb.worksheets:
             ws.reset_dimensions()  # some writers record wrong dimensions; read every row
+            if ws.sheet_state != "visible" and not include_hidden:
+                hidden.append(ws.title)
+                head = [tuple(c.value for c in r) for r in ws.iter_rows(max_row=XLSX_HEADER_SCAN)]
+                found = _xlsx_header(head)
+                if found is not None and notes is not None:
+                    notes.append({FILE_COL: f"{path}[{ws.title}]", ROW_COL: found[0], "column": "sheet",
+                                  "message": f"{ws.sheet_state} sheet {quote(ws.title)} holds settlement "
+                                             "columns and was not read; unhide it in the workbook to read its rows"})
+                continue
             cells = list(ws.iter_rows())
             rows = [tuple(c.value for c in r) for r in cells]
             formats = [tuple(getattr(c, "number_format", None) for c in r) for r in cells]
@@ -363,7 +369,7 @@ def _read_xlsx(path: Path) -> list[pd.DataFrame]:
                 cells = [_cell_text(_as_shown(v, f)) for v, f in itertools.zip_longest(r, fmts[:len(r)])]
                 extra = [c for c in cells[width:] if c != ""]
                 records.append((cells + [""] * width)[:width])
-                problems.append(f"values in cells past the last named column: {extra!r}" if extra else "")
+                problems.append(f"values in cells past the last named column: {quote(extra)}" if extra else "")
             df = pd.DataFrame(records, columns=names, dtype=object).astype(RAW) if records else pd.DataFrame(columns=names, dtype=RAW)
             df[FIELDS_COL] = problems
             df[FILE_COL] = where
@@ -374,9 +380,10 @@ def _read_xlsx(path: Path) -> list[pd.DataFrame]:
         if cached is not None:
             cached.close()
     if not frames:
+        skipped = f"; hidden sheets not read: {', '.join(map(quote, hidden))}" if hidden else ""
         raise SettlementFileError(f"{path}: no sheet has a header row naming the settlement columns "
                                   f"({', '.join(COLUMNS[:3])}, ...) in its first {XLSX_HEADER_SCAN} rows "
-                                  f"(sheets: {', '.join(wb.sheetnames)})")
+                                  f"(sheets: {', '.join(wb.sheetnames)}{skipped})")
     return frames
 
 
@@ -402,19 +409,21 @@ def _drop_blank_slow(df: pd.DataFrame) -> pd.DataFrame:
     return df[~blank].reset_index(drop=True)
 
 
-def read_raw(path: str | Path) -> pd.DataFrame:
+def read_raw(path: str | Path, *, include_hidden: bool = False, notes: list[dict] | None = None) -> pd.DataFrame:
     """Read one settlement file as text exactly as typed, with ``_file`` and ``_row`` columns.
 
     ``_row`` is the row a spreadsheet user sees: in a CSV the header is row 1 and the first record
     row 2 (a quoted line break inside a cell does not start a new row). In an XLSX workbook every
     sheet whose header row names the settlement columns is read (see :func:`_xlsx_header`); its
     ``_file`` is ``book.xlsx[Sheet]`` and its rows are the sheet's own row numbers. A row whose
-    every cell is empty holds nothing and is not a record, but it keeps its row number.
+    every cell is empty holds nothing and is not a record, but it keeps its row number. Hidden
+    sheets are read only with ``include_hidden``; ``notes`` collects a warning for each skipped
+    one that holds settlement columns.
     """
     path = Path(path)
     try:
         if path.suffix.lower() == ".xlsx":
-            frames = _read_xlsx(path)
+            frames = _read_xlsx(path, include_hidden, notes)
         else:
             frames = [_read_csv(path)]
             frames[0][FILE_COL] = str(path)
@@ -440,13 +449,15 @@ def _concat(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return df.astype({c: RAW for c in ALL_COLUMNS if df[c].dtype != RAW})
 
 
-def read_files(paths: Iterable[str | Path]) -> pd.DataFrame:
-    """Read and concatenate every settlement file under ``paths`` (text, as typed)."""
+def read_files(paths: Iterable[str | Path], *, include_hidden: bool = False,
+               notes: list[dict] | None = None) -> pd.DataFrame:
+    """Read and concatenate every settlement file under ``paths`` (text, as typed); see
+    :func:`read_raw` for ``include_hidden`` and ``notes``."""
     paths = list(paths)
     files = discover(paths)
     if not files:
         raise SettlementFileError(f"no settlement files (*.csv, *.xlsx) under {', '.join(map(str, paths))}")
-    frames = [read_raw(f) for f in files]
+    frames = [read_raw(f, include_hidden=include_hidden, notes=notes) for f in files]
     return frames[0] if len(frames) == 1 else _concat(frames)
 
 
@@ -454,6 +465,29 @@ def read_files(paths: Iterable[str | Path]) -> pd.DataFrame:
 
 def _strip(s: pd.Series) -> pd.Series:
     return s.astype(str).str.strip()
+
+
+def _unhide(s: pd.Series) -> pd.Series:
+    """Text without zero-width and bidirectional formatting characters (:data:`INVISIBLE`)."""
+    return s.astype(str).str.replace(INVISIBLE, "", regex=True)
+
+
+#: Columns read with invisible characters stripped (and warned about).
+UNHIDDEN = REQUIRED_TEXT + OPTIONAL_TEXT + list(VOCABULARIES)
+
+
+def invisible_warnings(raw: pd.DataFrame) -> pd.DataFrame:
+    """A warning for each name, id or word cell that holds zero-width or bidirectional formatting
+    characters, naming the characters and what the cell is read as."""
+    out = []
+    for col in UNHIDDEN:
+        mask = per_unique(raw[col], lambda u: u.astype(str).str.contains(INVISIBLE, regex=True))
+        if mask.any():
+            w = row_errors(raw, mask, col, "")
+            w["message"] = [f"{quote(v)} holds invisible characters ({', '.join(invisible_in(v))}); read as "
+                            f"{quote(INVISIBLE.sub('', v).strip())}" for v in raw.loc[mask, col].astype(str)]
+            out.append(w)
+    return concat_errors(out)
 
 
 def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -564,23 +598,26 @@ def parse(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     typed = pd.DataFrame(index=raw.index)
     errors: list[pd.DataFrame] = []
     blank_to_na = lambda t: t.where(t.ne(""))  # noqa: E731
+    # Names, ids and words are read without zero-width and bidirectional formatting characters
+    # (each is warned about by invisible_warnings), so "State of Vermont\u200b" is the name
+    # "State of Vermont" and matches the unit's comparator.
     for col in REQUIRED_TEXT + OPTIONAL_TEXT:
-        typed[col] = per_unique(raw[col], lambda u: blank_to_na(_strip(u)).astype(TEXT))
+        typed[col] = per_unique(raw[col], lambda u: blank_to_na(_strip(_unhide(u))).astype(TEXT))
     typed["state"] = typed["state"].str.upper()
     for col in VOCABULARIES:
-        typed[col] = per_unique(raw[col], lambda u: blank_to_na(parse_vocab(u)).astype(TEXT))
+        typed[col] = per_unique(raw[col], lambda u: blank_to_na(parse_vocab(_unhide(u))).astype(TEXT))
     for col in MONEY_COLUMNS:
         values, per, bad = per_unique(raw[col], parse_money)
         typed[col], typed[f"{col}_word"] = values, per
         if bad.any():
-            errors.append(row_errors(raw, bad, col, lambda r, c=col: f"cannot read {r[c]!r} as dollars (a number, optionally with a unit word: 0.75/hour, 1,000 per year)"))
+            errors.append(row_errors(raw, bad, col, lambda r, c=col: f"cannot read {quote(r[c])} as dollars (a number, optionally with a unit word: 0.75/hour, 1,000 per year)"))
     for col, parser, kind in [(c, parse_date, "a date") for c in DATE_COLUMNS] + [
         (c, parse_number, "a number") for c in NUMBER_COLUMNS if c not in MONEY_COLUMNS
     ]:
         values, bad = per_unique(raw[col], parser)
         typed[col] = values
         if bad.any():
-            errors.append(row_errors(raw, bad, col, lambda r, c=col, k=kind: f"cannot read {r[c]!r} as {k}"))
+            errors.append(row_errors(raw, bad, col, lambda r, c=col, k=kind: f"cannot read {quote(r[c])} as {k}"))
     if FIELDS_COL in raw:
         ragged = raw[FIELDS_COL].astype(str).ne("")
         if ragged.any():
@@ -679,6 +716,12 @@ def concat_errors(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def _bounded(record: dict) -> dict:
+    """A record whose long text values are cut, so a message template never quotes megabytes."""
+    return {k: f"{v[:QUOTE_LIMIT]}... ({len(v) - QUOTE_LIMIT:,} more characters)"
+            if isinstance(v, str) and len(v) > QUOTE_LIMIT else v for k, v in record.items()}
+
+
 def schema_errors(typed: pd.DataFrame, raw: pd.DataFrame, schema: pa.DataFrameSchema,
                   rules: dict) -> pd.DataFrame:
     """pandera's failure cases of ``schema`` on ``typed`` as file/row/column/message rows; a
@@ -700,7 +743,7 @@ def schema_errors(typed: pd.DataFrame, raw: pd.DataFrame, schema: pa.DataFrameSc
         if context == "DataFrameSchema" and check in rules:
             col, _, template = rules[check]
             rows = typed.loc[mask]
-            msgs = [template.format(**r) if "{" in template else template for r in rows.to_dict("records")]
+            msgs = [template.format(**_bounded(r)) if "{" in template else template for r in rows.to_dict("records")]
             out.append(pd.DataFrame({"index": rows.index, FILE_COL: rows[FILE_COL].to_numpy(), ROW_COL: rows[ROW_COL].to_numpy(), "column": col, "message": msgs}))
         elif check == "not_nullable":
             out.append(row_errors(raw, mask, column, f"{column} is required"))
@@ -709,7 +752,7 @@ def schema_errors(typed: pd.DataFrame, raw: pd.DataFrame, schema: pa.DataFrameSc
             for c in schema.columns[column].checks:
                 if c.name == check or str(c) == check:
                     words = c.error or words
-            out.append(row_errors(raw, mask, column, lambda r, col=column, w=words: f"{col} {str(r[col]).strip()!r} must be {w}"))
+            out.append(row_errors(raw, mask, column, lambda r, col=column, w=words: f"{col} {quote(str(r[col]).strip())} must be {w}"))
     return concat_errors(out)
 
 
@@ -735,17 +778,20 @@ class ValidationResult:
     def ok(self) -> bool:
         return self.errors.empty
 
-    def problems(self) -> list[str]:
-        """Problems as ``file:row:column: message`` lines, in file and row order."""
-        return _lines(self.errors)
+    def problems(self, limit: int | None = None) -> list[str]:
+        """Problems as ``file:row:column: message`` lines, in file and row order (the first
+        ``limit`` of them, when given)."""
+        return _lines(self.errors, limit=limit)
 
-    def warning_lines(self) -> list[str]:
-        """Warnings as ``file:row:column: warning: message`` lines, in file and row order."""
-        return _lines(self.warnings, "warning: ")
+    def warning_lines(self, limit: int | None = None) -> list[str]:
+        """Warnings as ``file:row:column: warning: message`` lines, in file and row order (the
+        first ``limit`` of them, when given)."""
+        return _lines(self.warnings, "warning: ", limit)
 
 
-def _lines(e: pd.DataFrame, prefix: str = "") -> list[str]:
-    e = e.sort_values([FILE_COL, ROW_COL, "column"], kind="stable")
+def _lines(e: pd.DataFrame, prefix: str = "", limit: int | None = None) -> list[str]:
+    # Only the lines asked for are formatted: a million problems are not a million strings.
+    e = e.sort_values([FILE_COL, ROW_COL, "column"], kind="stable").head(limit if limit is not None else len(e))
     return [f"{f}:{r}:{c}: {prefix}{m}" for f, r, c, m in e[[FILE_COL, ROW_COL, "column", "message"]].itertuples(index=False)]
 
 
@@ -785,8 +831,9 @@ def exact_duplicates(raw: pd.DataFrame) -> pd.Series:
 ONE_LINE = str.maketrans({c: repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
 
 
-def validate_frame(raw: pd.DataFrame) -> ValidationResult:
-    """Validate text rows from :func:`read_files` and split them into valid and rejected."""
+def validate_frame(raw: pd.DataFrame, read_warnings: Sequence[dict] = ()) -> ValidationResult:
+    """Validate text rows from :func:`read_files` and split them into valid and rejected;
+    ``read_warnings`` (file, row, column, message), from reading, join the result's warnings."""
     raw = _with_optional(raw.reset_index(drop=True))
     typed, parse_errors = parse(raw)
     schema_errs = schema_errors(typed, raw, SCHEMA, RULES)
@@ -796,18 +843,21 @@ def validate_frame(raw: pd.DataFrame) -> ValidationResult:
         keep = [(i, c) not in seen for i, c in zip(schema_errs["index"], schema_errs["column"])]
         schema_errs = schema_errs[keep]
     dupes = exact_duplicates(raw)
-    dup_errors = row_errors(raw, dupes, "settlement_id", lambda r: f"exact duplicate of an earlier row of settlement {r['settlement_id']!r}")
+    dup_errors = row_errors(raw, dupes, "settlement_id", lambda r: f"exact duplicate of an earlier row of settlement {quote(r['settlement_id'])}")
     errors = concat_errors([parse_errors, schema_errs, dup_errors])
 
     # A contract is never measured from part of its events: when one row of a settlement is
     # rejected (other than as a duplicate), its sibling rows go with it, and say why.
     bad_idx = set(parse_errors["index"]).union(schema_errs["index"])
-    bad_ids = set(raw.loc[sorted(bad_idx), "settlement_id"].str.strip()) if bad_idx else set()
-    sid = raw["settlement_id"].str.strip()
+    # Settlements are grouped by their id as read (invisible characters stripped), as the rules do.
+    sid = typed["settlement_id"].astype(object).fillna("")
+    bad_ids = set(sid.loc[sorted(bad_idx)]) if bad_idx else set()
     sibling = sid.isin(bad_ids) & ~raw.index.isin(list(bad_idx)) & ~dupes
     if sibling.any():
         first_bad = raw.loc[sorted(bad_idx)].groupby(sid.loc[sorted(bad_idx)])[ROW_COL].apply(lambda r: ", ".join(map(str, r.iloc[:5])))
-        errors = concat_errors([errors, row_errors(raw, sibling, "settlement_id", lambda r: f"rejected with settlement {r['settlement_id'].strip()!r}, whose row(s) {first_bad[r['settlement_id'].strip()]} have errors")])
+        sib = row_errors(raw, sibling, "settlement_id", "")
+        sib["message"] = [f"rejected with settlement {quote(k)}, whose row(s) {first_bad[k]} have errors" for k in sid[sibling]]
+        errors = concat_errors([errors, sib])
 
     errors = errors.drop_duplicates(subset=["index", "column", "message"])
     # One problem is one line: a line break in a value a message quotes unescaped (a settlement_id)
@@ -822,7 +872,9 @@ def validate_frame(raw: pd.DataFrame) -> ValidationResult:
     valid = derive(typed.loc[~rejected])
     return ValidationResult(valid=valid.reset_index(drop=True), rejects=rejects.reset_index(drop=True),
                             errors=errors.reset_index(drop=True),
-                            n_input=len(raw), warnings=fraction_warnings(raw, typed))
+                            n_input=len(raw), warnings=concat_errors([
+                                pd.DataFrame(list(read_warnings), columns=[FILE_COL, ROW_COL, "column", "message"]),
+                                invisible_warnings(raw), fraction_warnings(raw, typed)]))
 
 
 def derive(typed: pd.DataFrame) -> pd.DataFrame:
@@ -865,9 +917,12 @@ def derive(typed: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={FILE_COL: "source_file", ROW_COL: "source_row"})
 
 
-def validate(paths: Iterable[str | Path]) -> ValidationResult:
-    """Read and validate every settlement file under ``paths``."""
-    return validate_frame(read_files(paths))
+def validate(paths: Iterable[str | Path], *, include_hidden: bool = False) -> ValidationResult:
+    """Read and validate every settlement file under ``paths`` (hidden XLSX sheets only with
+    ``include_hidden``; each skipped one holding settlement columns is a warning)."""
+    notes: list[dict] = []
+    raw = read_files(paths, include_hidden=include_hidden, notes=notes)
+    return validate_frame(raw, notes)
 
 
 def load(path: str | Path | None = None) -> pd.DataFrame:
