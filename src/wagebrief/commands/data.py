@@ -41,14 +41,27 @@ def _validated(paths: list[Path] | None):
         raise typer.Exit(1) from None
 
 
-def _report(result, rows: str = "rows") -> None:
-    for line in result.problems():
+#: Problems (and warnings) printed to the terminal; a file of a million bad rows would otherwise
+#: print hundreds of megabytes. The rejects file keeps every rejected row and its reasons.
+MAX_PRINTED = 1000
+
+
+def _report(result, rows: str = "rows",
+            kept: str = "`wagebrief build` writes them all to data/processed/rejects.csv") -> None:
+    """Print at most :data:`MAX_PRINTED` problems and warnings, the count of the rest, and a summary."""
+    problems = result.problems(MAX_PRINTED)
+    for line in problems:
         typer.echo(line, err=True)
-    warnings = getattr(result, "warning_lines", lambda: [])()
+    if len(result.errors) > len(problems):
+        typer.echo(f"... and {len(result.errors) - len(problems):,} more problems ({kept})", err=True)
+    warnings = result.warning_lines(MAX_PRINTED)
     for line in warnings:
         typer.echo(line, err=True)
+    n_warnings = len(result.warnings)
+    if n_warnings > len(warnings):
+        typer.echo(f"... and {n_warnings - len(warnings):,} more warnings", err=True)
     typer.echo(f"{result.n_input} {rows}: {len(result.valid)} valid, {len(result.rejects)} rejected "
-               f"({len(result.errors)} problems" + (f", {len(warnings)} warnings)" if warnings else ")"), err=True)
+               f"({len(result.errors)} problems" + (f", {n_warnings} warnings)" if n_warnings else ")"), err=True)
 
 
 def validate(paths: PathsArg = None) -> None:
@@ -72,21 +85,24 @@ def build(
     from wagebrief.config import paths as project_paths
 
     p = project_paths()
-    p.processed.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(p.processed / ".build.lock"), timeout=0)
     try:
+        p.processed.mkdir(parents=True, exist_ok=True)
         with lock:
             build_mod.remove_stale_temps(p)  # left by a killed run; safe while we hold the lock
             result = _validated(paths)
-            _report(result)
-            written = build_mod.write_processed(result, p, fy_start_month=fy_start_month)
+            _report(result, kept=f"all in {_shown(p.rejects, p.root)}")
             sal_result, sal_error = _build_salaries(build_mod, p)
+            # One generation: the settlement and salary tables are all replaced, or none is.
+            written = build_mod.write_processed(result, p, fy_start_month=fy_start_month, salary_result=sal_result)
     except Timeout:
         typer.echo(f"error: another 'wagebrief build' is writing {p.processed} (lock {lock.lock_file}); "
                    "wait for it to finish and run again", err=True)
         raise typer.Exit(1) from None
-    if sal_result is not None:
-        written += build_mod.salary_outputs(p)
+    except OSError as exc:  # a read-only folder, a full disk, a folder where rejects.csv goes
+        where = _shown(Path(exc.filename), p.root) if exc.filename else _shown(p.processed, p.root)
+        typer.echo(f"error: cannot write {where}: {exc.strerror or exc}; no output was replaced", err=True)
+        raise typer.Exit(1) from None
     for path in written:
         typer.echo(str(path))
     if sal_error:
@@ -101,12 +117,20 @@ def _build_salaries(build_mod, p):
     from wagebrief import salaries
 
     try:
-        result = build_mod.build_salaries(p)
+        result = build_mod.validate_salaries(p)
     except salaries.SalaryFileError as exc:
         return None, str(exc)
     if result is not None:
-        _report(result, "salary rows")
+        _report(result, "salary rows", kept=f"all in {_shown(salaries.rejects_path(p.root), p.root)}")
     return result, None
+
+
+def _shown(path: Path, root: Path) -> str:
+    """``path`` relative to the project root when it is inside it (``data/processed/rejects.csv``)."""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def metrics(
