@@ -121,9 +121,12 @@ def test_metrics_table_csv_and_aggregates(tmp_path):
     assert agg.stdout.splitlines()[0] == "fiscal_year,count,mean,median,weighted_mean,min,max"
 
 
-def test_metrics_invalid_input_exits_1_with_validate_messages(tmp_path):
+def test_metrics_invalid_input_reports_validate_messages_and_exits_1_only_when_strict(tmp_path):
     f = write(tmp_path, rows(dict(pct="nope")))
     res = runner.invoke(app, ["metrics", str(f)])
+    assert res.exit_code == 0  # the valid settlements are measured; the problems go to stderr
+    assert f"{f}:2:pct: cannot read 'nope' as a number" in res.output
+    res = runner.invoke(app, ["metrics", str(f), "--strict"])
     assert res.exit_code == 1
     assert f"{f}:2:pct: cannot read 'nope' as a number" in res.output
 

@@ -160,14 +160,16 @@ def test_hidden_and_very_hidden_sheets_are_not_read_and_each_is_named(tmp_path):
     assert set(result.valid["settlement_id"]) == {"V1"}
     assert result.warning_lines() == [
         f"{f}[Old draft]:1:sheet: warning: hidden sheet 'Old draft' holds settlement columns and was not "
-        "read; unhide it in the workbook to read its rows",
+        "read; unhide it in the workbook, or pass --include-hidden, to read its rows",
         f"{f}[Secret]:1:sheet: warning: veryHidden sheet 'Secret' holds settlement columns and was not "
-        "read; unhide it in the workbook to read its rows",
+        "read; unhide it in the workbook, or pass --include-hidden, to read its rows",
     ]
     every = settlements.validate([f], include_hidden=True)
     assert set(every.valid["settlement_id"]) == {"V1", "H1", "X1"} and every.warnings.empty
     res = cli(["validate", str(f)], tmp_path)
     assert "[Old draft]:1:sheet: warning: hidden sheet" in res.stderr and "2 warnings" in res.stderr
+    res = cli(["validate", "--include-hidden", str(f)], tmp_path)
+    assert res.exit_code == 0 and "hidden sheet" not in res.stderr and "6 rows: 6 valid" in res.stderr
 
 
 # --------------------------------------------------------------------------- XLSX bombs
@@ -461,3 +463,21 @@ def test_a_build_killed_between_renames_is_finished_by_the_next_build(tmp_path):
                                          "rejects.csv"]
     assert len(pd.read_parquet(processed / "contracts.parquet")) == 2
     assert not (processed / build.JOURNAL).exists()
+
+
+def test_a_roster_whose_bytes_contradict_its_bom_is_a_one_line_error(tmp_path):
+    f = tmp_path / "roster.csv"
+    f.write_bytes(b"\xff\xfe" + "employee_id,title".encode("utf-16-le") + b"\x00\xd8")  # a lone surrogate
+    with pytest.raises(roster.RosterFileError, match=re.escape(str(f))):
+        roster.read_raw(f)
+
+
+def test_a_huge_wrong_typed_value_in_a_unit_file_is_cut_in_the_message(tmp_path):
+    unit = (ROOT / "comparators/state-clerical.yml").read_text(encoding="utf-8")
+    huge = "9" * 50_000
+    (tmp_path / "comparators").mkdir()
+    f = tmp_path / "comparators/state-clerical.yml"
+    f.write_text(unit.replace("cycle_year: 2027", f"cycle_year: '{huge}x'"), encoding="utf-8")
+    with pytest.raises(units.UnitError) as exc:
+        units.load(f, known_jurisdictions=None)
+    assert "cycle_year" in str(exc.value) and len(str(exc.value)) < 2_000

@@ -23,7 +23,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from wagebrief.config import paths
-from wagebrief.io import decode_text
+from wagebrief.io import TextDecodeError, decode_text
 from wagebrief.settlements import FILE_COL, ROW_COL, check_header, parse_date, parse_number
 
 COLUMNS = ["employee_id", "title", "step", "hire_date", "annual_base_salary", "fte"]
@@ -72,7 +72,10 @@ def read_raw(path: str | Path) -> pd.DataFrame:
         data = path.read_bytes()
     except OSError as exc:  # permissions, a disk or network-share error: one line, not a traceback
         raise RosterFileError(f"{path}: cannot read the file ({exc.strerror or type(exc).__name__})") from exc
-    text = decode_text(data)
+    try:
+        text = decode_text(data, path)
+    except TextDecodeError as exc:
+        raise RosterFileError(str(exc)) from None
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
                          skip_blank_lines=False)

@@ -343,7 +343,7 @@ def _read_xlsx(path: Path, include_hidden: bool = False, notes: list[dict] | Non
                 if found is not None and notes is not None:
                     notes.append({FILE_COL: f"{path}[{ws.title}]", ROW_COL: found[0], "column": "sheet",
                                   "message": f"{ws.sheet_state} sheet {quote(ws.title)} holds settlement "
-                                             "columns and was not read; unhide it in the workbook to read its rows"})
+                                             "columns and was not read; unhide it in the workbook, or pass --include-hidden, to read its rows"})
                 continue
             cells = list(ws.iter_rows())
             rows = [tuple(c.value for c in r) for r in cells]

@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from wagebrief.textsafe import quote
+
 #: Every input model refuses keys it does not know: a typo must never be silently ignored.
 STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -42,14 +44,14 @@ def closest(value: str, choices: Collection[str]) -> str | None:
 def text_value(value: Any) -> str:
     """``value`` stripped, when it is a non-empty string."""
     if not isinstance(value, str) or not value.strip():
-        raise fail(f"expected a non-empty string, got {value!r}")
+        raise fail(f"expected a non-empty string, got {quote(value)}")
     return value.strip()
 
 
 def _bool(value: Any) -> bool:
     # YAML reads yes/no/on/off as booleans already; a quoted "true" is a typo worth reporting.
     if not isinstance(value, bool):
-        raise fail(f"expected true or false, got {value!r}")
+        raise fail(f"expected true or false, got {quote(value)}")
     return value
 
 
@@ -58,7 +60,7 @@ def _digits(value: Any) -> str | None:
         return None
     if not (isinstance(value, str) and value.isdigit()):
         # Unquoted YAML numbers lose leading zeros ("09" -> 9), so codes must be quoted.
-        raise fail(f"expected a quoted string of digits, got {value!r}")
+        raise fail(f"expected a quoted string of digits, got {quote(value)}")
     return value
 
 
@@ -75,7 +77,7 @@ def whole(lo: int, hi: int) -> Any:
 
     def check(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise fail(f"expected a whole number, got {value!r}")
+            raise fail(f"expected a whole number, got {quote(value)}")
         if not lo <= value <= hi:
             raise fail(f"{value} is outside {lo}..{hi}")
         return value

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -29,13 +28,16 @@ PathsArg = Annotated[Optional[list[Path]], typer.Argument(help="Settlement files
 FyOpt = Annotated[int, typer.Option("--fy-start-month", min=1, max=12, help="First month of the fiscal year (7 = July, 1 = calendar year).")]
 
 
-def _validated(paths: list[Path] | None):
+HiddenOpt = Annotated[bool, typer.Option("--include-hidden", help="Also read hidden and very hidden XLSX sheets (skipped by default, each named in a warning).")]
+
+
+def _validated(paths: list[Path] | None, include_hidden: bool = False):
     """Validate ``paths``; on a file-level problem print one clear error and exit 1."""
     from wagebrief import settlements
     from wagebrief.config import paths as project_paths
 
     try:
-        return settlements.validate(paths or [project_paths().raw_settlements])
+        return settlements.validate(paths or [project_paths().raw_settlements], include_hidden=include_hidden)
     except settlements.SettlementFileError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -64,9 +66,9 @@ def _report(result, rows: str = "rows",
                f"({len(result.errors)} problems" + (f", {n_warnings} warnings)" if n_warnings else ")"), err=True)
 
 
-def validate(paths: PathsArg = None) -> None:
+def validate(paths: PathsArg = None, include_hidden: HiddenOpt = False) -> None:
     """Check settlement files; print each problem as file:row:column: message."""
-    result = _validated(paths)
+    result = _validated(paths, include_hidden)
     _report(result)
     if not result.ok:
         raise typer.Exit(1)
@@ -76,6 +78,7 @@ def build(
     paths: PathsArg = None,
     fy_start_month: FyOpt = DEFAULT_FY_START_MONTH,
     strict: Annotated[bool, typer.Option(help="Exit 1 when any row is rejected.")] = False,
+    include_hidden: HiddenOpt = False,
 ) -> None:
     """Write data/processed/: settlements, contracts, annual increases, rejects.csv, and the
     validated salary schedules (salaries.parquet, salary_rejects.csv) when data/raw/salaries has any."""
@@ -90,7 +93,7 @@ def build(
         p.processed.mkdir(parents=True, exist_ok=True)
         with lock:
             build_mod.remove_stale_temps(p)  # left by a killed run; safe while we hold the lock
-            result = _validated(paths)
+            result = _validated(paths, include_hidden)
             _report(result, kept=f"all in {_shown(p.rejects, p.root)}")
             sal_result, sal_error = _build_salaries(build_mod, p)
             # One generation: the settlement and salary tables are all replaced, or none is.
@@ -139,6 +142,7 @@ def metrics(
     fy_start_month: FyOpt = DEFAULT_FY_START_MONTH,
     aggregate: Annotated[Optional[Aggregate], typer.Option(help="Print aggregates instead of one row per contract.")] = None,
     strict: Annotated[bool, typer.Option(help="Exit 1 when any row is rejected.")] = False,
+    include_hidden: HiddenOpt = False,
 ) -> None:
     """Contract metrics, one row per valid settlement_id (or aggregates with --aggregate).
 
@@ -146,7 +150,7 @@ def metrics(
     Exits 1 when a file cannot be read, or with --strict when any row is rejected."""
     from wagebrief import metrics as m
 
-    result = _validated(paths)
+    result = _validated(paths, include_hidden)
     if not result.ok or not result.warnings.empty:
         _report(result)
     table = m.contract_metrics(result.valid, fy_start_month)

@@ -100,7 +100,7 @@ def salaries(
     except sal.SalaryFileError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
-    _report(result)
+    _report(result, "salary rows", kept="`wagebrief salaries --write` writes them all to data/processed/salary_rejects.csv")
     if write:
         for p in sal.write_processed(result):
             typer.echo(str(p))
