@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -51,3 +52,20 @@ def project(tmp_path, monkeypatch) -> Path:
     (tmp_path / "reports").mkdir(exist_ok=True)
     monkeypatch.setenv("WAGEBRIEF_ROOT", str(tmp_path))
     return tmp_path
+
+
+@contextlib.contextmanager
+def scratch_project(tmp_path_factory):
+    """A copy of the project with WAGEBRIEF_ROOT pointing at it, for module-scoped renders."""
+    root = tmp_path_factory.mktemp("project")
+    for name in ("data/raw", "comparators", "notebooks"):
+        shutil.copytree(ROOT / name, root / name)
+    old = os.environ.get("WAGEBRIEF_ROOT")
+    os.environ["WAGEBRIEF_ROOT"] = str(root)
+    try:
+        yield root
+    finally:
+        if old is None:
+            os.environ.pop("WAGEBRIEF_ROOT")
+        else:
+            os.environ["WAGEBRIEF_ROOT"] = old

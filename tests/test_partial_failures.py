@@ -6,18 +6,16 @@ roster row fails the costing section alone; an unknown ``--unit`` is a clear err
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-import os
-import shutil
 
 import nbformat
 import pytest
 from typer.testing import CliRunner
 
 from wagebrief import batch, gaps, partial, render, units
+from conftest import scratch_project
 from wagebrief.cli import app
 
 HEADER = ("settlement_id,jurisdiction,state,jurisdiction_type,unit,union,occupation_group,settlement_type,"
@@ -180,25 +178,6 @@ def test_render_an_unknown_unit_is_a_clear_error_and_writes_nothing(project):
 
 
 # --------------------------------------------------------------------------- real briefs
-
-@contextlib.contextmanager
-def scratch_project(tmp_path_factory):
-    """A copy of the project with WAGEBRIEF_ROOT pointing at it, for module-scoped renders."""
-    from conftest import ROOT
-
-    root = tmp_path_factory.mktemp("project")
-    for name in ("data/raw", "comparators", "notebooks"):
-        shutil.copytree(ROOT / name, root / name)
-    old = os.environ.get("WAGEBRIEF_ROOT")
-    os.environ["WAGEBRIEF_ROOT"] = str(root)
-    try:
-        yield root
-    finally:
-        if old is None:
-            os.environ.pop("WAGEBRIEF_ROOT")
-        else:
-            os.environ["WAGEBRIEF_ROOT"] = old
-
 
 @pytest.fixture(scope="module")
 def problems_run(tmp_path_factory):

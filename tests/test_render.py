@@ -16,24 +16,11 @@ pytestmark = pytest.mark.notebook
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """One brief rendered from a scratch copy of the project (built first, as `make demo` does)."""
-    import os
-    import shutil
+    from conftest import scratch_project
 
-    from conftest import ROOT
-
-    root = tmp_path_factory.mktemp("project")
-    for name in ("data/raw", "comparators", "notebooks"):
-        shutil.copytree(ROOT / name, root / name)
-    old = os.environ.get("WAGEBRIEF_ROOT")
-    os.environ["WAGEBRIEF_ROOT"] = str(root)
-    try:
+    with scratch_project(tmp_path_factory) as root:
         assert CliRunner().invoke(app, ["build"]).exit_code == 0
         res = CliRunner().invoke(app, ["render", "--unit", "city-police"])
-    finally:
-        if old is None:
-            os.environ.pop("WAGEBRIEF_ROOT")
-        else:
-            os.environ["WAGEBRIEF_ROOT"] = old
     assert res.exit_code == 0, res.output
     path = root / "reports" / "2027" / "city-police.html"
     return root, path.read_text(encoding="utf-8")
