@@ -11,6 +11,7 @@ import io
 import json
 
 import nbformat
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -295,5 +296,23 @@ def test_a_comparator_whose_name_has_settlements_in_another_state_is_warned_abou
                                             columns=settlements.COLUMNS)
     build(project)
     u, warnings = gaps.load_unit("city-police", root=project)
-    assert [w for w in warnings if "comparator 'City of Stamford' (CT) shares its name with settlements in NY" in w]
+    assert [w for w in warnings if "comparator 'City of Stamford' (CT) shares its name with settlements in NY; "
+            "those are left out of this brief" in w]
     assert gaps.load_unit("state-clerical", root=project)[1] == []
+    # ... and they are left out: matched by name and state, in every part of the brief.
+    from wagebrief import market, models
+
+    data, _ = partial.load("city-police", root=project)
+    assert "NY-STM" not in set(data.events["settlement_id"]) and "NY-STM" not in set(data.contracts["settlement_id"])
+    assert (data.comparator_contracts()["jurisdiction"] == "City of Stamford").any()  # the CT ones stay
+    everything = market._load_events(project)
+    assert "NY-STM" in set(everything["settlement_id"])
+    assert "NY-STM" not in set(market.analyse(u, root=project).events["settlement_id"])
+    panel = models.load_inputs(u, root=project).annual
+    stamford_ct = models.load_inputs(u, root=project, events=everything[everything["state"].eq("CT")]).annual
+    pd.testing.assert_frame_equal(panel, stamford_ct)
+    from wagebrief import proposals
+
+    years = range(2024, 2030)
+    pd.testing.assert_frame_equal(proposals.comparator_pattern(u, years, root=project)[0],
+                                  proposals.comparator_pattern(u, years, events=everything[everything["state"].eq("CT")])[0])

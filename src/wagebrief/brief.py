@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from wagebrief import figures, metrics, provenance, settlements, units
+from wagebrief import figures, gaps, metrics, provenance, settlements, units
 from wagebrief.config import paths
 from wagebrief.sections import Figure, Section, Table, format_value
 
@@ -80,6 +80,7 @@ def load(unit: str | units.Unit, root: str | Path | None = None, cycle_year: int
         if len(result.rejects):
             notes.append(f"{len(result.rejects)} raw settlement rows were rejected and are not used "
                          "(run `wagebrief build` to see data/processed/rejects.csv).")
+    events = gaps.for_unit(events, u)  # same name, other state: not this unit's comparator
     contracts = metrics.contract_metrics(events, u.fiscal_year_start_month)
     return BriefData(u, events, contracts, p.root, from_processed, notes)
 

@@ -77,9 +77,22 @@ def jurisdiction_states(root: str | Path | None = None) -> dict[str, set[str]]:
     return out
 
 
+def for_unit(events: pd.DataFrame, unit: units.Unit) -> pd.DataFrame:
+    """``events`` without the rows that share a name with the unit's employer or a comparator
+    but lie in another state (Middletown CT is not Middletown OH); every other row is kept."""
+    if "state" not in events.columns or events.empty:
+        return events
+    states = {unit.employer.jurisdiction.strip().casefold(): unit.employer.state}
+    states.update({c.jurisdiction.strip().casefold(): c.state for c in unit.comparators})
+    want = events["jurisdiction"].astype(str).str.strip().str.casefold().map(states)
+    keep = want.isna() | events["state"].astype(str).eq(want)
+    return events if bool(keep.all()) else events[keep.to_numpy()]
+
+
 def shared_names(unit: units.Unit, states: dict[str, set[str]], root: str | Path | None = None) -> list[str]:
     """A warning for each of the unit's jurisdictions whose name has settlements in another
-    state too: settlements are matched by name, so those rows would count as this one's."""
+    state too: those rows are left out of its brief (:func:`for_unit`), and the analyst should
+    know they exist."""
     where = display_path(str(unit.path), root) if unit.path else f"comparators/{unit.unit}.yml"
     named = [(unit.employer.jurisdiction, unit.employer.state, "employer")]
     named += [(c.jurisdiction, c.state, "comparator") for c in unit.comparators]
@@ -88,8 +101,7 @@ def shared_names(unit: units.Unit, states: dict[str, set[str]], root: str | Path
         others = sorted(states.get(name, set()) - {state})
         if others:
             out.append(f"{where}: {role} {name!r} ({state}) shares its name with settlements in "
-                       f"{', '.join(others)}; settlements are matched by name, so those rows are counted as "
-                       f"this {role}'s: spell them apart in the settlement file (e.g. '{name}, {others[0]}')")
+                       f"{', '.join(others)}; those are left out of this brief (matched by name and state)")
     return out
 
 

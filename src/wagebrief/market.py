@@ -699,8 +699,7 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
     if salaries is None:
         salaries, n = sal.load(root)
         notes += n
-    if events is None:
-        events = _load_events(root)
+    events = gaps.for_unit(_load_events(root) if events is None else events, unit)
     window_notes: list[str] = []
     start, end = _proposal_window(unit, events, window_notes)
     if scenarios is None:

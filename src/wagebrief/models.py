@@ -504,12 +504,12 @@ def _panel(comp: pd.DataFrame, cycle_year: int, cpi: pd.DataFrame | None, eci: p
 def load_inputs(unit, root: str | Path | None = None, events: pd.DataFrame | None = None,
                 cpi: pd.DataFrame | None = None, eci: pd.DataFrame | None = None) -> Inputs:
     """The unit's comparator panel with CPI and ECI joined; ``cpi``/``eci`` override series.py."""
-    from wagebrief import metrics, provenance, units
+    from wagebrief import gaps, metrics, provenance, units
 
     if isinstance(unit, str):
         unit = units.load(unit, root=root)
     notes: list[str] = []
-    events = load_events(root) if events is None else events
+    events = gaps.for_unit(load_events(root) if events is None else events, unit)
     basis, fy = unit.cpi_basis, unit.fiscal_year_start_month
     ann = metrics.annual_increases(events, basis, fy)
     ann = ann[ann["known"] & ann["occupation_group"].eq(unit.occupation_group)]

@@ -480,7 +480,9 @@ def comparator_pattern(unit: Unit, fiscal_years: Collection[int], *, min_compara
     ``min_comparators`` settled units takes the median of the latest earlier year that has
     enough, and the notes say so.
     """
-    events = _settlement_events(root) if events is None else events
+    from wagebrief import gaps
+
+    events = gaps.for_unit(_settlement_events(root) if events is None else events, unit)
     ev = events[events["jurisdiction"].isin(unit.jurisdictions)]
     notes: list[str] = []
     same = ev[ev["occupation_group"].eq(unit.occupation_group)]
