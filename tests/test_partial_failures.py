@@ -316,3 +316,16 @@ def test_a_comparator_whose_name_has_settlements_in_another_state_is_warned_abou
     years = range(2024, 2030)
     pd.testing.assert_frame_equal(proposals.comparator_pattern(u, years, root=project)[0],
                                   proposals.comparator_pattern(u, years, events=everything[everything["state"].eq("CT")])[0])
+
+
+def test_a_unit_file_that_cannot_be_read_is_recorded_with_the_projects_cycle_not_mixed(project):
+    from wagebrief import batch
+
+    (project / "comparators/broken.yml").write_text("unit: broken\nname: [unclosed\n")
+    folder, cycle, _ = batch._cycle_dir(["broken"], None, project)
+    assert (folder.name, cycle) == ("2027", 2027)  # the demo units' cycle
+    assert batch._cycle_dir(["broken", "city-police"], None, project)[0].name == "2027"
+    # Units of two cycles still share the "mixed" folder.
+    text = (project / "comparators/state-clerical.yml").read_text()
+    (project / "comparators/state-clerical.yml").write_text(text.replace("cycle_year: 2027", "cycle_year: 2028"))
+    assert batch._cycle_dir(["broken"], None, project)[0].name == "mixed"

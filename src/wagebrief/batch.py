@@ -252,20 +252,29 @@ def _run_locked(names: list[str], cycle: int | None, p: Paths, jobs: int, progre
         handler.close()
 
 
-def _cycle_dir(names: list[str], cycle: int | None, root: Path) -> tuple[Path, int | None, list[Path]]:
-    """The folder for this run's index, manifest and log: the cycle's, or "mixed" when the
-    units belong to different cycles; and the folders its briefs go to."""
+def _cycles(names: list[str], root: Path) -> set[int]:
+    """The cycle years of the units among ``names`` whose files load."""
     from wagebrief import gaps
 
-    reports = paths(root).reports
-    if cycle is not None:
-        return reports / str(render.check_cycle(cycle)), cycle, [reports / str(cycle)]
     cycles = set()
     for n in names:
         try:
             cycles.add(render.check_cycle(gaps.load_unit(n, root=root)[0].cycle_year))
         except Exception:  # a broken unit file is reported by its own render
             continue
+    return cycles
+
+
+def _cycle_dir(names: list[str], cycle: int | None, root: Path) -> tuple[Path, int | None, list[Path]]:
+    """The folder for this run's index, manifest and log: the cycle's, or "mixed" when the
+    units belong to different cycles; and the folders its briefs go to."""
+    reports = paths(root).reports
+    if cycle is not None:
+        return reports / str(render.check_cycle(cycle)), cycle, [reports / str(cycle)]
+    cycles = _cycles(names, root)
+    if not cycles:  # unit files that cannot be read name no cycle: record them with the project's
+        cycles = _cycles([n for n in units.unit_names(root) if n not in names], root)
+        cycles = cycles if len(cycles) == 1 else set()
     briefs = [reports / str(c) for c in sorted(cycles)]
     cycle = cycles.pop() if len(cycles) == 1 else None
     return reports / (str(cycle) if cycle else "mixed"), cycle, briefs
