@@ -123,10 +123,11 @@ def _base_events(events: pd.DataFrame) -> pd.DataFrame:
     return base
 
 
-def _known_prod(factors: pd.Series, keys: pd.Series) -> pd.Series:
-    """Product of factors per key, unknown (NaN) where any factor is unknown."""
-    g = factors.groupby(keys)
-    return g.prod().where(g.count() == g.size())
+def _known(values: pd.Series, keys: pd.Series, how: str = "prod") -> pd.Series:
+    """``how`` ("prod" or "sum") of values per key, unknown (NaN) where any value is unknown:
+    an unknown part makes the whole unknown rather than understated."""
+    g = values.groupby(keys)
+    return g.agg(how).where(g.count() == g.size())
 
 
 def _freeze_months(events: pd.DataFrame, base: pd.DataFrame, head: pd.DataFrame) -> pd.Series:
@@ -227,9 +228,9 @@ def contract_tables(events: pd.DataFrame, fy_start_month: int = DEFAULT_FY_START
     ev, ids = _coded(events)
     head = _heads(ev)
     base = _base_events(ev)
-    life = _known_prod(base["factor"], base[KEY])
+    life = _known(base["factor"], base[KEY])
     in_first_year = base["effective_date"] < base["term_start"] + pd.DateOffset(years=1)
-    first = _known_prod(base.loc[in_first_year, "factor"], base.loc[in_first_year, KEY])
+    first = _known(base.loc[in_first_year, "factor"], base.loc[in_first_year, KEY])
 
     out = head.copy()
     out["first_year_pct"] = (first.reindex(head.index, fill_value=1.0) - 1) * 100
@@ -237,12 +238,9 @@ def contract_tables(events: pd.DataFrame, fy_start_month: int = DEFAULT_FY_START
     out["avg_annual_pct"] = ((1 + out["life_of_contract_pct"] / 100) ** (12 / out["term_months"]) - 1) * 100
 
     lumps = ev.loc[ev["event"].eq("lump_sum")]
-    lg = lumps.groupby(KEY)
-    # A lump sum whose dollars are unknown makes the total unknown rather than understated.
-    total = lg["lump_dollars"].sum(min_count=1).where(lg["lump_dollars"].count() == lg.size())
-    out["lump_sum_total"] = total.reindex(head.index).where(lg.size().reindex(head.index, fill_value=0) > 0, 0.0)
-    # Likewise a percent: a dollar lump sum with no reference salary has none.
-    out["lump_sum_pct"] = lg["lump_pct"].sum().where(lg["lump_pct"].count() == lg.size()).reindex(head.index, fill_value=0.0)
+    # A contract with no lump sum has 0 of each; one whose dollars or percent are unknown, unknown.
+    out["lump_sum_total"] = _known(lumps["lump_dollars"], lumps[KEY], "sum").reindex(head.index, fill_value=0.0)
+    out["lump_sum_pct"] = _known(lumps["lump_pct"], lumps[KEY], "sum").reindex(head.index, fill_value=0.0)
     out["steps_granted"] = ev.loc[ev["event"].eq("step")].groupby(KEY).size().reindex(head.index, fill_value=0).astype("int64")
     out["freeze_months"] = _freeze_months(ev, base, head)
     out["retro_months"] = retro_months(head)
@@ -269,15 +267,9 @@ def _measure_notes(ev: pd.DataFrame, base: pd.DataFrame, in_first_year: pd.Serie
                                for i in grp.index)
             notes[key] = f"{', '.join(measures)} and cost from FY{first_fy} unknown ({events})"
     lumps = ev["event"].eq("lump_sum")
-    no_pct = lumps & ev["lump_pct"].isna()
-    if no_pct.any():
-        for key in ev.loc[no_pct, KEY].unique():
-            add = "lump_sum_pct unknown (a lump sum in dollars with no reference_salary)"
-            notes[key] = f"{notes[key]}; {add}" if notes[key] else add
-    no_dollars = lumps & ev["lump_dollars"].isna()
-    if no_dollars.any():
-        for key in ev.loc[no_dollars, KEY].unique():
-            add = "lump_sum_total unknown (a percent lump sum with no reference_salary)"
+    for col, add in (("lump_pct", "lump_sum_pct unknown (a lump sum in dollars with no reference_salary)"),
+                     ("lump_dollars", "lump_sum_total unknown (a percent lump sum with no reference_salary)")):
+        for key in ev.loc[lumps & ev[col].isna(), KEY].unique():
             notes[key] = f"{notes[key]}; {add}" if notes[key] else add
     return notes
 
