@@ -15,7 +15,7 @@
 
 # %% tags=["parameters"]
 # Rendered per unit by `wagebrief render`; runs by hand in JupyterLab with these defaults.
-# The numbers come from `wagebrief.brief`; this notebook only lays them out.
+# The numbers come from `wagebrief.brief.core`; this notebook only lays them out.
 unit = "state-clerical"
 cycle_year = 2027
 project_root = ""
@@ -23,7 +23,7 @@ project_root = ""
 # %%
 # partial.* instead of brief.*: a section whose inputs are bad (a roster row, say) shows its
 # problems in a box and every other section still renders.
-from wagebrief import brief, partial
+from wagebrief.brief import core as brief, partial
 
 data, warnings = partial.load(unit, root=project_root or None, cycle_year=cycle_year)
 sections = partial.compute(data)

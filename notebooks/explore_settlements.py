@@ -29,7 +29,8 @@ project_root = ""
 # %%
 import pandas as pd
 
-from wagebrief import metrics, settlements
+from wagebrief.analysis import metrics
+from wagebrief.inputs import settlements
 from wagebrief.config import paths
 
 p = paths(project_root or None)

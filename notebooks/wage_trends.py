@@ -16,7 +16,7 @@
 #
 # Where are settlements heading for the unit's next contract, and how sure are we? This workbook
 # shows the inputs, every model's estimates, the rolling-origin backtest year by year, and the
-# brief's "Wage trends and outlook" section. All numbers come from `wagebrief.models`; change the
+# brief's "Wage trends and outlook" section. All numbers come from `wagebrief.analysis.trends`; change the
 # parameters and re-run.
 
 # %% tags=["parameters"]
@@ -29,8 +29,8 @@ base_year = None  # real-wage base year; None: the year before most comparators 
 import pandas as pd
 from IPython.display import Markdown, display
 
-from wagebrief import models
-from wagebrief.brief import show
+from wagebrief.analysis import trends as models
+from wagebrief.brief.core import show
 
 u = models.resolve_unit(unit, project_root or None, cycle_year)
 inputs = models.load_inputs(u, project_root or None)

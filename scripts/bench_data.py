@@ -21,8 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wagebrief import build as build_mod
-from wagebrief import metrics, settlements
+from wagebrief.run import build as build_mod
+from wagebrief.analysis import metrics
+from wagebrief.inputs import settlements
 from wagebrief.config import paths
 
 

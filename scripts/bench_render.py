@@ -5,7 +5,7 @@ its comparators (so no two briefs compute the same thing), then renders all of t
 and prints, for each, briefs per second, peak memory of the whole process tree, and the ratio:
 
 * the CLI loop: for each unit, the ``papermill`` command then the ``jupyter nbconvert`` command;
-* wagebrief's path: ``wagebrief.batch.run`` (warm kernels, one per worker, ``--jobs`` cores).
+* wagebrief's path: ``wagebrief.run.batch.run`` (warm kernels, one per worker, ``--jobs`` cores).
 
 It also times the brief's own code as a plain Python script (the notebook exported by jupytext),
 cold (a new interpreter per brief) and warm (the second and later briefs in one interpreter),
@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"plain Python script: {cold:.2f} s for one brief in a new interpreter, "
               f"{warm:.2f} s per brief once warm")
 
-        from wagebrief import batch
+        from wagebrief.run import batch
 
         os.environ["WAGEBRIEF_ROOT"] = str(root)
         with TreeRSS() as mem_wb:

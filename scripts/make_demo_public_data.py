@@ -10,7 +10,7 @@
   file (same paths), and the manifest then says synthetic=false.
 
 The requests are planned exactly as `wagebrief pull` plans them (same paths, same URLs), for
-the demo jurisdictions in src/wagebrief/pull/areas.yml. Running the script twice changes nothing.
+the demo jurisdictions in src/wagebrief/public/pull/areas.yml. Running the script twice changes nothing.
 
     .venv/bin/python scripts/make_demo_public_data.py [--root DIR]
 """
@@ -26,10 +26,10 @@ import sys
 from pathlib import Path
 
 from wagebrief.config import paths
-from wagebrief.pull import acs, qcew
-from wagebrief.pull.areas import area_name, demo_comparators, load_mapping
-from wagebrief.pull.manifest import store
-from wagebrief.pull.runner import plan
+from wagebrief.public.pull import acs, qcew
+from wagebrief.public.pull.areas import area_name, demo_comparators, load_mapping
+from wagebrief.public.pull.manifest import store
+from wagebrief.public.pull.runner import plan
 
 QCEW_YEARS = (2021, 2025)
 ACS_YEARS = (2020, 2024)

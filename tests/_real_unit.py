@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from wagebrief import settlements
+from wagebrief.inputs import settlements
 
 UNIT = "smalltown-police"
 EMPLOYER = "Town of Smalltown"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from wagebrief import settlements
+from wagebrief.inputs import settlements
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from typer.testing import CliRunner
 
-from wagebrief import batch, render
+from wagebrief.run import batch, render
 from wagebrief.cli import app
 
 pytestmark = pytest.mark.notebook
@@ -29,7 +29,8 @@ project_root = ""
 
 # %%
 from IPython.display import HTML, display
-from wagebrief import brief, units
+from wagebrief.brief import core as brief
+from wagebrief.inputs import units
 u = units.load(unit, root=project_root or None)
 display(HTML("<h2>" + brief.html.escape(u.name) + "</h2>"))
 print("LEAKED" if "marker" in globals() else "CLEAN", unit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from wagebrief import brief
+from wagebrief.brief import core as brief
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def test_cumulative_growth_starts_every_comparator_at_100(data):
     assert set(idx.columns) == set(data.comparator_names)
     assert (idx.iloc[0] == 100).all()
     # The next year's value is the base times one year's increase, for one comparator by hand.
-    from wagebrief import metrics
+    from wagebrief.analysis import metrics
 
     annual = metrics.annual_increases(data.comparator_events(), "fiscal").set_index(["jurisdiction", "year"])
     j, y = idx.columns[0], idx.index[1]
@@ -62,7 +62,7 @@ def test_settlements_section_sentence_matches_table(data):
 
 
 def test_tables_are_formatted_for_reading():
-    from wagebrief.sections import Table
+    from wagebrief.brief.section import Table
 
     t = Table("x", pd.DataFrame({"pay": [88018.0, None], "gap": [-5.697477, 1.0], "n": [9, 10],
                                  "who": ["<b>A</b>", None], "pct": [2.5, 3.0]}), formats={"pct": "{:.1f}%"})
@@ -76,7 +76,7 @@ def test_tables_are_formatted_for_reading():
 
 
 def test_values_that_round_to_zero_never_read_as_negative_zero():
-    from wagebrief.sections import Table
+    from wagebrief.brief.section import Table
 
     t = Table("t", pd.DataFrame({"vs median %": [-0.004, 0.004, -0.06], "gap": [-0.3, 2.0, 1234.0]}),
               formats={"vs median %": "{:+.1f}%", "gap": "${:,.0f}"})
@@ -138,7 +138,7 @@ def test_a_real_unit_with_nothing_invented_has_no_synthetic_banner(real_unit):
 
 
 def test_executive_summary_says_each_sentence_once():
-    from wagebrief.sections import Section
+    from wagebrief.brief.section import Section
 
     rng = ("Reasonable settlement range: FY2027 2.4% to 4.6%. Method: last year's median; it was chosen "
            "because no model beat the naive baselines in the backtest.")
@@ -154,7 +154,8 @@ def test_settlements_section_says_why_a_measure_is_unknown_and_counts_only_known
     import dataclasses
 
     from conftest import rows
-    from wagebrief import metrics, settlements
+    from wagebrief.analysis import metrics
+    from wagebrief.inputs import settlements
 
     raw = pd.concat([
         rows(dict(pct="3"), dict(event="gwi_flat", amount="$0.75 an hour", effective_date="2025-01-01"),
@@ -178,7 +179,7 @@ def test_settlements_section_says_why_a_measure_is_unknown_and_counts_only_known
 def test_a_real_unit_beside_the_demo_file_gets_no_synthetic_label_from_the_models(real_unit):
     import _real_unit
 
-    from wagebrief import models
+    from wagebrief.analysis import trends as models
 
     inp = models.load_inputs(_real_unit.UNIT, root=real_unit, events=brief.load(_real_unit.UNIT, root=real_unit).events)
     assert not inp.synthetic
@@ -188,7 +189,7 @@ def test_a_real_unit_beside_the_demo_file_gets_no_synthetic_label_from_the_model
 
 def test_appendix_values_keep_cents_and_the_hour():
     from conftest import rows
-    from wagebrief import settlements
+    from wagebrief.inputs import settlements
 
     ev = settlements.validate_frame(rows(
         dict(event="gwi_flat", amount="0.93", amount_per="hour"),

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from wagebrief.cli import app
-from wagebrief import settlements
+from wagebrief.inputs import settlements
 from conftest import rows
 
 runner = CliRunner()
@@ -68,7 +68,7 @@ def test_build_writes_tables_and_rejects_and_never_touches_raw(project):
 
 
 def test_build_writes_validated_salaries_the_briefs_read(project, monkeypatch):
-    from wagebrief import salaries
+    from wagebrief.inputs import salaries
 
     res = runner.invoke(app, ["build"])
     assert res.exit_code == 0, res.output

@@ -10,9 +10,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from wagebrief import comparables as comp
-from wagebrief import units
-from wagebrief.commands import market as market_cmd
+from wagebrief.analysis import comparables as comp
+from wagebrief.inputs import units
+from wagebrief.cli import market as market_cmd
 
 approx = pytest.approx
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wagebrief import costing, proposals, roster
-from wagebrief.units import Employer, Unit
+from wagebrief.analysis import costing
+from wagebrief.inputs import proposals, roster
+from wagebrief.inputs.units import Employer, Unit
 
 SS, MED, PENSION = 0.062, 0.0145, 0.10
 H2 = 181 / 365  # January-June 2026 as a share of FY2026

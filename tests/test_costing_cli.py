@@ -12,9 +12,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from wagebrief import costing
-from wagebrief.commands import cost as cost_cmd
-from wagebrief.sections import Section
+from wagebrief.analysis import costing
+from wagebrief.cli import cost as cost_cmd
+from wagebrief.brief.section import Section
 
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = ["city-police", "city-public-works", "state-clerical"]
@@ -45,7 +45,7 @@ def assert_private(text: str, unit: str) -> None:
 
 
 def test_registered_in_cli() -> None:
-    assert '"wagebrief.commands.cost"' in (ROOT / "src" / "wagebrief" / "cli.py").read_text()
+    assert '"wagebrief.cli.cost"' in (ROOT / "src" / "wagebrief" / "cli.py").read_text()
 
 
 @pytest.mark.parametrize("unit", UNITS)

@@ -11,9 +11,10 @@ import pytest
 
 from conftest import rows, valid_events
 from test_costing import PROPOSALS, ROSTER, make_costing_inputs, make_unit
-from wagebrief import costing, proposals, roster, units
-from wagebrief.proposals import ProposalError
-from wagebrief.units import Comparator
+from wagebrief.analysis import costing
+from wagebrief.inputs import proposals, roster, units
+from wagebrief.inputs.proposals import ProposalError
+from wagebrief.inputs.units import Comparator
 
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = ["city-police", "city-public-works", "state-clerical"]

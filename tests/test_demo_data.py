@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from wagebrief import units
+from wagebrief.inputs import units
 
 ROOT = Path(__file__).resolve().parents[1]
 CSV = ROOT / "data" / "raw" / "settlements" / "demo_settlements.csv"

@@ -8,7 +8,7 @@ import re
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from wagebrief import render
+from wagebrief.run import render
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n fake").decode()
 
@@ -54,8 +54,8 @@ def test_a_figure_caption_becomes_the_images_alt_text(monkeypatch):
     import IPython.display
     from IPython.display import SVG
 
-    from wagebrief import brief, figures
-    from wagebrief.sections import Figure, Section
+    from wagebrief.brief import core as brief, figures
+    from wagebrief.brief.section import Figure, Section
 
     fig, ax = figures.new((3, 2))
     ax.plot([1, 2], [3, 4])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wagebrief import figures, partial
+from wagebrief.brief import figures, partial
 
 
 @pytest.fixture(scope="module")

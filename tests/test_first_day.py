@@ -13,7 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import rows
-from wagebrief import metrics, settlements
+from wagebrief.analysis import metrics
+from wagebrief.inputs import settlements
 from wagebrief.cli import app
 
 runner = CliRunner()
@@ -204,7 +205,7 @@ def test_metrics_prints_every_valid_settlement_when_a_row_elsewhere_is_rejected(
 # --------------------------------------------------------------------------- downstream
 
 def test_market_projection_annualises_an_hourly_flat_raise_and_leaves_an_unknown_one_unknown():
-    from wagebrief import market
+    from wagebrief.analysis import market
 
     ev = settlements.validate_frame(rows(
         dict(event="gwi_flat", amount="0.50/hour", hours_per_week="40", effective_date="2024-07-01"),
@@ -218,7 +219,7 @@ def test_market_projection_annualises_an_hourly_flat_raise_and_leaves_an_unknown
 def test_a_table_of_synthetic_rows_says_so_even_for_a_real_unit():
     from types import SimpleNamespace
 
-    from wagebrief import market
+    from wagebrief.analysis import market
 
     real_unit = SimpleNamespace(synthetic=False)
     ev = settlements.validate_frame(pd.concat([rows(dict(pct="2")), rows(dict(pct="2"), settlement_id="S2",

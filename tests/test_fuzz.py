@@ -41,7 +41,7 @@ from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from wagebrief import settlements
+from wagebrief.inputs import settlements
 from wagebrief.cli import app
 
 COLUMNS = settlements.COLUMNS

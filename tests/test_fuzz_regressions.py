@@ -16,7 +16,7 @@ import pytest
 
 import test_fuzz as fz
 from conftest import DEFAULTS
-from wagebrief import settlements
+from wagebrief.inputs import settlements
 
 #: The row of the report (issue 12): "broken row 518 was accepted".
 REPORTED = dict(jurisdiction="Ελλάδα (other 489859324)", term_start="12/7/2029", term_end="2034-12-06",

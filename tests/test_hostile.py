@@ -14,9 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import rows
-from wagebrief import brief, settlements, units
+from wagebrief.brief import core as brief
+from wagebrief.inputs import settlements, units
 from wagebrief.cli import app
-from wagebrief.sections import Section, Table
+from wagebrief.brief.section import Section, Table
 
 SCRIPT = "<script>alert(1)</script>"
 JURISDICTION = f'Town of {SCRIPT} & "Sons" Ünïon'

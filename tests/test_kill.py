@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from wagebrief import settlements
+from wagebrief.inputs import settlements
 from wagebrief.cli import app
 
 OUTPUTS = ["settlements.parquet", "contracts.parquet", "fiscal_costs.parquet", "annual_increases.parquet",

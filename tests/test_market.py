@@ -1,6 +1,6 @@
 """Market position: rank and percentile arithmetic by hand, hourly views, projection, scenarios.
 
-Conventions under test (see wagebrief.market): rank 1 = highest, ties share the best rank
+Conventions under test (see wagebrief.analysis.market): rank 1 = highest, ties share the best rank
 ("min"); percentiles of the comparators by linear interpolation (numpy "linear" = Excel
 PERCENTILE.INC); missing comparators are named and left out, never counted as zero.
 """
@@ -14,8 +14,10 @@ import pandas as pd
 import pytest
 
 from conftest import rows, valid_events
-from wagebrief import figures, market, salaries, units
-from wagebrief.sections import Section
+from wagebrief.brief import figures
+from wagebrief.analysis import market
+from wagebrief.inputs import salaries, units
+from wagebrief.brief.section import Section
 
 approx = pytest.approx
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ CELLS = [
     """\
 import html
 from IPython.display import HTML, display
-from wagebrief import market
+from wagebrief.analysis import market
 
 a = market.analyse(unit, root=project_root or None, forecast=2.5)
 sec = market.brief_section(unit, project_root or None, analysis=a)

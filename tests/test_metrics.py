@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from wagebrief import metrics
+from wagebrief.analysis import metrics
 from conftest import rows, valid_events
 
 approx = pytest.approx
@@ -210,8 +210,8 @@ def test_several_contracts_keep_their_own_fiscal_costs():
 
 def test_annual_increases_remembered_by_content_not_by_object():
     from conftest import ROOT
-    from wagebrief import metrics as m
-    from wagebrief import settlements
+    from wagebrief.analysis import metrics as m
+    from wagebrief.inputs import settlements
 
     ev = settlements.validate([ROOT / "data/raw/settlements"]).valid
     first = m.annual_increases(ev, "fiscal", 7)

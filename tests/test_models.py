@@ -1,4 +1,4 @@
-"""wagebrief.models: recovery of known parameters from simulated panels, intervals, fallbacks.
+"""wagebrief.analysis.trends: recovery of known parameters from simulated panels, intervals, fallbacks.
 
 Every simulation uses a fixed seed; each tolerance is stated next to its assertion, together with
 the standard error it is measured against, so a failure means the estimator is off and not that
@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wagebrief import models, realwages, units
+from wagebrief.analysis import trends as models, realwages
+from wagebrief.inputs import units
 
 ROOT = Path(__file__).resolve().parents[1]
 YEARS = np.arange(2008, 2026)  # 18 years

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wagebrief import backtest
+from wagebrief.analysis import backtest
 
 # One jurisdiction, 2010-2019. The test years are 2017, 2018 and 2019.
 VALUES = {2010: 1.0, 2011: 2.0, 2012: 1.5, 2013: 3.0, 2014: 2.0, 2015: 2.5, 2016: 4.0, 2017: 3.0,

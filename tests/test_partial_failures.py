@@ -15,7 +15,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from wagebrief import batch, gaps, partial, render, units
+from wagebrief.run import batch, render
+from wagebrief.inputs import gaps, units
+from wagebrief.brief import partial
 from conftest import scratch_project
 from wagebrief.cli import app
 
@@ -130,7 +132,7 @@ def test_a_bad_roster_row_fails_only_the_costing_section(project):
 
 
 def test_problem_lines_keep_a_roster_errors_file_row_column_lines(tmp_path):
-    from wagebrief.roster import RosterError
+    from wagebrief.inputs.roster import RosterError
 
     exc = RosterError([f"{tmp_path}/data/raw/units/u/roster.csv:4:fte: cannot read 'x' as a number"], 10)
     assert partial.problem_lines(exc, tmp_path) == ["data/raw/units/u/roster.csv:4:fte: cannot read 'x' as a number"]
@@ -289,7 +291,7 @@ def test_a_comparator_whose_name_has_settlements_in_another_state_is_warned_abou
     # Real data has Middletown CT and Middletown OH, Bloomington IN and IL: matched by name only,
     # the other state's contracts would count as the comparator's, silently.
     from conftest import rows
-    from wagebrief import settlements
+    from wagebrief.inputs import settlements
 
     rows(dict(pct="2"), settlement_id="NY-STM", jurisdiction="City of Stamford", state="NY",
          occupation_group="police").to_csv(project / "data/raw/settlements/other.csv", index=False,
@@ -300,7 +302,7 @@ def test_a_comparator_whose_name_has_settlements_in_another_state_is_warned_abou
             "those are left out of this brief" in w]
     assert gaps.load_unit("state-clerical", root=project)[1] == []
     # ... and they are left out: matched by name and state, in every part of the brief.
-    from wagebrief import market, models
+    from wagebrief.analysis import market, trends as models
 
     data, _ = partial.load("city-police", root=project)
     assert "NY-STM" not in set(data.events["settlement_id"]) and "NY-STM" not in set(data.contracts["settlement_id"])
@@ -311,7 +313,7 @@ def test_a_comparator_whose_name_has_settlements_in_another_state_is_warned_abou
     panel = models.load_inputs(u, root=project).annual
     stamford_ct = models.load_inputs(u, root=project, events=everything[everything["state"].eq("CT")]).annual
     pd.testing.assert_frame_equal(panel, stamford_ct)
-    from wagebrief import proposals
+    from wagebrief.inputs import proposals
 
     years = range(2024, 2030)
     pd.testing.assert_frame_equal(proposals.comparator_pattern(u, years, root=project)[0],
@@ -319,7 +321,7 @@ def test_a_comparator_whose_name_has_settlements_in_another_state_is_warned_abou
 
 
 def test_a_unit_file_that_cannot_be_read_is_recorded_with_the_projects_cycle_not_mixed(project):
-    from wagebrief import batch
+    from wagebrief.run import batch
 
     (project / "comparators/broken.yml").write_text("unit: broken\nname: [unclosed\n")
     folder, cycle, _ = batch._cycle_dir(["broken"], None, project)

@@ -11,9 +11,9 @@ import typer
 from typer.testing import CliRunner
 
 import _real_unit as real
-from wagebrief import comparables as comp
-from wagebrief import profiles, units
-from wagebrief.commands import market as market_cmd
+from wagebrief.analysis import comparables as comp
+from wagebrief.inputs import profiles, units
+from wagebrief.cli import market as market_cmd
 
 NAN = float("nan")
 HEAD = "jurisdiction,state,fips,population,median_household_income,local_gov_avg_pay,source,source_url,vintage\n"
@@ -141,7 +141,7 @@ def test_rejected_typed_rows_are_reported_where_the_profile_is_used(project):
 
 
 def test_cli_profiles_lists_problems_and_writes_the_rejected_rows(project):
-    from wagebrief.commands import profiles as profiles_cmd
+    from wagebrief.cli import profiles as profiles_cmd
 
     app = typer.Typer()
     profiles_cmd.register(app)

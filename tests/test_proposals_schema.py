@@ -1,4 +1,4 @@
-"""The proposals-file models mirror wagebrief.proposals: same keys, same vocabularies, shipped files pass."""
+"""The proposals-file models mirror wagebrief.inputs.proposals: same keys, same vocabularies, shipped files pass."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from wagebrief import proposals
-from wagebrief import proposals_schema as ps
+from wagebrief.inputs import proposals
+from wagebrief.inputs import proposals_schema as ps
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((ROOT / "comparators" / "proposals").glob("*.yml"))
@@ -23,7 +23,7 @@ def test_keys_and_vocabularies_match_proposals_module() -> None:
     assert tuple(ps.Rollup.model_fields) == proposals.ROLLUP_KEYS
     assert (ps.STEP_TIMINGS, ps.LONGEVITY_BASES, ps.DERIVATIONS) == (
         proposals.STEP_TIMINGS, proposals.LONGEVITY_BASES, proposals.DERIVATIONS)
-    from wagebrief.settlements import PCT_RANGE
+    from wagebrief.inputs.settlements import PCT_RANGE
 
     assert ps.PCT_RANGE == PCT_RANGE
 

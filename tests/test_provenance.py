@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from wagebrief import provenance as pv
+from wagebrief.inputs import provenance as pv
 
 
 def events(*rows):

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from werkzeug import Response
 
-from wagebrief.pull import acs, runner
-from wagebrief.pull.http import Request, RetryPolicy
-from wagebrief.pull.manifest import read_manifest
-from wagebrief.pull.settings import Comparator
+from wagebrief.public.pull import acs, runner
+from wagebrief.public.pull.http import Request, RetryPolicy
+from wagebrief.public.pull.manifest import read_manifest
+from wagebrief.public.pull.settings import Comparator
 
 REAL = json.loads((Path(__file__).parent / "fixtures" / "acs" /
                    "acs5_2021_B01001_001E_county_IL_api_response.json").read_text())

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from werkzeug import Response
 
-from wagebrief.pull import bls, runner
-from wagebrief.pull.http import RetryPolicy
-from wagebrief.pull.manifest import read_manifest
+from wagebrief.public.pull import bls, runner
+from wagebrief.public.pull.http import RetryPolicy
+from wagebrief.public.pull.manifest import read_manifest
 
 FIX = Path(__file__).parent / "fixtures" / "bls"
 KEY = "blsKEY-0123456789abcdef"

@@ -8,7 +8,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from wagebrief.pull.http import Client, PullError, Request, RetryPolicy, redact, retry_after_seconds
+from wagebrief.public.pull.http import Client, PullError, Request, RetryPolicy, redact, retry_after_seconds
 
 KEY = "k3y-9f8e7d6c5b4a"
 

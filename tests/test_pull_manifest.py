@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 import wagebrief.io
 from wagebrief.cli import app
-from wagebrief.pull import manifest, runner
-from wagebrief.pull.http import RetryPolicy
-from wagebrief.pull.manifest import read_manifest
-from wagebrief.pull.settings import Comparator
+from wagebrief.public.pull import manifest, runner
+from wagebrief.public.pull.http import RetryPolicy
+from wagebrief.public.pull.manifest import read_manifest
+from wagebrief.public.pull.settings import Comparator
 
 FIX = Path(__file__).parent / "fixtures"
 REAL_QCEW = (FIX / "qcew" / "2020_a_area_39041.csv").read_bytes()

@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from wagebrief.pull import qcew, runner
-from wagebrief.pull.areas import COUNTY, PLANNING_REGION, resolve
-from wagebrief.pull.http import Request, RetryPolicy
-from wagebrief.pull.manifest import read_manifest
-from wagebrief.pull.settings import Comparator
+from wagebrief.public.pull import qcew, runner
+from wagebrief.public.pull.areas import COUNTY, PLANNING_REGION, resolve
+from wagebrief.public.pull.http import Request, RetryPolicy
+from wagebrief.public.pull.manifest import read_manifest
+from wagebrief.public.pull.settings import Comparator
 
 REAL = (Path(__file__).parent / "fixtures" / "qcew" / "2020_a_area_39041.csv").read_bytes()
 DELAWARE_OH = Comparator("Delaware County", "OH", "county", fips="39041")

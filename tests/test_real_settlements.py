@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from wagebrief import metrics, settlements
+from wagebrief.analysis import metrics
+from wagebrief.inputs import settlements
 
 FILE = Path(__file__).parent / "fixtures" / "real_settlements" / "real_settlements.csv"
 

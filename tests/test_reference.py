@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from wagebrief import proposals, proposals_schema, reference, roster, salaries, settlements, units
+from wagebrief.inputs import proposals, proposals_schema, reference, roster, salaries, settlements, units
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "docs" / "inputs.md"
@@ -24,7 +24,7 @@ def test_docs_inputs_md_is_up_to_date() -> None:
 
 
 def test_module_entry_point_prints_the_page() -> None:
-    out = subprocess.run([sys.executable, "-m", "wagebrief.reference"], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-m", "wagebrief.inputs.reference"], capture_output=True, text=True, check=True)
     assert out.stdout == reference.markdown()
 
 

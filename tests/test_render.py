@@ -7,7 +7,8 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from wagebrief import render, units
+from wagebrief.run import render
+from wagebrief.inputs import units
 from wagebrief.cli import app
 
 pytestmark = pytest.mark.notebook

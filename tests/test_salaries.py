@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from wagebrief import salaries, units
+from wagebrief.inputs import salaries, units
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "raw" / "salaries" / "demo_salaries.csv"

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import ROOT
-from wagebrief import proposals, scaffold, units
+from wagebrief.inputs import proposals, scaffold, units
 from wagebrief.cli import app
 
 ARGS = ["new-unit", "hartford-trades", "--name", "Hartford Trades Unit", "--employer", "City of Hartford",

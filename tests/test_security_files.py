@@ -2,7 +2,7 @@
 
 Defended, at a glance:
 - YAML anchors/aliases ("billion laughs"), deep nesting and invisible characters: refused with
-  the file, line and column, in every YAML wagebrief reads (``wagebrief.safeyaml``);
+  the file, line and column, in every YAML wagebrief reads (``wagebrief.inputs.safeyaml``);
 - values quoted in messages are cut (a 1 MB cell is not a 1 MB problem line);
 - hidden and very hidden XLSX sheets: not read; each holding settlement columns is a warning;
 - XLSX zip bombs and sheets spanning billions of cells: refused before openpyxl expands them;
@@ -34,7 +34,9 @@ import yaml
 from typer.testing import CliRunner
 
 from conftest import ROOT, rows
-from wagebrief import build, io, profiles, proposals_schema, roster, safeyaml, salaries, settlements, units, workbook
+from wagebrief.run import build
+from wagebrief import io
+from wagebrief.inputs import profiles, proposals_schema, roster, safeyaml, salaries, settlements, units, workbook
 from wagebrief.cli import app
 
 runner = CliRunner()
@@ -425,7 +427,8 @@ def test_a_rename_that_fails_midway_puts_the_old_outputs_back(tmp_path, monkeypa
 
 KILLED_MID_RENAME = """
 import os, sys
-from wagebrief import build, settlements
+from wagebrief.run import build
+from wagebrief.inputs import settlements
 from wagebrief.config import Paths
 p = Paths()
 result = settlements.validate([p.raw_settlements])

@@ -31,10 +31,10 @@ from typer.testing import CliRunner
 from werkzeug import Response
 
 from wagebrief.cli import app
-from wagebrief.pull import acs, manifest, qcew, runner
-from wagebrief.pull.http import Client, PullError, Redactor, Request, RetryPolicy
-from wagebrief.pull.manifest import read_manifest
-from wagebrief.pull.settings import Comparator
+from wagebrief.public.pull import acs, manifest, qcew, runner
+from wagebrief.public.pull.http import Client, PullError, Redactor, Request, RetryPolicy
+from wagebrief.public.pull.manifest import read_manifest
+from wagebrief.public.pull.settings import Comparator
 
 FIX = Path(__file__).parent / "fixtures"
 BLS_KEY = "blsKEY-0123456789abcdef0123456789"
@@ -84,7 +84,7 @@ def test_a_key_echoed_in_a_bls_message_reaches_no_warning_note_or_stderr(httpser
     doc = json.loads((FIX / "bls" / "empty_series_v2_response.json").read_bytes())
     doc["message"] = [f"No Data Available for Series CUUR0110SA0 Year: 2030 (registration key {BLS_KEY})"]
     httpserver.expect_request(ENDPOINT, method="POST").respond_with_json(doc)
-    monkeypatch.setattr("wagebrief.pull.settings.bls_series", lambda **kw: ["CUUR0110SA0"])
+    monkeypatch.setattr("wagebrief.public.pull.settings.bls_series", lambda **kw: ["CUUR0110SA0"])
     result = CliRunner().invoke(app, ["pull", "--source", "bls", "--start-year", "2030", "--end-year", "2030",
                                       "--no-build"])
     assert result.exit_code == 0, result.output

@@ -28,11 +28,13 @@ import typer
 from typer.testing import CliRunner
 
 from test_costing import PROPOSALS, ROSTER, make_costing_inputs
-from wagebrief import config, costing, proposals, roster
+from wagebrief import config
+from wagebrief.analysis import costing
+from wagebrief.inputs import proposals, roster
 from wagebrief import io as wio
-from wagebrief.commands import cost as cost_cmd
-from wagebrief.commands import data as data_cmd
-from wagebrief.commands import market as market_cmd
+from wagebrief.cli import cost as cost_cmd
+from wagebrief.cli import data as data_cmd
+from wagebrief.cli import market as market_cmd
 
 MARK = "suppressed: fewer than 5 employees"
 MIN_GROUP_ENV = "WAGEBRIEF_MIN_GROUP_SIZE"
@@ -145,7 +147,7 @@ def test_total_from_few_employees_hides_its_total_difference_and_term(tmp_path: 
 
 
 def test_min_group_size_is_a_setting(tmp_path: Path, monkeypatch) -> None:
-    from wagebrief import disclosure
+    from wagebrief.analysis import disclosure
 
     prop, df = make_costing_inputs(tmp_path)
     monkeypatch.setenv(MIN_GROUP_ENV, "3")
@@ -233,7 +235,7 @@ def test_echo_csv_quotes_a_bare_carriage_return_and_uses_crlf() -> None:
 
 def test_metrics_csv_keeps_a_carriage_return_inside_its_cell(tmp_path: Path) -> None:
     from conftest import rows
-    from wagebrief import settlements
+    from wagebrief.inputs import settlements
 
     f = tmp_path / "s.csv"
     rows(dict(pct="2", unit="Clerical\r=1+1")).loc[:, settlements.COLUMNS].to_csv(f, index=False, quoting=csv.QUOTE_ALL)

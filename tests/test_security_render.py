@@ -36,7 +36,10 @@ import pytest
 from filelock import FileLock
 from typer.testing import CliRunner
 
-from wagebrief import batch, figures, io, partial, render, units
+from wagebrief.run import batch, render
+from wagebrief.brief import figures, partial
+from wagebrief import io
+from wagebrief.inputs import units
 from wagebrief.cli import app
 
 RENDER = [sys.executable, "-c", "from wagebrief.cli import main; main()", "render"]
@@ -44,7 +47,7 @@ LOCK_MESSAGE = "another 'wagebrief render' is writing"
 
 
 class FakeRenderer:
-    """Stands in for :class:`wagebrief.render.Renderer`: a notebook with one HTML output per unit."""
+    """Stands in for :class:`wagebrief.run.render.Renderer`: a notebook with one HTML output per unit."""
 
     def __init__(self, notebook, cwd=None, timeout=600):
         self.path = Path(notebook)
@@ -315,7 +318,7 @@ def test_dollar_signs_in_chart_text_are_text():
 
 
 def test_a_scenario_label_with_dollars_charts_in_the_costing_figure(project):
-    from wagebrief import costing
+    from wagebrief.analysis import costing
 
     path = project / "comparators" / "proposals" / "city-police.yml"
     path.write_text(path.read_text().replace("label: Management offer", f'label: "{LABEL}"'))

@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from wagebrief import series
-from wagebrief.pull import manifest
-from wagebrief.pull.settings import Comparator
+from wagebrief.public import series
+from wagebrief.public.pull import manifest
+from wagebrief.public.pull.settings import Comparator
 
 TESTS = Path(__file__).parent
 FIX = TESTS / "fixtures"
@@ -40,7 +40,7 @@ def put(root: Path, source: str, path: str, data: bytes, synthetic: bool = False
 
 
 def test_importing_cpi_through_the_suite_is_quiet():
-    code = "from wagebrief.series import import_cpi; import_cpi()"
+    code = "from wagebrief.public.series import import_cpi; import_cpi()"
     done = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "out of date" not in done.stderr
@@ -253,7 +253,7 @@ def test_the_snapshot_script_reproduces_the_shipped_files(tmp_path):
 
 
 def test_the_shipped_profile_is_synthetic_and_says_so():
-    from wagebrief.pull.areas import demo_comparators
+    from wagebrief.public.pull.areas import demo_comparators
 
     p = series.build_comparator_profile(REPO, demo_comparators())  # independent of the unit files
     assert len(p) > 0 and p["synthetic"].all()
@@ -271,7 +271,7 @@ def test_profile_keeps_acs_and_qcew_sources_apart(ct_root):
 
 def test_an_unplaceable_comparator_is_noted_in_its_row_not_warned_into_a_brief(ct_root, caplog):
     town = Comparator("Town of Nowhere", "CT", "municipal")
-    with caplog.at_level("WARNING", logger="wagebrief.series"):
+    with caplog.at_level("WARNING", logger="wagebrief.public.series"):
         p = series.build_comparator_profile(ct_root, [town]).iloc[0]
     assert not [r for r in caplog.records if r.levelname == "WARNING"]
     assert "no geography known" in p["note"] and "data/raw/profiles/" in p["note"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from wagebrief import settlements
+from wagebrief.inputs import settlements
 from conftest import rows
 
 

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from wagebrief import settlements, template
+from wagebrief.inputs import settlements, template
 from wagebrief.cli import app
 
 

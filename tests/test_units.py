@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from wagebrief import units
-from wagebrief.units import UnitError
+from wagebrief.inputs import units
+from wagebrief.inputs.units import UnitError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -141,7 +141,7 @@ def test_unknown_unit_name(root: Path) -> None:
 def test_known_jurisdictions_reads_csv_and_xlsx(root: Path) -> None:
     import pandas as pd
 
-    from wagebrief import settlements
+    from wagebrief.inputs import settlements
 
     # A settlement workbook read the way `validate` reads it: stray spaces are stripped.
     row = {c: "" for c in settlements.COLUMNS}

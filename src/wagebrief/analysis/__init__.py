@@ -1,0 +1,1 @@
+"""Numbers and frames, no sentences: contract metrics, trends and backtests, market position, comparables, costing."""

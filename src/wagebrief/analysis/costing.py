@@ -1,0 +1,582 @@
+"""Costing each side's proposal on the unit's own payroll.
+
+Inputs are the unit's roster (:mod:`wagebrief.inputs.roster`) and its proposals file
+(:mod:`wagebrief.inputs.proposals`). Everything is computed in floating point over all employees at
+once (numpy arrays, one pass per event rank and per pay period; nothing walks day by day) and is
+rounded only when presented.
+
+Conventions
+-----------
+* **Term and fiscal years.** The term is ``term_start``..``term_end`` from the proposals file, or
+  by default the first day of ``cycle_year``'s fiscal-year start month for ``term_years`` years
+  (cycle_year 2027, July start, 3 years: 2027-07-01 to 2030-06-30). A fiscal year is named by the
+  calendar year it ends in (:func:`wagebrief.analysis.metrics.fiscal_year`), so that term is FY2028-FY2030.
+  Every fiscal year the term touches is costed in full.
+* **Baseline.** The roster's salaries frozen as of ``roster_as_of``: no increase, no step, the
+  longevity tier each employee holds that day. The roster is a closed group (no hires,
+  separations or promotions). An employee is paid ``annual_base_salary * fte``.
+* **Cost of the increase** = scenario pay - baseline pay, per fiscal year. Pay accrues by day: a
+  fiscal year's pay at annual rate R is ``R * days at that rate / days in the fiscal year``, so an
+  increase effective mid-year costs its share of days (a 366-day year divides by 366).
+* **Events and components.** On one date, step movements apply first, then GWIs (in file order),
+  then lump sums. Each event's change to an employee's annual rate is charged to its own
+  component from its date on: a GWI after a step is a GWI on the stepped rate and counts as GWI;
+  a step after a GWI counts as step. So GWI + step + longevity + lump sums = the wage increase,
+  exactly. ``gwi_flat`` adds dollars to the full-time rate. Lump sums are paid on their date,
+  pro rata to FTE, and never enter the rate.
+* **Steps.** One step per ``step_movement`` event, up to ``top_step`` (employees at top step do not
+  move), worth ``increment_pct`` of the employee's current rate (no salary-schedule file is used
+  yet). With ``timing: anniversary`` an employee moves on the first hire-date anniversary in
+  the year from the event's date (and not after the term ends); with ``common_date``, on the
+  event's date. A 29 February hire's anniversary is 28 February in common years.
+* **Longevity.** ``schedule`` maps years of service to an annual amount (flat dollars, or percent
+  of the base rate); eligible employees get the amount for the highest threshold reached, from
+  the hire-date anniversary that reaches it. The longevity component is all change from the
+  baseline's longevity: tiers reached after ``roster_as_of`` and, on a percent basis, the
+  longevity on raises.
+* **Roll-up.** Employer Social Security is 6.2% of wages up to the calendar year's taxable wage
+  base (SSA's published bases, package data ``data/ss_wage_base.csv``; a later year carries the
+  last published or analyst-set base forward and the notes say so). Fiscal years straddle two
+  calendar years, so wages are split at 1 January and capped on each employee's calendar-year
+  cumulative wages, starting from 1 January before the first costed fiscal year (those first
+  months are paid at roster rates). The roll-up cost is scenario tax - baseline tax. Medicare is
+  1.45% of all wages, uncapped. Each ``rates`` entry is an employer percent of pensionable pay
+  (base, plus longevity and lump sums as set).
+* **Comparator pattern.** A ``derive: comparator_median`` scenario gets, for each fiscal year of
+  the term, a GWI of the comparators' median base increase in that fiscal year
+  (:func:`wagebrief.inputs.proposals.comparator_pattern`), effective on the fiscal-year start (or the
+  term start, if later) -- not on the management scenario's dates. ``steps_from`` copies
+  another scenario's step movements.
+* **Reported measures.** ``total_cost`` = wage increase + roll-up; cumulative over the term;
+  per employee (headcount); as a percent of base payroll (the frozen roster's pay for the
+  year, or for the term). ``cost_of_1pct``: what a 1% GWI on the frozen roster from the first
+  day of the first costed fiscal year adds, roll-up included (longevity tiers reached anyway
+  are not part of it). ``end_of_term_lift``: the annual pay and roll-up added by the scenario
+  as it stands on ``term_end`` (the wage base of the following calendar year caps it), set
+  against the term's cost. Lump sums add no lift. Differences are against
+  ``reference_scenario``, in dollars and as a percent of its cost.
+* **Rounding.** Only at presentation (:func:`table`): each fiscal year's total is its exact
+  total rounded to the cent, and its components are rounded by largest remainder so they add up
+  to it; term rows and cumulative costs are sums of the displayed years. JSON output is full
+  precision. Reports show aggregates only, never an employee id or an individual salary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from wagebrief.analysis import disclosure
+from wagebrief.inputs import proposals as props
+from wagebrief.config import paths
+from wagebrief.analysis.costing_engine import WAGE_PARTS, _periods, _simulate
+from wagebrief.analysis.metrics import fiscal_year_start
+from wagebrief.inputs.proposals import Event, Proposals, Scenario
+
+
+@dataclass
+class Costing:
+    """What :func:`cost_roster` computes, at full precision."""
+
+    unit: str
+    proposals: Proposals
+    scenarios: dict[str, Scenario]
+    by_year: pd.DataFrame  #: one row per scenario x fiscal year
+    summary: pd.DataFrame  #: one row per scenario, over the term
+    cost_of_1pct: pd.DataFrame  #: fiscal_year, wages, rollup, total
+    wage_bases: pd.DataFrame  #: calendar year, wage_base, basis
+    rate_names: list[str]
+    notes: list[str] = field(default_factory=list)
+    synthetic: bool = False
+    name: str = ""
+    roster_path: str = ""
+    #: employees each figure is computed from: scenario x fiscal year (and "Term"), per component
+    counts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the fewest employees a presented figure may be computed from (see :mod:`wagebrief.analysis.disclosure`)
+    min_group: int = disclosure.DEFAULT_MIN_GROUP_SIZE
+
+    @property
+    def employees(self) -> int:
+        return int(self.by_year["employees"].iloc[0]) if len(self.by_year) else 0
+
+    @property
+    def reference(self) -> str:
+        return self.proposals.reference
+
+    @property
+    def fiscal_years(self) -> list[int]:
+        return self.proposals.fiscal_years
+
+    @property
+    def rollup_parts(self) -> list[str]:
+        r = self.proposals.rollup
+        return (["social_security"] if r.social_security else []) + (["medicare"] if r.medicare else []) + self.rate_names
+
+
+def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scenario] | None = None, *,
+                unit: str | None = None, min_group: int | None = None) -> Costing:
+    """Cost every scenario on a validated, typed roster (see the module docstring).
+
+    ``min_group`` (default: the ``WAGEBRIEF_MIN_GROUP_SIZE`` setting, 5) is the fewest employees
+    a presented figure may come from; the full-precision frames keep every figure.
+    """
+    scenarios = scenarios if scenarios is not None else prop.scenarios
+    unresolved = [n for n, s in scenarios.items() if (s.derive or s.steps_from) and not s.resolved]
+    if unresolved:
+        raise ValueError(f"resolve scenario(s) {', '.join(unresolved)} first (wagebrief.inputs.proposals.resolve)")
+    periods = _periods(prop)
+    lift_year = (prop.term_end + pd.Timedelta(days=1)).year
+    wb = props.wage_bases(sorted(set(periods["year"]) | {lift_year}), prop.wage_base_overrides)
+    cap_by_year = wb.set_index("year")["wage_base"]
+    caps = periods["year"].map(cap_by_year).to_numpy(float)
+    periods = periods.reset_index(drop=True)
+    rate_names = list(prop.rollup.rates)
+    fys = prop.fiscal_years
+    base = float((roster["annual_base_salary"] * roster["fte"]).sum())
+    n, fte_sum = len(roster), float(roster["fte"].sum())
+    costed = periods["costed"].to_numpy()
+
+    def per_year(per_period: pd.DataFrame) -> pd.DataFrame:
+        g = per_period[costed].groupby(periods.loc[costed, "fiscal_year"].to_numpy()).sum()
+        return g.reindex(fys, fill_value=0.0)
+
+    frames, summaries = [], []
+    win0 = pd.Timestamp(fiscal_year_start([fys[0]], prop.fy_start_month)[0])
+    # The cost of 1% is the 1% run less the no-increase run, which carries longevity tiers reached
+    # during the term whatever is agreed.
+    one, _, _ = _simulate(roster, [Event(win0, "gwi_pct", 1.0)], prop, periods, caps, cap_by_year[lift_year], rate_names)
+    zero, _, _ = _simulate(roster, [], prop, periods, caps, cap_by_year[lift_year], rate_names)
+    one = per_year(one) - per_year(zero)
+    roll_cols = [c for c in one.columns if c not in WAGE_PARTS]
+    c1 = pd.DataFrame({"fiscal_year": fys, "wages": one[WAGE_PARTS].sum(axis=1).to_numpy(),
+                       "rollup": one[roll_cols].sum(axis=1).to_numpy()})
+    c1["total"] = c1["wages"] + c1["rollup"]
+    counts = []
+    for name, s in scenarios.items():
+        per_period, lift, who = _simulate(roster, list(s.events), prop, periods, caps, cap_by_year[lift_year], rate_names)
+        counts += _counts(name, who, fys, n)
+        y = per_year(per_period)
+        y.insert(0, "base_payroll", base)
+        y.insert(0, "fte", fte_sum)
+        y.insert(0, "employees", n)
+        y.insert(0, "fiscal_year", fys)
+        y.insert(0, "label", s.label)
+        y.insert(0, "scenario", name)
+        frames.append(y.reset_index(drop=True))
+        summaries.append({"scenario": name, "label": s.label, **lift})
+    by_year = pd.concat(frames, ignore_index=True)
+    roll = ([c for c in ("social_security", "medicare") if c in by_year] + rate_names)
+    by_year["wage_cost"] = by_year[WAGE_PARTS].sum(axis=1)
+    by_year["rollup"] = by_year[roll].sum(axis=1)
+    by_year["total_cost"] = by_year["wage_cost"] + by_year["rollup"]
+    by_year["cumulative_cost"] = by_year.groupby("scenario", sort=False)["total_cost"].cumsum()
+    by_year["cost_per_employee"] = by_year["total_cost"] / n
+    by_year["pct_of_base_payroll"] = by_year["total_cost"] / by_year["base_payroll"] * 100
+    ref = by_year.loc[by_year["scenario"] == prop.reference].set_index("fiscal_year")["total_cost"]
+    ref_total = by_year["fiscal_year"].map(ref)
+    by_year["difference"] = by_year["total_cost"] - ref_total
+    by_year["difference_pct"] = by_year["difference"] / ref_total.where(ref_total != 0) * 100
+    by_year["cost_of_1pct"] = by_year["fiscal_year"].map(c1.set_index("fiscal_year")["total"])
+    money = ["base_payroll"] + WAGE_PARTS + ["wage_cost"] + roll + ["rollup", "total_cost"]
+    by_year = by_year[["scenario", "label", "fiscal_year", "employees", "fte"] + money + [
+        "cumulative_cost", "cost_per_employee", "pct_of_base_payroll", "difference", "difference_pct", "cost_of_1pct"]]
+
+    summary = by_year.groupby("scenario", sort=False)[money].sum().reset_index()
+    summary.insert(1, "label", [scenarios[s].label for s in summary["scenario"]])
+    summary.insert(2, "employees", n)
+    summary.insert(3, "fte", fte_sum)
+    summary["cost_per_employee"] = summary["total_cost"] / n
+    summary["pct_of_base_payroll"] = summary["total_cost"] / summary["base_payroll"] * 100
+    ref_t = float(summary.loc[summary["scenario"] == prop.reference, "total_cost"].iloc[0])
+    summary["difference"] = summary["total_cost"] - ref_t
+    summary["difference_pct"] = summary["difference"] / ref_t * 100 if ref_t else np.nan
+    summary["cost_of_1pct"] = float(c1["total"].sum())
+    lifts = pd.DataFrame(summaries)
+    summary = summary.merge(lifts.drop(columns="label"), on="scenario", how="left")
+    summary["lift_pct_of_base_payroll"] = summary["lift_wages"] / base * 100
+    summary["lift_to_term_cost"] = summary["end_of_term_lift"] / summary["total_cost"].where(summary["total_cost"] != 0)
+    return Costing(unit=unit or prop.unit, proposals=prop, scenarios=scenarios, by_year=by_year, summary=summary,
+                   cost_of_1pct=c1, wage_bases=wb, rate_names=rate_names, notes=_notes(prop, wb, roster),
+                   counts=pd.DataFrame(counts),
+                   min_group=disclosure.min_group_size() if min_group is None else int(min_group))
+
+
+def _counts(scenario: str, who: dict, fys: list[int], n: int) -> list[dict]:
+    """Employees each figure of one scenario is computed from, per fiscal year and over the term."""
+    none = np.zeros(n, bool)
+    rows, term = [], {c: none.copy() for c in WAGE_PARTS}
+    for fy in fys:
+        acc = who.get(fy, {c: none for c in WAGE_PARTS})
+        rows.append({"scenario": scenario, "fiscal_year": fy, **{c: int(acc[c].sum()) for c in WAGE_PARTS},
+                     "any": int(np.logical_or.reduce([acc[c] for c in WAGE_PARTS]).sum()), "lift": n})
+        for c in WAGE_PARTS:
+            term[c] |= acc[c]
+    rows.append({"scenario": scenario, "fiscal_year": "Term", **{c: int(term[c].sum()) for c in WAGE_PARTS},
+                 "any": int(np.logical_or.reduce(list(term.values())).sum()), "lift": int(who["lift"].sum())})
+    return rows
+
+
+def _notes(prop: Proposals, wb: pd.DataFrame, roster: pd.DataFrame) -> list[str]:
+    notes = []
+    carried = wb[wb["basis"].str.startswith("carried")]
+    if prop.rollup.social_security and len(carried):
+        src = int(carried["basis"].iloc[0].split()[-1])
+        base = float(wb.loc[wb["year"] == src, "wage_base"].iloc[0]) if src in set(wb["year"]) else float(carried["wage_base"].iloc[0])
+        years = carried["year"].tolist()
+        span = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
+        notes.append(f"The Social Security wage base for {span} is not yet published; the {src} base "
+                     f"(${base:,.0f}) is carried forward.")
+    if not prop.rollup.social_security:
+        notes.append("The unit is not covered by Social Security: no employer OASDI is costed.")
+    if prop.steps is not None:
+        pcts = set(prop.steps.increment_pct.values())
+        worth = f"{pcts.pop():.2f}%" if len(pcts) == 1 else "the per-step increments set in the proposals file"
+        notes.append(f"A step is worth {worth} of the employee's rate up to step {prop.steps.top_step} "
+                     f"(no salary-schedule file is used); steps move on the {prop.steps.timing.replace('_', ' ')} "
+                     "unless an event says otherwise.")
+    notes.append(f"The roster of {len(roster)} employees as of {prop.roster_as_of:%Y-%m-%d} is costed as a closed "
+                 "group: no hires, separations or promotions during the term. The baseline freezes its salaries.")
+    notes.append("Lump sums are paid pro rata to FTE and " + ("are" if prop.rollup.lump_sums_pensionable else "are not")
+                 + " pensionable; they do not raise the base rate.")
+    return notes
+
+
+# --------------------------------------------------------------------------- the whole unit
+
+def cost_unit(unit, root: str | Path | None = None, *, events: pd.DataFrame | None = None) -> Costing:
+    """Load the unit, its proposals and its roster, and cost every scenario.
+
+    Raises :class:`wagebrief.inputs.roster.RosterError` (every bad row listed) when the roster has any
+    problem, :class:`wagebrief.inputs.proposals.ProposalError` for a bad proposals file.
+    """
+    from wagebrief.inputs import gaps
+    from wagebrief.inputs import roster as rosters
+
+    warnings: list[str] = []
+    if isinstance(unit, (str, Path)):
+        # A comparator whose settlements were all rejected is a stated gap, not an error.
+        u, warnings = gaps.load_unit(unit, root=root)
+    else:
+        u = unit
+    prop = props.load(u, root)
+    path = rosters.roster_path(u.unit, root)
+    df = rosters.load(path, top_step=prop.steps.top_step if prop.steps else None, as_of=prop.roster_as_of,
+                      longevity=prop.longevity is not None)
+    scenarios, notes = props.resolve(prop, u, events=events, root=root)
+    c = cost_roster(df, prop, scenarios, unit=u.unit)
+    c.notes = warnings + notes + c.notes
+    c.synthetic = bool(u.synthetic or prop.synthetic)
+    c.name = u.name
+    try:
+        c.roster_path = path.resolve().relative_to(paths(root).root).as_posix()
+    except ValueError:
+        c.roster_path = str(path)
+    return c
+
+
+
+# --------------------------------------------------------------------------- presentation
+
+def _foot(exact: np.ndarray) -> np.ndarray:
+    """Integer cents for each row of ``exact`` (rows x parts) that add up to the row total's cents.
+
+    The row total is rounded half up to the cent; parts are floored and the missing cents go to
+    the parts with the largest remainders (largest-remainder rounding).
+    """
+    cents = exact * 100
+    target = np.floor(cents.sum(axis=1) + 0.5)
+    low = np.floor(cents)
+    short = np.clip((target - low.sum(axis=1)).astype(int), 0, cents.shape[1])
+    order = np.argsort(-(cents - low), axis=1, kind="stable")
+    rank = np.argsort(order, axis=1, kind="stable")
+    return (low + (rank < short[:, None])).astype("int64")
+
+
+def _key(fy: object) -> int | str:
+    """A table row's fiscal year ("FY2028", "Term") as :func:`wagebrief.analysis.disclosure.costing_cells` keys it."""
+    return "Term" if str(fy) == "Term" else int(str(fy).removeprefix("FY"))
+
+
+def suppressed(costing: Costing, t: pd.DataFrame) -> pd.DataFrame:
+    """True for each cell of ``t`` (rows with ``scenario`` and ``fiscal_year``) computed from too few employees."""
+    cells = disclosure.costing_cells(costing)
+    mask = pd.DataFrame(False, index=t.index, columns=t.columns)
+    for i, s, fy in zip(t.index, t["scenario"], t["fiscal_year"]):
+        cols = [c for c in cells.get((s, _key(fy)), ()) if c in t.columns]
+        mask.loc[i, cols] = True
+    return mask
+
+
+def suppression_note(costing: Costing) -> str | None:
+    """The sentence saying which costing figures are suppressed, or None when none is."""
+    cells = disclosure.costing_cells(costing)
+    n_min = costing.min_group
+    if disclosure.too_few(costing.employees, n_min):
+        return (f"Every costing figure is suppressed (\"{disclosure.mark(n_min)}\"): the roster has fewer "
+                f"than {n_min} employees, so any total would show an individual's pay.")
+    hidden = {k: v for k, v in cells.items() if v}
+    if not hidden:
+        return None
+    where = []
+    for name, sc in costing.scenarios.items():
+        rows = [("the term" if fy == "Term" else f"FY{fy}") for (s, fy), v in hidden.items() if s == name]
+        if rows:
+            where.append(f"{sc.phrase or sc.label} ({', '.join(rows)})")
+    return disclosure.reason(n_min) + " Some figures are suppressed for " + "; ".join(where) + "."
+
+
+def table(costing: Costing, scenarios: list[str] | None = None) -> pd.DataFrame:
+    """The costing as one footed table: each scenario's fiscal years, then its ``Term`` row.
+
+    Dollars are rounded to the cent and foot (see the module docstring), percents are in
+    percent units. The end-of-term lift columns are filled on Term rows only. A figure computed
+    from fewer than ``costing.min_group`` employees is NaN (:func:`suppressed` says which).
+    """
+    by = costing.by_year.copy()
+    parts = WAGE_PARTS + costing.rollup_parts
+    cents = _foot(by[parts].to_numpy(float))
+    money = pd.DataFrame(cents, columns=parts, index=by.index)
+    money["base_payroll"] = np.floor(by["base_payroll"].to_numpy() * 100 + 0.5).astype("int64")
+    money["cost_of_1pct"] = np.floor(by["cost_of_1pct"].to_numpy() * 100 + 0.5).astype("int64")
+    money["wage_cost"] = money[WAGE_PARTS].sum(axis=1)
+    money["rollup"] = money[costing.rollup_parts].sum(axis=1) if costing.rollup_parts else 0
+    money["total_cost"] = money["wage_cost"] + money["rollup"]
+    ref = money["total_cost"].where(by["scenario"].eq(costing.reference)).groupby(by["fiscal_year"]).transform("max")
+    money["difference"] = money["total_cost"] - ref.astype("int64")
+    money["scenario"] = by["scenario"]
+    money["cumulative_cost"] = money.groupby("scenario", sort=False)["total_cost"].cumsum()
+    cols = ["base_payroll"] + WAGE_PARTS + ["wage_cost"] + costing.rollup_parts + ["rollup", "total_cost", "cumulative_cost"]
+    out = by[["scenario", "label", "fiscal_year", "employees", "fte"]].copy()
+    out["fiscal_year"] = "FY" + out["fiscal_year"].astype(str)
+    for c in cols:
+        out[c] = money[c] / 100
+    out["cost_per_employee"] = by["cost_per_employee"].round(2)
+    out["pct_of_base_payroll"] = by["pct_of_base_payroll"]
+    out["difference"] = money["difference"] / 100
+    out["difference_pct"] = by["difference_pct"]
+    out["cost_of_1pct"] = money["cost_of_1pct"] / 100
+
+    s = costing.summary.set_index("scenario")
+    lift = _foot(s[["lift_wages", "lift_rollup"]].to_numpy(float))
+    rows = []
+    for name, grp in money.groupby("scenario", sort=False):
+        term = {"scenario": name, "label": s.loc[name, "label"], "fiscal_year": "Term",
+                "employees": s.loc[name, "employees"], "fte": s.loc[name, "fte"]}
+        for c in ["base_payroll"] + WAGE_PARTS + ["wage_cost"] + costing.rollup_parts + ["rollup", "total_cost", "difference", "cost_of_1pct"]:
+            term[c] = grp[c].sum() / 100
+        term["cumulative_cost"] = term["total_cost"]
+        term["cost_per_employee"] = round(float(s.loc[name, "cost_per_employee"]), 2)
+        term["pct_of_base_payroll"] = s.loc[name, "pct_of_base_payroll"]
+        term["difference_pct"] = s.loc[name, "difference_pct"]
+        i = s.index.get_loc(name)
+        term["lift_wages"], term["lift_rollup"] = lift[i, 0] / 100, lift[i, 1] / 100
+        term["end_of_term_lift"] = (lift[i, 0] + lift[i, 1]) / 100
+        term["lift_pct_of_base_payroll"] = s.loc[name, "lift_pct_of_base_payroll"]
+        term["lift_to_term_cost"] = s.loc[name, "lift_to_term_cost"]
+        rows.append((name, term))
+    frames = []
+    for name, term in rows:
+        frames += [out[out["scenario"].eq(name)], pd.DataFrame([term])]
+    full = pd.concat(frames, ignore_index=True)
+    full = full.mask(suppressed(costing, full))
+    if scenarios is not None:
+        full = full[full["scenario"].isin(scenarios)].reset_index(drop=True)
+    return full
+
+
+def to_json(costing: Costing, scenarios: list[str] | None = None) -> dict:
+    """Everything at full precision, JSON-ready (dates ISO, NaN as null). Aggregates only."""
+    keep = scenarios or list(costing.scenarios)
+
+    def records(df: pd.DataFrame) -> list[dict]:
+        out = df.astype(object).where(df.notna(), None).to_dict("records")
+        return [{k: (v.item() if isinstance(v, np.generic) else v) for k, v in r.items()} for r in out]
+
+    cells = disclosure.costing_cells(costing)
+
+    def hide(df: pd.DataFrame, fy: pd.Series) -> pd.DataFrame:
+        df = df.astype(object)
+        for i, s, y in zip(df.index, df["scenario"], fy):
+            cols = [c for c in cells.get((s, y), ()) if c in df.columns]
+            df.loc[i, cols] = None
+        return df
+
+    by_year = costing.by_year[costing.by_year["scenario"].isin(keep)]
+    summary = costing.summary[costing.summary["scenario"].isin(keep)]
+    unit_hidden = disclosure.too_few(costing.employees, costing.min_group)
+    c1 = costing.cost_of_1pct.astype(object)
+    if unit_hidden:
+        c1[["wages", "rollup", "total"]] = None
+    hidden = [{"scenario": s, "fiscal_year": fy, "columns": sorted(v)} for (s, fy), v in cells.items() if v and s in keep]
+
+    p = costing.proposals
+    return {
+        "unit": costing.unit,
+        "synthetic": costing.synthetic,
+        "term_start": f"{p.term_start:%Y-%m-%d}", "term_end": f"{p.term_end:%Y-%m-%d}",
+        "roster_as_of": f"{p.roster_as_of:%Y-%m-%d}",
+        "fiscal_years": costing.fiscal_years,
+        "reference_scenario": costing.reference,
+        "scenarios": {n: {"label": s.label, "events": [
+            {"effective_date": f"{e.effective_date:%Y-%m-%d}", "kind": e.kind, "value": e.value,
+             "timing": e.timing, "note": e.note} for e in s.events]} for n, s in costing.scenarios.items() if n in keep},
+        "by_year": records(hide(by_year, by_year["fiscal_year"])),
+        "summary": records(hide(summary, pd.Series("Term", index=summary.index))),
+        "cost_of_1pct": records(c1),
+        "min_group_size": costing.min_group,
+        "suppressed": hidden,
+        "social_security_wage_base": records(costing.wage_bases),
+        "notes": costing.notes + [n for n in [suppression_note(costing)] if n],
+    }
+
+
+def _money(x: float) -> str:
+    return f"-${-x:,.2f}" if x < 0 else f"${x:,.2f}"
+
+
+def _pct(x: float) -> str:
+    return "—" if pd.isna(x) else f"{x:.2f}%"
+
+
+def _shown(t: pd.DataFrame, hidden: pd.DataFrame, col: str, fmt, mark: str) -> pd.Series:
+    """Column ``col`` of ``t`` formatted with ``fmt``, a suppressed cell as ``mark``."""
+    return pd.Series([mark if h else fmt(v) for v, h in zip(t[col], hidden[col])], index=t.index)
+
+
+def _masked_table(costing: Costing) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    t = table(costing)
+    return t, suppressed(costing, t), disclosure.mark(costing.min_group)
+
+
+def side_by_side(costing: Costing) -> pd.DataFrame:
+    """The scenarios side by side over the term, display-ready strings (aggregates only)."""
+    t, hidden, mark = _masked_table(costing)
+    keep = t["fiscal_year"].eq("Term")
+    t, hidden = t[keep], hidden[keep]
+    ref_label = costing.scenarios[costing.reference].label
+
+    def col(c: str, fmt=_money) -> pd.Series:
+        return _shown(t, hidden, c, fmt, mark)
+
+    cols = {
+        "Scenario": t["label"],
+        "Total cost over the term": col("total_cost"),
+        "% of base payroll": col("pct_of_base_payroll", _pct),
+        "Cost per employee": col("cost_per_employee"),
+        "GWI": col("gwi"), "Step movement": col("step"),
+        "Longevity": col("longevity"), "Lump sums": col("lump_sum"),
+        "Roll-up": col("rollup"),
+        f"Difference vs {ref_label}": col("difference"),
+        "Difference %": col("difference_pct", _pct),
+        "Annual lift at end of term": col("end_of_term_lift"),
+        "Lift % of base payroll": col("lift_pct_of_base_payroll", _pct),
+    }
+    return pd.DataFrame(cols).reset_index(drop=True)
+
+
+def by_fiscal_year(costing: Costing) -> pd.DataFrame:
+    """Total cost of each scenario by fiscal year with the base payroll and the cost of 1%."""
+    t, hidden, mark = _masked_table(costing)
+    ref = t["scenario"].eq(costing.reference)
+    first, h = t[ref], hidden[ref]
+    out = pd.DataFrame({"Fiscal year": first["fiscal_year"].to_numpy(),
+                        "Base payroll": _shown(first, h, "base_payroll", _money, mark).to_numpy(),
+                        "Cost of 1%": _shown(first, h, "cost_of_1pct", _money, mark).to_numpy()})
+    for name, s in costing.scenarios.items():
+        rows = t["scenario"].eq(name)
+        out[s.label] = _shown(t[rows], hidden[rows], "total_cost", _money, mark).to_numpy()
+    return out
+
+
+def sentences(costing: Costing) -> list[str]:
+    """Plain sentences built from the (footed) numbers; a suppressed figure is named as such."""
+    note = suppression_note(costing)
+    if disclosure.too_few(costing.employees, costing.min_group):
+        return [note]
+    t, hidden, mark = _masked_table(costing)
+    term_rows = t["fiscal_year"].eq("Term")
+    term = t[term_rows].set_index("scenario")
+    th = hidden[term_rows].set_index(t.loc[term_rows, "scenario"])
+    ref = costing.reference
+    phrase = {n: s.phrase for n, s in costing.scenarios.items()}
+    cap = lambda s: s[:1].upper() + s[1:]  # noqa: E731
+
+    def money(name: str, col: str) -> str:
+        return f"{mark}" if th.loc[name, col] else _money(term.loc[name, col])
+
+    def of_base(name: str, col: str, what: str = "of base payroll") -> str:
+        return "" if th.loc[name, col] else f" ({term.loc[name, col]:.2f}% {what})"
+
+    r = term.loc[ref]
+    first = f"{cap(phrase[ref])} costs {money(ref, 'total_cost')} over the term{of_base(ref, 'pct_of_base_payroll')}"
+    for name in term.index.drop(ref):
+        first += f"; {phrase[name]} costs {money(name, 'total_cost')}"
+        if not th.loc[name, "difference"]:
+            d = term.loc[name, "total_cost"] - r["total_cost"]
+            first += ", the same" if round(d, 2) == 0 else f", {_money(abs(d))} {'more' if d > 0 else 'less'}"
+    fy0 = t[t["scenario"].eq(ref)].iloc[0]
+    out = [first + ".",
+           f"A 1% general wage increase costs {_money(fy0['cost_of_1pct'])} in {fy0['fiscal_year']}, roll-up included."]
+    lifts = [f"{phrase[n]} adds {money(n, 'end_of_term_lift')} a year"
+             f"{of_base(n, 'lift_pct_of_base_payroll', 'of base payroll in wages')} against "
+             f"{money(n, 'total_cost')} spent over the term" for n in term.index]
+    out.append("At the end of the term, " + "; ".join(lifts) + ".")
+    return out + ([note] if note else [])
+
+
+def figure(costing: Costing, source: str = ""):
+    """Line chart of each scenario's cumulative cost by fiscal year (suppressed years left out)."""
+    from matplotlib.ticker import FuncFormatter
+
+    from wagebrief.brief import figures
+
+    cells = disclosure.costing_cells(costing)
+    by = costing.by_year.copy()
+    hide = [("cumulative_cost" in cells.get((s, int(fy)), ())) for s, fy in zip(by["scenario"], by["fiscal_year"])]
+    by.loc[hide, "cumulative_cost"] = np.nan
+    peak = float(by["cumulative_cost"].abs().max()) if by["cumulative_cost"].notna().any() else 1.0
+    peak = peak or 1.0
+    scale, unit = (1e6, "$ millions") if peak >= 1e6 else ((1e3, "$ thousands") if peak >= 1e4 else (1, "dollars"))
+    fig, ax = figures.new((8, 4.2))
+    for name, grp in by.groupby("scenario", sort=False):
+        ax.plot(grp["fiscal_year"], grp["cumulative_cost"] / scale, marker="o", lw=2, label=costing.scenarios[name].label)
+    ax.set_xticks(costing.fiscal_years, [f"FY{y}" for y in costing.fiscal_years])
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.1f}" if scale > 1 else f"{v:,.0f}"))
+    ax.set_xlabel("Fiscal year (named by the year it ends in)")
+    ax.set_ylabel(f"Cumulative cost, {unit}\n(wages and roll-up)")
+    ax.set_title(f"{costing.name or costing.unit}: cumulative cost of each proposal")
+    ax.axhline(0, color="#999", lw=0.8)
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False, fontsize=8)
+    fig.text(0.01, 0.01, source, fontsize=7, color="#555")
+    return figures.finish(fig)
+
+
+def source_line(costing: Costing) -> str:
+    kind = "SYNTHETIC roster" if costing.synthetic else "Payroll roster"
+    where = costing.proposals.where
+    return (f"Source: {kind} {costing.roster_path} as of {costing.proposals.roster_as_of:%Y-%m-%d}; "
+            f"proposals {where}; wagebrief costing.")
+
+
+def brief_section(unit, root: str | Path | None = None, costing: Costing | None = None):
+    """The costing section of the brief: sentences, the side-by-side table, cost by year, chart."""
+    from wagebrief.brief.section import Figure, Section, Table
+
+    c = costing or cost_unit(unit, root)
+    src = source_line(c)
+    fy = c.fiscal_years
+    span = f"FY{fy[0]}" if len(fy) == 1 else f"FY{fy[0]}–FY{fy[-1]}"
+    # A unit too small to report shows its tables with every figure marked, and no empty chart.
+    small = disclosure.too_few(c.employees, c.min_group)
+    return Section(
+        title="What each proposal costs",
+        text=sentences(c),
+        tables=[Table(f"The proposals side by side over the term ({span}), roll-up included", side_by_side(c), src),
+                Table("Total cost of the increase by fiscal year, roll-up included", by_fiscal_year(c), src)],
+        figures=[] if small else [Figure(f"Cumulative cost by fiscal year, {span}", figure(c, src), src)],
+        caveats=list(c.notes),
+    )

@@ -1,0 +1,216 @@
+"""The costing engine: every employee's pay, event by event, as numpy arrays.
+
+The conventions are in :mod:`wagebrief.analysis.costing`'s docstring; this module computes, per pay
+period, each component's total over the roster and which employees it is paid to (so a figure
+from too few employees can be suppressed when presented).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from wagebrief.analysis.metrics import fiscal_year, fiscal_year_start
+from wagebrief.inputs.proposals import MEDICARE_RATE_PCT, SS_RATE_PCT, Event, Proposals
+
+WAGE_PARTS = ["gwi", "step", "longevity", "lump_sum"]
+_NONE, _GWI_PCT, _GWI_FLAT, _STEP, _LONG, _LUMP, _LUMP_PCT = range(7)
+_PRIORITY = {_STEP: 0, _GWI_PCT: 1, _GWI_FLAT: 1, _LUMP: 2, _LUMP_PCT: 2, _LONG: 3}
+_KIND = {"gwi_pct": _GWI_PCT, "gwi_flat": _GWI_FLAT, "lump_sum": _LUMP, "lump_sum_pct": _LUMP_PCT}
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+
+# --------------------------------------------------------------------------- dates, vectorized
+
+def _days(x) -> np.ndarray:
+    """Dates as whole days since 1970-01-01 (int64)."""
+    return (np.asarray(pd.to_datetime(x), dtype="datetime64[D]") - _EPOCH).astype("int64")
+
+
+def _on(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days of (year, month, day), with 29 February as the 28th in common years."""
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    day = np.where((month == 2) & (day == 29) & ~leap, 28, day)
+    first = ((np.asarray(year) - 1970) * 12 + np.asarray(month) - 1).astype("datetime64[M]").astype("datetime64[D]")
+    return (first - _EPOCH).astype("int64") + day - 1
+
+
+def _anniversary_from(hire: pd.Series, from_day: np.ndarray) -> np.ndarray:
+    """The first hire-date anniversary on or after ``from_day`` (days), never the hire date itself."""
+    y, m, d = hire.dt.year.to_numpy(), hire.dt.month.to_numpy(), hire.dt.day.to_numpy()
+    from_day = np.maximum(from_day, _days(hire) + 1)
+    year = (_EPOCH + from_day).astype("datetime64[Y]").astype(int) + 1970
+    first = _on(year, m, d)
+    return np.where(first < from_day, _on(year + 1, m, d), first)
+
+
+def _periods(prop: Proposals) -> pd.DataFrame:
+    """Pay periods: the costed fiscal years cut at 1 January, plus the lead-in from 1 January."""
+    fys = prop.fiscal_years
+    win0 = pd.Timestamp(fiscal_year_start([fys[0]], prop.fy_start_month)[0])
+    win1 = pd.Timestamp(fiscal_year_start([fys[-1] + 1], prop.fy_start_month)[0])
+    cuts = {pd.Timestamp(win0.year, 1, 1), win1}
+    cuts |= set(fiscal_year_start(range(fys[0], fys[-1] + 1), prop.fy_start_month))
+    cuts |= {pd.Timestamp(y, 1, 1) for y in range(win0.year, win1.year + 1)}
+    cuts = sorted(c for c in cuts if pd.Timestamp(win0.year, 1, 1) <= c <= win1)
+    p = pd.DataFrame({"start": cuts[:-1], "end": cuts[1:]})
+    p["fiscal_year"] = fiscal_year(p["start"], prop.fy_start_month)
+    p["year"] = p["start"].dt.year
+    fy0 = fiscal_year_start(p["fiscal_year"], prop.fy_start_month)
+    fy1 = fiscal_year_start(p["fiscal_year"] + 1, prop.fy_start_month)
+    p["fy_days"] = _days(fy1) - _days(fy0)
+    p["p0"], p["p1"] = _days(p["start"]), _days(p["end"])
+    p["costed"] = p["start"] >= win0  # False for the Social Security lead-in
+    return p
+
+
+# --------------------------------------------------------------------------- the engine
+
+def _event_table(roster: pd.DataFrame, events: list[Event], prop: Proposals) -> dict[str, np.ndarray]:
+    """Every employee's events as (n, K) arrays, sorted by date and same-day priority."""
+    n = len(roster)
+    idx = np.arange(n)
+    hire = roster["hire_date"]
+    end_day = _days([prop.term_end])[0]
+    parts: list[tuple] = []
+    for seq, e in enumerate(events):
+        day = _days([e.effective_date])[0]
+        if e.kind == "step_movement":
+            if e.timing == "common_date":
+                days = np.full(n, day)
+            else:
+                days = _anniversary_from(hire, np.full(n, day))
+            year_on = _days([e.effective_date + pd.DateOffset(years=1)])[0]
+            keep = (days < year_on) & (days <= end_day)
+            parts.append((idx[keep], days[keep], _STEP, 0.0, seq))
+        else:
+            parts.append((idx, np.full(n, day), _KIND[e.kind], e.value, seq))
+    if prop.longevity is not None:
+        as_of = _days([prop.roster_as_of])[0]
+        win1 = _days(fiscal_year_start([prop.fiscal_years[-1] + 1], prop.fy_start_month))[0]
+        elig = roster["longevity_eligible"].to_numpy(bool)
+        y, m, d = hire.dt.year.to_numpy(), hire.dt.month.to_numpy(), hire.dt.day.to_numpy()
+        for tier, (years, _) in enumerate(prop.longevity.schedule, start=1):
+            days = _on(y + years, m, d)
+            keep = elig & (days > as_of) & (days < win1)
+            parts.append((idx[keep], days[keep], _LONG, float(tier), 10_000 + tier))
+    emp = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, int)
+    day = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, int)
+    kind = np.concatenate([np.full(len(p[0]), p[2]) for p in parts]) if parts else np.zeros(0, int)
+    val = np.concatenate([np.full(len(p[0]), p[3], dtype=float) for p in parts]) if parts else np.zeros(0)
+    seq = np.concatenate([np.full(len(p[0]), p[4]) for p in parts]) if parts else np.zeros(0, int)
+    prio = np.vectorize(_PRIORITY.get, otypes=[int])(kind) if len(kind) else np.zeros(0, int)
+    order = np.lexsort((seq, prio, day, emp))
+    emp, day, kind, val = emp[order], day[order], kind[order], val[order]
+    rank = np.arange(len(emp)) - np.searchsorted(emp, emp, side="left")
+    k = int(rank.max()) + 1 if len(rank) else 0
+    out = {"kind": np.full((n, k), _NONE), "value": np.zeros((n, k)), "day": np.full((n, k), np.iinfo(np.int64).max // 2)}
+    out["kind"][emp, rank], out["value"][emp, rank], out["day"][emp, rank] = kind, val, day
+    return out
+
+
+def _longevity_rate(prop: Proposals, tier: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    if prop.longevity is None:
+        return np.zeros_like(rate)
+    amounts = np.array([0.0] + [a for _, a in prop.longevity.schedule])
+    return amounts[tier] * rate / 100 if prop.longevity.basis == "pct" else amounts[tier]
+
+
+def _baseline_tier(roster: pd.DataFrame, prop: Proposals) -> np.ndarray:
+    tier = np.zeros(len(roster), dtype=int)
+    if prop.longevity is None:
+        return tier
+    hire = roster["hire_date"]
+    as_of = _days([prop.roster_as_of])[0]
+    elig = roster["longevity_eligible"].to_numpy(bool)
+    for t, (years, _) in enumerate(prop.longevity.schedule, start=1):
+        reached = _on(hire.dt.year.to_numpy() + years, hire.dt.month.to_numpy(), hire.dt.day.to_numpy()) <= as_of
+        tier = np.where(elig & reached, t, tier)
+    return tier
+
+
+def _simulate(roster: pd.DataFrame, events: list[Event], prop: Proposals, periods: pd.DataFrame,
+              caps: np.ndarray, lift_cap: float, rate_names: list[str]) -> tuple[pd.DataFrame, dict[str, float], dict]:
+    """Cost one scenario: per pay-period totals of each component, the end-of-term lift, and who
+    each figure is computed from (fiscal year -> component -> employees with a non-zero share)."""
+    rate0 = roster["annual_base_salary"].to_numpy(float)
+    fte = roster["fte"].to_numpy(float)
+    ev = _event_table(roster, events, prop)
+    n, k = ev["kind"].shape
+    top = prop.steps.top_step if prop.steps else np.iinfo(np.int32).max
+    inc = np.zeros(top + 1 if prop.steps else 1)
+    for s, pct in (prop.steps.increment_pct.items() if prop.steps else []):
+        inc[s] = pct
+    step = roster["step"].to_numpy(int) if prop.steps else np.zeros(n, int)
+    tier = _baseline_tier(roster, prop)
+    r, lon = rate0.copy(), _longevity_rate(prop, tier, rate0)
+    lon0 = lon.copy()
+    d_base, d_lon, lump = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
+    end_day = _days([prop.term_end])[0]
+    r_end, lon_end = r.copy(), lon.copy()
+    for j in range(k):  # one pass per event rank, vectorized over employees
+        kind, v = ev["kind"][:, j], ev["value"][:, j]
+        new = np.where(kind == _GWI_PCT, r * (1 + v / 100), r)
+        new = np.where(kind == _GWI_FLAT, r + v, new)
+        moves = (kind == _STEP) & (step < top)
+        new = np.where(moves, r * (1 + inc[np.minimum(step, len(inc) - 1)] / 100), new)
+        step = np.where(moves, step + 1, step)
+        tier = np.where(kind == _LONG, np.maximum(tier, v.astype(int)), tier)
+        new_lon = _longevity_rate(prop, tier, new)
+        lump[:, j] = np.where(kind == _LUMP, v, 0.0) + np.where(kind == _LUMP_PCT, r * v / 100, 0.0)
+        d_base[:, j], d_lon[:, j] = new - r, new_lon - lon
+        r, lon = new, new_lon
+        by_end = ev["day"][:, j] <= end_day
+        r_end, lon_end = np.where(by_end, r, r_end), np.where(by_end, lon, lon_end)
+
+    is_gwi = np.isin(ev["kind"], (_GWI_PCT, _GWI_FLAT))
+    rollup = prop.rollup
+    rows = []
+    cum_b = cum_s = np.zeros(n)
+    year = None
+    who: dict[int, dict[str, np.ndarray]] = {}
+    for i, p in enumerate(periods.itertuples(index=False)):
+        start = np.maximum(ev["day"], p.p0)
+        w = np.clip(p.p1 - start, 0, None) / p.fy_days
+        frac = (p.p1 - p.p0) / p.fy_days
+        part = {
+            "gwi": (d_base * is_gwi * w).sum(axis=1) * fte,
+            "step": (d_base * (ev["kind"] == _STEP) * w).sum(axis=1) * fte,
+            "longevity": (d_lon * w).sum(axis=1) * fte,
+            "lump_sum": (lump * ((ev["day"] >= p.p0) & (ev["day"] < p.p1))).sum(axis=1) * fte,
+        }
+        base_wages = (rate0 + lon0) * frac * fte
+        increase = sum(part.values())
+        if p.costed:  # who each figure comes from, so the few-employee ones can be suppressed
+            acc = who.setdefault(int(p.fiscal_year), {c: np.zeros(n, bool) for c in WAGE_PARTS})
+            for c, v in part.items():
+                acc[c] |= v != 0
+        if p.year != year:
+            cum_b, cum_s, year = np.zeros(n), np.zeros(n), p.year
+        cap = caps[i]
+        taxable_b = np.minimum(cum_b + base_wages, cap) - np.minimum(cum_b, cap)
+        taxable_s = np.minimum(cum_s + base_wages + increase, cap) - np.minimum(cum_s, cap)
+        cum_b, cum_s = cum_b + base_wages, cum_s + base_wages + increase
+        pensionable = part["gwi"] + part["step"] + (part["longevity"] if rollup.longevity_pensionable else 0) \
+            + (part["lump_sum"] if rollup.lump_sums_pensionable else 0)
+        row = {c: float(v.sum()) for c, v in part.items()}
+        row["social_security"] = SS_RATE_PCT / 100 * float((taxable_s - taxable_b).sum()) if rollup.social_security else 0.0
+        row["medicare"] = MEDICARE_RATE_PCT / 100 * float(increase.sum()) if rollup.medicare else 0.0
+        for name in rate_names:
+            row[name] = rollup.rates[name] / 100 * float(pensionable.sum())
+        rows.append(row)
+    per_period = pd.DataFrame(rows, index=periods.index)
+
+    a0, a1 = (rate0 + lon0) * fte, (r_end + lon_end) * fte
+    lift = {"lift_wages": float((a1 - a0).sum())}
+    pens = ((r_end - rate0) + (lon_end - lon0) * rollup.longevity_pensionable) * fte
+    lift_rollup = 0.0
+    if rollup.social_security:
+        lift_rollup += SS_RATE_PCT / 100 * float((np.minimum(a1, lift_cap) - np.minimum(a0, lift_cap)).sum())
+    if rollup.medicare:
+        lift_rollup += MEDICARE_RATE_PCT / 100 * lift["lift_wages"]
+    lift_rollup += sum(rollup.rates[nm] / 100 * float(pens.sum()) for nm in rate_names)
+    lift["lift_rollup"] = lift_rollup
+    lift["end_of_term_lift"] = lift["lift_wages"] + lift_rollup
+    who["lift"] = a1 != a0
+    return per_period, lift, who

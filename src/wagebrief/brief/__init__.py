@@ -1,0 +1,1 @@
+"""The brief's sections (words, tables, figures), the page and its templates."""

@@ -1,0 +1,203 @@
+"""Briefs that render with problems: what one bad input touches, and nothing more.
+
+One bad roster row used to stop a whole brief, although only the costing is computed from the
+roster. Here each section is computed on its own: a section whose inputs are bad becomes a
+:class:`FailedSection`, shown as a visible box listing the problems (``file:row:column:
+message``, never a salary), and every other section renders as usual. The boxes carry their
+problems in the output's metadata under :data:`STATUS_KEY`, which is how
+:mod:`wagebrief.run.render` marks the unit "rendered with problems" without parsing HTML.
+
+The notebook calls :func:`load`, :func:`compute` and :func:`show`; the sections themselves
+are :mod:`wagebrief.brief.core`'s and the analysis modules'.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from wagebrief.inputs import gaps
+from wagebrief.config import paths
+from wagebrief.brief.section import Section
+
+#: Key of the output metadata the renderer reads problems and warnings from.
+STATUS_KEY = "wagebrief"
+
+TITLES = {
+    "summary": "Executive summary",
+    "settlements": "Comparator settlements",
+    "inflation": "Settlements against inflation",
+    "outlook": "Wage trends and outlook",
+    "market": "Market position",
+    "costing": "What each proposal costs",
+    "factors": "The statutory factors",
+    "methodology": "Methodology and sources",
+    "cover": "Cover",
+    "appendix": "Appendix: comparator settlements",
+}
+
+BOX_STYLE = "border:3px solid #b00020;background:#fdecea;padding:.6em 1em;margin:1em 0"
+
+
+@dataclass
+class FailedSection(Section):
+    """A section that could not be computed: its title and the problems that stopped it."""
+
+    problems: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- loading
+
+def load(unit: str, root: str | Path | None = None, cycle_year: int | None = None):
+    """``brief.load``, except that a comparator whose settlement rows were all rejected is
+    accepted: returns ``(BriefData, warnings)``, each warning naming the rejected rows, and the
+    settlements section states the gap (its caveats)."""
+    from wagebrief.brief import core as brief
+
+    u, warnings = gaps.load_unit(unit, root=root)
+    data = brief.load(u, root, cycle_year)
+    data.notes.extend(f"{w}." for w in warnings)
+    return data, warnings
+
+
+# --------------------------------------------------------------------------- problems
+
+def problem_lines(exc: BaseException, root: str | Path | None = None) -> list[str]:
+    """What stopped a section, as lines: a roster's ``file:row:column: message`` problems when
+    the error carries them, else the error's first line; paths relative to the project root."""
+    lines = getattr(exc, "problems", None)
+    if not (isinstance(lines, list) and lines and all(isinstance(x, str) for x in lines)):
+        from wagebrief.run.render import one_line  # the same wording as a failed unit's error
+
+        lines = [one_line(exc)]  # never empty: an error with no message is named by its type
+    prefix = str(paths(root).root) + "/"
+    return [x.replace(prefix, "") for x in lines]
+
+
+def failed(key: str, exc: BaseException, root: str | Path | None = None) -> FailedSection:
+    """The box that stands in for section ``key`` when computing it raised ``exc``."""
+    return FailedSection(TITLES.get(key, key), problems=problem_lines(exc, root))
+
+
+def _guard(key: str, fn: Callable[[], Any], root: Path) -> Any:
+    try:
+        return fn()
+    except Exception as exc:  # one bad input takes down its own section only
+        return failed(key, exc, root)
+
+
+def _attempt(fn: Callable[[], Any]) -> Any:
+    """``fn()``, or the exception it raised (for the sections that depend on it)."""
+    try:
+        return fn()
+    except Exception as exc:
+        return exc
+
+
+def compute(data) -> dict:
+    """Every section of the brief, each computed once and on its own:
+    a section that raises is a :class:`FailedSection` and the others are unaffected."""
+    from wagebrief.brief import core as brief
+    from wagebrief.analysis import costing, market, trends as models
+
+    root = data.root
+    position = _attempt(lambda: market.analyse(data.unit, root=root, events=data.events))
+    cost = _attempt(lambda: costing.cost_unit(data.unit, root=root, events=data.events))
+
+    def using(dep: Any, key: str, fn: Callable[[], Any]) -> Any:
+        return failed(key, dep, root) if isinstance(dep, BaseException) else _guard(key, fn, root)
+
+    sections: dict[str, Any] = {
+        "settlements": _guard("settlements", lambda: brief.settlements_section(data), root),
+        "inflation": _guard("inflation", lambda: brief.inflation_section(data), root),
+        "outlook": _guard("outlook", lambda: models.brief_section(data.unit, root=root), root),
+        "market": using(position, "market", lambda: market.brief_section(data.unit, root=root, analysis=position)),
+        "costing": using(cost, "costing", lambda: costing.brief_section(data.unit, root=root, costing=cost)),
+        "methodology": _guard("methodology", lambda: brief.methodology_section(data), root),
+    }
+    factors = using(position, "factors", lambda: list(market.statutory_factors(data.unit, root=root, analysis=position)))
+    sections["factors"] = [factors] if isinstance(factors, FailedSection) else factors
+
+    def summary() -> Section:
+        # A failed analysis contributes no sentence; its box says why.
+        ms = [] if isinstance(position, BaseException) else market.sentences(position)
+        cs = [] if isinstance(cost, BaseException) else costing.sentences(cost)
+        return brief.executive_summary(sections, ms, cs)
+
+    sections["summary"] = _guard("summary", summary, root)
+    return sections
+
+
+def failures(sections: dict) -> list[FailedSection]:
+    """The sections that could not be computed, in brief order."""
+    out = []
+    for v in sections.values():
+        out += [s for s in (v if isinstance(v, list) else [v]) if isinstance(s, FailedSection)]
+    return out
+
+
+# --------------------------------------------------------------------------- display
+
+def box_html(section: FailedSection) -> str:
+    """A failed section as a box that cannot be missed: its title and every problem."""
+    n = len(section.problems)
+    items = "".join(f"<li><code>{html.escape(p)}</code></li>" for p in section.problems)
+    return (f'<div class="wb-problem" role="alert" style="{BOX_STYLE}">'
+            f"<h2>{html.escape(section.title)}</h2>"
+            f"<p><b>PROBLEM: this section could not be computed</b> ({n} problem{'s' if n != 1 else ''}). "
+            "Every other section of this brief is complete; fix the lines below and render again.</p>"
+            f"<ul>{items}</ul></div>")
+
+
+def status_html(sections: dict, warnings: list[str]) -> str:
+    """The banner under the cover: which sections have problems, and the data warnings."""
+    failed_now = failures(sections)
+    parts = []
+    if failed_now:
+        names = ", ".join(f"“{s.title}”" for s in failed_now)
+        parts.append(f"<p><b>RENDERED WITH PROBLEMS:</b> {html.escape(names)} could not be computed; "
+                     "each shows its problems in a box. The other sections are complete.</p>")
+    if warnings:
+        parts.append("<p><b>Data warnings:</b></p><ul>"
+                     + "".join(f"<li>{html.escape(w)}</li>" for w in warnings) + "</ul>")
+    return f'<div class="wb-status" style="{BOX_STYLE}">{"".join(parts)}</div>' if parts else ""
+
+
+def _display_box(section: FailedSection) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(box_html(section)), metadata={STATUS_KEY: {"section": section.title, "problems": section.problems}})
+
+
+def show(section: Section) -> None:
+    """``brief.show``, or the problem box of a failed section (also when showing it fails)."""
+    from wagebrief.brief import core as brief
+
+    if isinstance(section, FailedSection):
+        _display_box(section)
+        return
+    try:
+        brief.show(section)
+    except Exception as exc:  # a figure that cannot be drawn still leaves a trace
+        _display_box(FailedSection(section.title, problems=problem_lines(exc)))
+
+
+def show_html(key: str, fn: Callable[[], str]) -> None:
+    """Display the HTML ``fn`` makes (the cover, the appendix), or a problem box if it raises."""
+    from IPython.display import HTML, display
+
+    try:
+        text = fn()
+    except Exception as exc:
+        _display_box(failed(key, exc))
+        return
+    display(HTML(text))
+
+
+def show_status(sections: dict, warnings: list[str]) -> None:
+    """The status banner; its metadata carries the warnings to the renderer."""
+    from IPython.display import HTML, display
+
+    display(HTML(status_html(sections, warnings)), metadata={STATUS_KEY: {"warnings": list(warnings)}})

@@ -1,0 +1,77 @@
+"""``wagebrief render``: execute the brief notebook per unit and export HTML."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+
+def render(
+    unit: Annotated[Optional[list[str]], typer.Option("--unit", "-u", help="Unit to render (repeatable).")] = None,
+    all_units: Annotated[bool, typer.Option("--all", help="Render every unit in comparators/.")] = False,
+    cycle: Annotated[Optional[int], typer.Option("--cycle", help="Cycle year (default: each unit's own).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core).")] = None,
+) -> None:
+    """Render briefs to reports/<cycle>/<unit>.html with index.html, manifest.json and render.log.
+
+    Exits 1 if any unit failed or rendered with problems, or another render is writing the same
+    folder, naming each unit and each underlying problem (file:row:column); exits 2, rendering
+    nothing, if a --unit is not the id of a unit file in comparators/.
+    """
+    from wagebrief.run import batch, render as render_mod
+    from wagebrief.inputs import units
+
+    if all_units == bool(unit):
+        typer.echo("error: give --unit U (one or more) or --all", err=True)
+        raise typer.Exit(2)
+    if cycle is not None:
+        try:  # it becomes a folder name: reports/<cycle>/
+            render_mod.check_cycle(cycle)
+        except ValueError as exc:
+            typer.echo(f"error: --cycle: {exc}", err=True)
+            raise typer.Exit(2) from None
+    names = units.unit_names() if all_units else list(unit)
+    if not names:
+        typer.echo("error: no unit files in comparators/", err=True)
+        raise typer.Exit(1)
+    unknown = batch.unknown_units(names)
+    if unknown:
+        for message in unknown:
+            typer.echo(f"error: {batch.shown(message)}", err=True)
+        raise typer.Exit(2)
+    terminal = logging.StreamHandler(sys.stderr)
+    terminal.setFormatter(batch.OneLineFormatter("%(message)s"))
+    batch.log.addHandler(terminal)
+    try:
+        run = batch.run(names, cycle, jobs=jobs, progress=sys.stderr.isatty())
+    except batch.RenderLockedError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:  # a full disk while writing the index or manifest: the old ones stay
+        typer.echo(f"error: cannot write the reports: {batch.shown(exc)}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        batch.log.removeHandler(terminal)
+    for res in run.results:
+        if res.ok:
+            typer.echo(str(res.path))
+    typer.echo(f"index: {run.index}\nmanifest: {run.manifest}\nlog: {run.log_file}", err=True)
+    if run.with_problems:
+        typer.echo(f"{len(run.with_problems)} of {len(run.results)} briefs rendered with problems:", err=True)
+        for res in run.with_problems:
+            for problem in res.problems:
+                typer.echo(f"  {res.unit}: {batch.shown(problem)}", err=True)
+    if run.failed:
+        typer.echo(f"{len(run.failed)} of {len(run.results)} briefs FAILED:", err=True)
+        for res in run.failed:
+            typer.echo(f"  {batch.shown(res.unit)}: {batch.shown(res.error)}", err=True)
+    if run.failed or run.with_problems:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``render`` to the CLI."""
+    app.command()(render)

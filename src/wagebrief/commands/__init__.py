@@ -1,1 +1,0 @@
-"""Sub-commands of the ``wagebrief`` CLI, one module each, each exposing ``register(app)``."""

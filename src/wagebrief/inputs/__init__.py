@@ -1,0 +1,1 @@
+"""What analysts type: settlements, salaries, rosters, unit files, proposals, comparator profiles; typed and validated."""

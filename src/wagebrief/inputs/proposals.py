@@ -1,0 +1,547 @@
+"""Bargaining proposals for one unit: ``comparators/proposals/<unit>.yml``.
+
+The file names the contract term, how steps and longevity work, the employer's roll-up rates,
+and the scenarios to cost. It sits in a subfolder so that :func:`wagebrief.inputs.units.unit_names`
+(which globs ``comparators/*.yml`` only, not recursively) never mistakes it for a unit. When there
+is no proposals file, ``scenarios`` and ``rollup`` are read from the unit file itself; a key given
+in both places is an error rather than a silent choice.
+
+Example::
+
+    unit: state-clerical
+    synthetic: true
+    term_start: 2027-07-01          # default: cycle_year's fiscal-year start ...
+    term_end: 2030-06-30            # ... for the unit's term_years
+    roster_as_of: 2026-11-01        # the roster's date; default: the day before term_start
+    steps: {top_step: 8, increment_pct: 3.0, timing: anniversary}   # or timing: common_date
+    longevity: {basis: flat, schedule: {10: 600, 15: 900, 20: 1200}} # or basis: pct (of base)
+    rollup:
+      social_security: true         # employer OASDI, 6.2% up to the calendar year's wage base
+      medicare: true                # employer HI, 1.45%, no cap
+      rates: {pension: 14.5}        # employer percent of pensionable pay, one column each
+      longevity_pensionable: true
+      lump_sums_pensionable: false
+    social_security_wage_base: {2027: 190800}   # optional projection for unpublished years
+    comparator_pattern: {min_comparators: 3}
+    reference_scenario: management
+    scenarios:
+      management:
+        label: Management offer
+        phrase: management's offer  # used in sentences; default "the <label>"
+        events:
+          - {effective_date: 2027-07-01, lump_sum: 1000}       # dollars per full-time employee
+          - {effective_date: 2028-07-01, gwi_pct: 2.0}
+          - {effective_date: 2028-07-01, step_movement: true}  # or anniversary / common_date
+      comparator_pattern:
+        derive: comparator_median   # GWI at each fiscal-year start = comparators' median
+        steps_from: management      # copy that scenario's step movements
+
+Event kinds: ``gwi_pct`` (percent), ``gwi_flat`` (dollars added to the full-time annual rate),
+``lump_sum`` (dollars per full-time employee, prorated by fte), ``lump_sum_pct`` (percent of
+the annual rate on that date) and ``step_movement``. Values may be typed as analysts type them
+("2.5%", "$1,500"); they are read with :func:`wagebrief.inputs.settlements.parse_number`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from wagebrief.inputs import safeyaml
+from wagebrief.config import paths
+from wagebrief.analysis.metrics import fiscal_year, fiscal_year_start, pattern_by_year
+from wagebrief.inputs.settlements import PCT_RANGE, parse_date, parse_number
+from wagebrief.inputs.units import Unit
+
+TOP_KEYS = ("unit", "synthetic", "notes", "term_start", "term_end", "roster_as_of", "steps", "longevity",
+            "rollup", "social_security_wage_base", "comparator_pattern", "reference_scenario", "scenarios")
+SCENARIO_KEYS = ("name", "label", "phrase", "events", "derive", "steps_from", "notes")
+EVENT_KINDS = ("gwi_pct", "gwi_flat", "lump_sum", "lump_sum_pct", "step_movement")
+STEP_KEYS = ("top_step", "increment_pct", "timing")
+STEP_TIMINGS = ("anniversary", "common_date")
+LONGEVITY_KEYS = ("basis", "schedule")
+LONGEVITY_BASES = ("flat", "pct")
+ROLLUP_KEYS = ("social_security", "medicare", "rates", "longevity_pensionable", "lump_sums_pensionable")
+DERIVATIONS = ("comparator_median",)
+#: Employer tax rates, percent. Medicare's extra 0.9% falls on employees only.
+SS_RATE_PCT = 6.2
+MEDICARE_RATE_PCT = 1.45
+WAGE_BASE_FILE = "data/ss_wage_base.csv"
+_RATE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_RESERVED = {"social_security", "medicare", "rollup", "total_cost", "gwi", "step", "longevity", "lump_sum"}
+
+
+class ProposalError(ValueError):
+    """A proposals file (or the proposal keys of a unit file) is invalid; names file and field."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One wage event of a scenario. ``value`` is percent or dollars; steps carry ``timing``."""
+
+    effective_date: pd.Timestamp
+    kind: str
+    value: float = 0.0
+    timing: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    label: str
+    phrase: str
+    events: tuple[Event, ...]
+    derive: str | None = None
+    steps_from: str | None = None
+    notes: str = ""
+    resolved: bool = False  #: derived events and ``steps_from`` filled in by :func:`resolve`
+
+
+@dataclass(frozen=True)
+class Steps:
+    top_step: int
+    increment_pct: dict[int, float]  #: step moved *from* -> percent the move is worth
+    timing: str
+
+
+@dataclass(frozen=True)
+class Longevity:
+    basis: str  #: "flat" dollars a year, or "pct" of the base rate
+    schedule: tuple[tuple[int, float], ...]  #: (years of service, amount), ascending
+
+
+@dataclass(frozen=True)
+class Rollup:
+    social_security: bool = True
+    medicare: bool = True
+    rates: dict[str, float] = field(default_factory=dict)
+    longevity_pensionable: bool = True
+    lump_sums_pensionable: bool = False
+
+
+@dataclass
+class Proposals:
+    """A validated proposals file, with every default filled in."""
+
+    unit: str
+    where: str
+    term_start: pd.Timestamp
+    term_end: pd.Timestamp
+    roster_as_of: pd.Timestamp
+    steps: Steps | None
+    longevity: Longevity | None
+    rollup: Rollup
+    scenarios: dict[str, Scenario]
+    reference: str
+    wage_base_overrides: dict[int, float]
+    min_comparators: int = 3
+    synthetic: bool = False
+    path: Path | None = None
+    fy_start_month: int = 7
+
+    @property
+    def fiscal_years(self) -> list[int]:
+        """Fiscal years the term touches (named by the year they end in)."""
+        return list(range(int(fiscal_year(pd.Series([self.term_start]), self.fy_start_month).iloc[0]),
+                          int(fiscal_year(pd.Series([self.term_end]), self.fy_start_month).iloc[0]) + 1))
+
+
+def proposals_path(unit: str, root: str | Path | None = None) -> Path:
+    """``comparators/proposals/<unit>.yml``."""
+    return paths(root).comparators / "proposals" / f"{unit}.yml"
+
+
+# --------------------------------------------------------------------------- scalar readers
+
+def _suggest(value: str, choices: Collection[str]) -> str:
+    m = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {m[0]!r}?)" if m else ""
+
+
+def _keys(data: Any, where: str, fld: str, allowed: tuple[str, ...]) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise ProposalError(f"{where}: {fld or '(top level)'}: expected a mapping, got {type(data).__name__}")
+    for k in data:
+        if k not in allowed:
+            raise ProposalError(f"{where}: {fld + '.' if fld else ''}{k}: unknown key{_suggest(str(k), allowed)}; "
+                                f"allowed: {', '.join(allowed)}")
+    return data
+
+
+def _number(value: Any, where: str, fld: str, lo: float | None = None, hi: float | None = None) -> float:
+    if isinstance(value, bool) or value is None:
+        raise ProposalError(f"{where}: {fld}: expected a number, got {value!r}")
+    if isinstance(value, (int, float)):
+        out = float(value)
+    else:
+        parsed, bad = parse_number(pd.Series([str(value)]))
+        if bad.iloc[0] or pd.isna(parsed.iloc[0]):
+            raise ProposalError(f"{where}: {fld}: cannot read {value!r} as a number")
+        out = float(parsed.iloc[0])
+    if (lo is not None and out < lo) or (hi is not None and out > hi):
+        raise ProposalError(f"{where}: {fld}: {out:g} is outside {lo:g}..{hi:g}")
+    return out
+
+
+def _date(value: Any, where: str, fld: str) -> pd.Timestamp:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return pd.Timestamp(value).normalize()
+    parsed, bad = parse_date(pd.Series([str(value) if value is not None else ""]))
+    if bad.iloc[0] or pd.isna(parsed.iloc[0]):
+        raise ProposalError(f"{where}: {fld}: cannot read {value!r} as a date (use YYYY-MM-DD)")
+    return pd.Timestamp(parsed.iloc[0])
+
+
+def _bool(value: Any, where: str, fld: str) -> bool:
+    if not isinstance(value, bool):
+        raise ProposalError(f"{where}: {fld}: expected true or false, got {value!r}")
+    return value
+
+
+def _int(value: Any, where: str, fld: str, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise ProposalError(f"{where}: {fld}: expected a whole number from {lo} to {hi}, got {value!r}")
+    return value
+
+
+def _text(value: Any, where: str, fld: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ProposalError(f"{where}: {fld}: expected a non-empty string, got {value!r}")
+    return value.strip()
+
+
+# --------------------------------------------------------------------------- loading
+
+def load(unit: Unit, root: str | Path | None = None, path: str | Path | None = None) -> Proposals:
+    """The unit's proposals: its proposals file merged with the unit file's proposal keys."""
+    path = Path(path) if path is not None else proposals_path(unit.unit, root)
+    try:
+        where = path.resolve().relative_to(paths(root).root).as_posix()
+    except ValueError:
+        where = str(path)
+    data: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            with path.open(encoding="utf-8") as fh:
+                loaded = safeyaml.safe_load(fh)
+        except yaml.YAMLError as exc:
+            raise ProposalError(f"{where}: not valid YAML: {exc}") from exc
+        data = dict(_keys(loaded if loaded is not None else {}, where, "", TOP_KEYS))
+        if data.get("unit", unit.unit) != unit.unit:
+            raise ProposalError(f"{where}: unit: {data['unit']!r} must be {unit.unit!r}, the file name stem")
+    else:
+        where = unit.path.name if unit.path else unit.unit
+    for key in ("scenarios", "rollup"):
+        if key in unit.extra:
+            if key in data:
+                raise ProposalError(f"{where}: {key}: also given in the unit file {unit.path}; keep one")
+            data[key] = unit.extra[key]
+    if "scenarios" not in data:
+        raise ProposalError(f"{where}: scenarios: no scenarios to cost (write {proposals_path(unit.unit, root)})")
+    return _build(data, unit, where, path if path.is_file() else None)
+
+
+def _build(data: dict[str, Any], unit: Unit, where: str, path: Path | None) -> Proposals:
+    fy_month = unit.fiscal_year_start_month
+    if ("term_start" in data) != ("term_end" in data):
+        raise ProposalError(f"{where}: term_start and term_end go together; give both or neither")
+    if "term_start" in data:
+        start = _date(data["term_start"], where, "term_start")
+        end = _date(data["term_end"], where, "term_end")
+        if end < start:
+            raise ProposalError(f"{where}: term_end {end:%Y-%m-%d} is before term_start {start:%Y-%m-%d}")
+        if end >= start + pd.DateOffset(years=10):
+            raise ProposalError(f"{where}: term_end: a term of more than 10 years is not costed")
+    else:
+        start = pd.Timestamp(unit.cycle_year, fy_month, 1)
+        end = start + pd.DateOffset(years=unit.term_years) - pd.Timedelta(days=1)
+    as_of = (_date(data["roster_as_of"], where, "roster_as_of") if "roster_as_of" in data
+             else start - pd.Timedelta(days=1))
+
+    steps = _steps(data["steps"], where) if "steps" in data else None
+    longevity = _longevity(data["longevity"], where) if "longevity" in data else None
+    rollup = _rollup(data.get("rollup", {}), where)
+    overrides = _wage_base_overrides(data.get("social_security_wage_base", {}), where)
+    cp = _keys(data.get("comparator_pattern", {}), where, "comparator_pattern", ("min_comparators",))
+    min_comp = _int(cp.get("min_comparators", 3), where, "comparator_pattern.min_comparators", 1, 100)
+
+    scenarios = _scenarios(data["scenarios"], where, start, end, steps)
+    ref = data.get("reference_scenario", "management" if "management" in scenarios else next(iter(scenarios)))
+    if ref not in scenarios:
+        raise ProposalError(f"{where}: reference_scenario: {ref!r} is not a scenario{_suggest(str(ref), scenarios)}; "
+                            f"scenarios: {', '.join(scenarios)}")
+    synthetic = _bool(data.get("synthetic", False), where, "synthetic")
+    return Proposals(unit=unit.unit, where=where, term_start=start, term_end=end, roster_as_of=as_of,
+                     steps=steps, longevity=longevity, rollup=rollup, scenarios=scenarios, reference=ref,
+                     wage_base_overrides=overrides, min_comparators=min_comp, synthetic=synthetic,
+                     path=path, fy_start_month=fy_month)
+
+
+def _steps(value: Any, where: str) -> Steps:
+    s = _keys(value, where, "steps", STEP_KEYS)
+    for k in STEP_KEYS:
+        if k not in s:
+            raise ProposalError(f"{where}: steps.{k}: required field is missing")
+    top = _int(s["top_step"], where, "steps.top_step", 1, 60)
+    inc = s["increment_pct"]
+    if isinstance(inc, Mapping):
+        table = {_int(k, where, "steps.increment_pct", 1, top): _number(v, where, f"steps.increment_pct.{k}", 0, 50)
+                 for k, v in inc.items()}
+        missing = [k for k in range(1, top) if k not in table]
+        if missing:
+            raise ProposalError(f"{where}: steps.increment_pct: no increment for moving from step(s) "
+                                f"{', '.join(map(str, missing))}")
+    else:
+        pct = _number(inc, where, "steps.increment_pct", 0, 50)
+        table = {k: pct for k in range(1, top)}
+    timing = _text(s["timing"], where, "steps.timing")
+    if timing not in STEP_TIMINGS:
+        raise ProposalError(f"{where}: steps.timing: {timing!r} is not one of {', '.join(STEP_TIMINGS)}")
+    return Steps(top_step=top, increment_pct=table, timing=timing)
+
+
+def _longevity(value: Any, where: str) -> Longevity:
+    lv = _keys(value, where, "longevity", LONGEVITY_KEYS)
+    basis = _text(lv.get("basis"), where, "longevity.basis")
+    if basis not in LONGEVITY_BASES:
+        raise ProposalError(f"{where}: longevity.basis: {basis!r} is not one of {', '.join(LONGEVITY_BASES)}")
+    sched = lv.get("schedule")
+    if not isinstance(sched, Mapping) or not sched:
+        raise ProposalError(f"{where}: longevity.schedule: expected a mapping of years of service to amounts")
+    hi = 50 if basis == "pct" else 1e6
+    rows = sorted((_int(k, where, "longevity.schedule", 1, 60), _number(v, where, f"longevity.schedule.{k}", 0, hi))
+                  for k, v in sched.items())
+    return Longevity(basis=basis, schedule=tuple(rows))
+
+
+def _rollup(value: Any, where: str) -> Rollup:
+    r = _keys(value, where, "rollup", ROLLUP_KEYS)
+    rates = _keys(r.get("rates", {}) or {}, where, "rollup.rates", tuple(r.get("rates", {}) or {}))
+    out = {}
+    for name, pct in rates.items():
+        if not isinstance(name, str) or not _RATE_NAME.match(name) or name in _RESERVED:
+            raise ProposalError(f"{where}: rollup.rates.{name}: use a lower-case name like 'pension' "
+                                f"(not one of {', '.join(sorted(_RESERVED))})")
+        out[name] = _number(pct, where, f"rollup.rates.{name}", 0, 100)
+    return Rollup(
+        social_security=_bool(r.get("social_security", True), where, "rollup.social_security"),
+        medicare=_bool(r.get("medicare", True), where, "rollup.medicare"),
+        rates=out,
+        longevity_pensionable=_bool(r.get("longevity_pensionable", True), where, "rollup.longevity_pensionable"),
+        lump_sums_pensionable=_bool(r.get("lump_sums_pensionable", False), where, "rollup.lump_sums_pensionable"),
+    )
+
+
+def _wage_base_overrides(value: Any, where: str) -> dict[int, float]:
+    if not isinstance(value, Mapping):
+        raise ProposalError(f"{where}: social_security_wage_base: expected a mapping of year to dollars")
+    published = wage_base_table().set_index("year")["wage_base"]
+    out = {}
+    for year, amount in value.items():
+        y = _int(year, where, "social_security_wage_base", 1990, 2100)
+        if y in published.index:
+            raise ProposalError(f"{where}: social_security_wage_base.{y}: {y}'s base is published "
+                                f"(${published[y]:,.0f}); only unpublished years may be set")
+        out[y] = _number(amount, where, f"social_security_wage_base.{y}", 1)
+    return out
+
+
+def _scenarios(value: Any, where: str, start: pd.Timestamp, end: pd.Timestamp, steps: Steps | None) -> dict[str, Scenario]:
+    if isinstance(value, list):  # the unit-file form: [{name: ..., events: [...]}, ...]
+        items = []
+        for i, item in enumerate(value):
+            item = _keys(item, where, f"scenarios[{i}]", SCENARIO_KEYS)
+            items.append((_text(item.get("name"), where, f"scenarios[{i}].name"), item))
+    elif isinstance(value, Mapping) and value:
+        items = list(value.items())
+    else:
+        raise ProposalError(f"{where}: scenarios: expected a mapping of scenario name to its events")
+    out: dict[str, Scenario] = {}
+    for name, spec in items:
+        fld = f"scenarios.{name}"
+        if not isinstance(name, str) or not _RATE_NAME.match(name):
+            raise ProposalError(f"{where}: {fld}: scenario names are lower-case words like 'union'")
+        if name in out:
+            raise ProposalError(f"{where}: {fld}: listed twice")
+        spec = _keys(spec or {}, where, fld, SCENARIO_KEYS)
+        label = _text(spec.get("label", name.replace("_", " ").capitalize()), where, f"{fld}.label")
+        phrase = _text(spec.get("phrase", f"the {label[0].lower() + label[1:]}"), where, f"{fld}.phrase")
+        derive = spec.get("derive")
+        if derive is not None and derive not in DERIVATIONS:
+            raise ProposalError(f"{where}: {fld}.derive: {derive!r} is not one of {', '.join(DERIVATIONS)}")
+        raw_events = spec.get("events", [])
+        if not isinstance(raw_events, list) or (not raw_events and derive is None):
+            raise ProposalError(f"{where}: {fld}.events: expected a non-empty list of events")
+        events = tuple(_event(e, where, f"{fld}.events[{i}]", start, end, steps) for i, e in enumerate(raw_events))
+        out[name] = Scenario(name=name, label=label, phrase=phrase, events=events, derive=derive,
+                             steps_from=spec.get("steps_from"), notes=str(spec.get("notes", "") or ""))
+    for s in out.values():
+        if s.steps_from is not None and s.steps_from not in out:
+            raise ProposalError(f"{where}: scenarios.{s.name}.steps_from: {s.steps_from!r} is not a scenario"
+                                f"{_suggest(str(s.steps_from), out)}")
+    return out
+
+
+def _event(value: Any, where: str, fld: str, start: pd.Timestamp, end: pd.Timestamp, steps: Steps | None) -> Event:
+    e = _keys(value, where, fld, ("effective_date", "note") + EVENT_KINDS)
+    if "effective_date" not in e:
+        raise ProposalError(f"{where}: {fld}.effective_date: required field is missing")
+    date = _date(e["effective_date"], where, f"{fld}.effective_date")
+    if not start <= date <= end:
+        raise ProposalError(f"{where}: {fld}.effective_date: {date:%Y-%m-%d} is outside the term "
+                            f"{start:%Y-%m-%d} to {end:%Y-%m-%d}")
+    kinds = [k for k in EVENT_KINDS if k in e]
+    if len(kinds) != 1:
+        raise ProposalError(f"{where}: {fld}: give exactly one of {', '.join(EVENT_KINDS)}"
+                            f"{' (found ' + ', '.join(kinds) + ')' if kinds else ''}")
+    kind = kinds[0]
+    note = str(e.get("note", "") or "")
+    v = e[kind]
+    if kind == "step_movement":
+        if steps is None:
+            raise ProposalError(f"{where}: {fld}.step_movement: needs a steps: setting (top_step, increment_pct, timing)")
+        if v is True:
+            timing = steps.timing
+        elif isinstance(v, str) and v in STEP_TIMINGS:
+            timing = v
+        else:
+            raise ProposalError(f"{where}: {fld}.step_movement: expected true, anniversary or common_date, got {v!r}")
+        return Event(date, kind, 0.0, timing, note)
+    if kind == "gwi_pct":
+        return Event(date, kind, _number(v, where, f"{fld}.gwi_pct", *PCT_RANGE), None, note)
+    if kind == "lump_sum_pct":
+        return Event(date, kind, _number(v, where, f"{fld}.lump_sum_pct", 0, PCT_RANGE[1]), None, note)
+    if kind == "lump_sum":
+        return Event(date, kind, _number(v, where, f"{fld}.lump_sum", 0, 1e6), None, note)
+    return Event(date, kind, _number(v, where, f"{fld}.gwi_flat", -1e6, 1e6), None, note)
+
+
+# --------------------------------------------------------------------------- Social Security wage base
+
+def wage_base_table() -> pd.DataFrame:
+    """SSA's published contribution and benefit bases (package data): year, wage_base, source."""
+    with files("wagebrief").joinpath(WAGE_BASE_FILE).open(encoding="utf-8") as fh:
+        return pd.read_csv(fh, dtype={"year": "int64", "wage_base": "float64", "source": str})
+
+
+def wage_bases(years: Collection[int], overrides: Mapping[int, float] | None = None) -> pd.DataFrame:
+    """The wage base for each calendar year, and how it was found.
+
+    ``basis`` is ``published``, ``set in proposals`` (an analyst's projection for a year SSA has
+    not published) or ``carried forward from <year>`` (the last published or set base, used
+    unchanged for a later year; the costing says so in its notes).
+    """
+    table = wage_base_table().set_index("year")["wage_base"].to_dict()
+    known = {**{y: (v, "published") for y, v in table.items()},
+             **{y: (v, "set in proposals") for y, v in (overrides or {}).items()}}
+    rows = []
+    for y in sorted(set(int(y) for y in years)):
+        if y in known:
+            rows.append((y, *known[y]))
+            continue
+        earlier = [k for k in known if k < y]
+        if not earlier:
+            raise ProposalError(f"no Social Security wage base for {y}: the table starts in {min(known)}")
+        last = max(earlier)
+        rows.append((y, known[last][0], f"carried forward from {last}"))
+    return pd.DataFrame(rows, columns=["year", "wage_base", "basis"])
+
+
+# --------------------------------------------------------------------------- comparator pattern
+
+def _settlement_events(root: str | Path | None) -> pd.DataFrame:
+    from wagebrief.inputs import settlements
+
+    p = paths(root)
+    if p.settlements.is_file():
+        return settlements.load(p.settlements)
+    try:
+        return settlements.validate([p.raw_settlements]).valid
+    except settlements.SettlementFileError as exc:
+        raise ProposalError(f"comparator_pattern needs settlement data ({exc}); run 'wagebrief build'") from exc
+
+
+def comparator_pattern(unit: Unit, fiscal_years: Collection[int], *, min_comparators: int = 3,
+                       events: pd.DataFrame | None = None, root: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """The comparators' median base increase for each fiscal year, and notes on how it was found.
+
+    Uses :func:`wagebrief.analysis.metrics.pattern_by_year` on the fiscal-year basis over the unit's
+    comparator jurisdictions in its occupation group (all groups if none). A year with fewer than
+    ``min_comparators`` settled units takes the median of the latest earlier year that has
+    enough, and the notes say so.
+    """
+    from wagebrief.inputs import gaps
+
+    events = gaps.for_unit(_settlement_events(root) if events is None else events, unit)
+    ev = events[events["jurisdiction"].isin(unit.jurisdictions)]
+    notes: list[str] = []
+    same = ev[ev["occupation_group"].eq(unit.occupation_group)]
+    if same.empty:
+        notes.append(f"No comparator settlements in occupation group {unit.occupation_group!r}; "
+                     "the comparator pattern uses all of the comparators' units.")
+        same = ev
+    if same.empty:
+        raise ProposalError(f"comparator_pattern: no settlements for {unit.unit}'s comparators")
+    pat = pattern_by_year(same, "fiscal", unit.fiscal_year_start_month)
+    ok = pat[pat["count"] >= min_comparators].sort_values("year")
+    rows = []
+    short: dict[int, list[tuple[int, int]]] = {}  # source year -> [(fiscal year, settlements known)]
+    for fy in sorted(fiscal_years):
+        hit = ok[ok["year"] == fy]
+        if len(hit):
+            rows.append((fy, float(hit["median"].iloc[0]), int(hit["count"].iloc[0]), fy, False))
+            continue
+        prior = ok[ok["year"] < fy]
+        if prior.empty:
+            raise ProposalError(f"comparator_pattern: no fiscal year up to FY{fy} has {min_comparators} or more "
+                                f"comparator settlements for {unit.unit}")
+        last = prior.iloc[-1]
+        rows.append((fy, float(last["median"]), int(last["count"]), int(last["year"]), True))
+        short.setdefault(int(last["year"]), []).append((fy, int(pat.loc[pat["year"] == fy, "count"].sum())))
+    for src, years in short.items():
+        m = ok.loc[ok["year"] == src].iloc[0]
+        span = f"FY{years[0][0]}" + (f"-FY{years[-1][0]}" if len(years) > 1 else "")
+        notes.append(f"{span}: fewer than {min_comparators} comparator settlements are known "
+                     f"({', '.join(str(k) for _, k in years)}); the comparator pattern carries FY{src}'s median "
+                     f"({float(m['median']):.2f}%, {int(m['count'])} settlements) forward.")
+    table = pd.DataFrame(rows, columns=["fiscal_year", "increase_pct", "n_settlements", "from_fiscal_year", "carried_forward"])
+    return table, notes
+
+
+def resolve(proposals: Proposals, unit: Unit, *, events: pd.DataFrame | None = None,
+            root: str | Path | None = None) -> tuple[dict[str, Scenario], list[str]]:
+    """Scenarios with derived events filled in (and notes on their derivation).
+
+    A ``comparator_median`` scenario gets one ``gwi_pct`` event per fiscal year of the term, on the
+    later of the fiscal-year start and the term start, worth that year's comparator median; then
+    the step movements of ``steps_from``, then its own events.
+    """
+    out: dict[str, Scenario] = {}
+    notes: list[str] = []
+    for name, s in proposals.scenarios.items():
+        evs = list(s.events)
+        if s.steps_from:
+            evs = [e for e in proposals.scenarios[s.steps_from].events if e.kind == "step_movement"] + evs
+        if s.derive == "comparator_median":
+            table, n = comparator_pattern(unit, proposals.fiscal_years, min_comparators=proposals.min_comparators,
+                                          events=events, root=root)
+            notes += n
+            starts = fiscal_year_start(table["fiscal_year"], proposals.fy_start_month)
+            gwis = [Event(max(pd.Timestamp(d), proposals.term_start), "gwi_pct", float(p),
+                          note=f"comparator median FY{int(fy)} ({k} settlements" + (f", from FY{int(src)})" if c else ")"))
+                    for d, p, fy, k, src, c in zip(starts, table["increase_pct"], table["fiscal_year"],
+                                                   table["n_settlements"], table["from_fiscal_year"], table["carried_forward"])]
+            evs = gwis + evs
+        out[name] = Scenario(name=s.name, label=s.label, phrase=s.phrase, events=tuple(evs), derive=s.derive,
+                             steps_from=s.steps_from, notes=s.notes, resolved=True)
+    return out, notes

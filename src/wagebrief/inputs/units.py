@@ -1,0 +1,346 @@
+"""Bargaining units: loading and validating ``comparators/<unit>.yml``.
+
+A unit file says what one brief is about: the employer and its unit, the occupation group,
+the bargaining cycle, the CPI series used to deflate, and the comparator jurisdictions.
+Every error is a :class:`UnitError` naming the file and the field, so an analyst can fix the
+YAML without reading a traceback.
+
+The file's shape is the pydantic model :class:`UnitFile` (its JSON Schema is what
+``docs/inputs.md`` documents); the checks that need more than one field or the settlement data
+(the id equals the file name, comparators are listed once and appear in the settlements) follow
+it. Consumers get the plain frozen dataclasses :class:`Unit`, :class:`Employer` and
+:class:`Comparator`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+
+from wagebrief.inputs import safeyaml
+from wagebrief.config import DEFAULT_FY_START_MONTH, paths
+from wagebrief.inputs.yamlschema import (STRICT, Bool, Digits, Text, choice, fail, non_empty_list, problems, suggest,
+                                  text_value, whole)
+
+JURISDICTION_TYPES = ("state", "county", "municipal", "school_district", "authority")
+OCCUPATION_GROUPS = (
+    "general", "clerical", "public_works", "police", "fire", "corrections", "nursing",
+    "teachers", "professional", "supervisory",
+)
+CPI_BASES = ("fiscal", "calendar")
+#: CPI-U, U.S. city average, all items: the deflator when a unit names no regional series.
+DEFAULT_CPI_SERIES = "CUUR0000SA0"
+DEFAULT_TERM_YEARS = 3
+
+
+#: Keys later features read; kept verbatim in ``Unit.extra``.
+OPTIONAL_KEYS = ("scenarios", "rollup", "benchmark_titles", "ability_to_pay", "notes", "fips")
+
+
+def _state(value: Any) -> str:
+    text = text_value(value)
+    if len(text) != 2 or not (text.isascii() and text.isalpha() and text.isupper()):
+        raise fail(f"{text!r} is not a two-letter state code like 'CT'")
+    return text
+
+
+def _titles(value: Any) -> Any:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(t, str) and t.strip() for t in items):
+        raise fail(f"expected a benchmark title or a list of them, got {value!r}")
+    return value
+
+
+State = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), BeforeValidator(_state)]
+JurisdictionType = choice(JURISDICTION_TYPES)
+Evidence = Annotated[Any, Field(json_schema_extra={"type": ["string", "array", "object"]})]
+
+
+class EmployerModel(BaseModel):
+    """The employer whose unit the brief is for."""
+
+    model_config = STRICT
+    name: Text = Field(description="The employer as the brief names it.", examples=["City of Hartford"])
+    jurisdiction: Text = Field(description="The employer's jurisdiction, spelt as in the settlement data.")
+    state: State = Field(description="Two-letter state code.")
+    jurisdiction_type: JurisdictionType = Field(description="Kind of government.")
+
+
+class ComparatorModel(BaseModel):
+    """One comparator jurisdiction, matched by name to the settlement data."""
+
+    model_config = STRICT
+    jurisdiction: Text = Field(description="Spelt exactly as in the settlement files; listed once.")
+    state: State = Field(description="Two-letter state code.")
+    jurisdiction_type: JurisdictionType = Field(description="Kind of government.")
+    fips: Digits = Field(None, description='Census FIPS code, quoted ("09"): unquoted numbers lose leading zeros.')
+
+
+class CpiModel(BaseModel):
+    """The CPI series a brief deflates with, and whether by fiscal or calendar year."""
+
+    model_config = STRICT
+    series: Text = Field(DEFAULT_CPI_SERIES, description="BLS CPI series id (CUUR0100SA0 is CPI-U Northeast).")
+    basis: choice(CPI_BASES) = Field("fiscal", description="Average CPI by the unit's fiscal year or by calendar year.")
+
+
+class UnitFile(BaseModel):
+    """``comparators/<unit>.yml``: one bargaining unit, the subject of one brief."""
+
+    model_config = STRICT
+    unit: Text = Field(description="The unit id; must equal the file name stem (comparators/<unit>.yml).",
+                       examples=["city-police"])
+    name: Text = Field(description="The unit's name as the brief's cover shows it.")
+    employer: EmployerModel = Field(description="The employer whose unit this is.")
+    occupation_group: choice(OCCUPATION_GROUPS) = Field(description="The unit's occupation group.")
+    cycle_year: whole(2000, 2100) = Field(description="The year bargaining takes place; the brief's cycle.")
+    fiscal_year_start_month: whole(1, 12) = Field(DEFAULT_FY_START_MONTH, description=(
+        "First month of the employer's fiscal year (7 = July; fiscal years are named by the year they end in)."))
+    term_years: whole(1, 10) = Field(DEFAULT_TERM_YEARS, description="Length of the contract being bargained, in years.")
+    cpi: CpiModel = Field(default_factory=CpiModel, description="The CPI series used to deflate.")
+    comparators: Annotated[list[ComparatorModel], non_empty_list("jurisdictions"), Field(min_length=1)] = Field(
+        description="The comparator jurisdictions, at least one.")
+    synthetic: Bool = Field(False, description="true only for invented demo units: every brief then says SYNTHETIC.")
+    scenarios: Evidence = Field(None, description=(
+        "Proposal scenarios, when there is no proposals file (better kept in comparators/proposals/<unit>.yml)."))
+    rollup: Evidence = Field(None, description="Roll-up rates, when there is no proposals file.")
+    benchmark_titles: Annotated[Any, BeforeValidator(_titles), Field(json_schema_extra={
+        "type": ["string", "array"], "items": {"type": "string"}})] = Field(None, description=(
+            "Benchmark titles the market section compares (default: the occupation group's titles with data)."))
+    ability_to_pay: Evidence = Field(None, description="Evidence on the employer's ability to pay: text, a list or a mapping.")
+    notes: Evidence = Field(None, description="Free-form notes shown in the brief: text, a list or a mapping.")
+    fips: Digits = Field(None, description="The employer's Census FIPS code, quoted.")
+
+
+class UnitError(ValueError):
+    """A unit file is missing, unreadable or invalid; the message names the file and field."""
+
+
+@dataclass(frozen=True)
+class Employer:
+    """The employer whose unit the brief is for."""
+
+    name: str
+    jurisdiction: str
+    state: str
+    jurisdiction_type: str
+
+
+@dataclass(frozen=True)
+class Comparator:
+    """One comparator jurisdiction, matched by name to the settlement data."""
+
+    jurisdiction: str
+    state: str
+    jurisdiction_type: str
+    fips: str | None = None
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A validated bargaining unit file."""
+
+    unit: str
+    name: str
+    employer: Employer
+    occupation_group: str
+    cycle_year: int
+    fiscal_year_start_month: int
+    term_years: int
+    cpi_series: str
+    cpi_basis: str
+    comparators: tuple[Comparator, ...]
+    synthetic: bool
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
+    path: Path | None = None
+
+    @property
+    def jurisdictions(self) -> tuple[str, ...]:
+        """The comparator jurisdiction names, in file order."""
+        return tuple(c.jurisdiction for c in self.comparators)
+
+
+#: A unit id: it becomes a file name, a link in index.html and a word in render.log, so it is
+#: only lower-case letters, digits, ``-`` and ``_`` (no path, scheme, markup or line break).
+UNIT_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+UNIT_ID_RULE = ("a unit id is 1 to 64 lower-case letters, digits, '-' and '_', starting with a letter or "
+                "digit (like 'city-police')")
+
+
+def is_unit_id(name: object) -> bool:
+    """Whether ``name`` is a valid unit id (:data:`UNIT_ID`)."""
+    return isinstance(name, str) and UNIT_ID.fullmatch(name) is not None
+
+
+def unit_names(root: str | Path | None = None) -> list[str]:
+    """Stems of the unit files under ``comparators/``, sorted.
+
+    A stem that is not a valid unit id is listed too (loading it raises a :class:`UnitError`
+    naming the file), so a misnamed file is reported as that unit's failure, never skipped.
+    """
+    folder = paths(root).comparators
+    return sorted(p.stem for p in folder.glob("*.yml") if p.is_file()) if folder.is_dir() else []
+
+
+def known_jurisdictions(root: str | Path | None = None) -> set[str]:
+    """Distinct jurisdictions in the settlement data: the processed table when ``wagebrief
+    build`` has made it, else every raw file read the way ``validate`` reads it (encodings,
+    XLSX sheets and header rows alike)."""
+    import pandas as pd  # only needed here; keeps `import wagebrief.inputs.units` light
+
+    from wagebrief.inputs import settlements
+
+    p = paths(root)
+    if p.settlements.exists():
+        col = pd.read_parquet(p.settlements, columns=["jurisdiction"])["jurisdiction"]
+    else:
+        try:
+            col = settlements.read_files([p.raw_settlements])["jurisdiction"]
+        except settlements.SettlementFileError:  # no files yet, or none readable: nothing known
+            return set()
+    return {v.strip() for v in col.dropna().astype(str).unique() if v.strip()}
+
+
+def load(name_or_path: str | Path, *, root: str | Path | None = None,
+         known_jurisdictions: Collection[str] | None = None) -> Unit:
+    """Load and validate one unit, by id (``state-clerical``) or by path to its YAML file.
+
+    Comparator names are checked against ``known_jurisdictions``; when that is None they are
+    read from the raw settlement files, and the check is skipped only if there are none.
+    """
+    path = _resolve(name_or_path, root)
+    where = _display(path, root)
+    try:
+        with path.open(encoding="utf-8") as fh:  # a stream, so YAML errors name the file
+            data = safeyaml.safe_load(fh)
+    except yaml.YAMLError as exc:  # includes !!python/object tags, which safe_load refuses
+        raise UnitError(f"{where}: not valid unit YAML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnitError(f"{where}: cannot read the file: {exc}") from exc
+    if known_jurisdictions is None:
+        known_jurisdictions = _known_or_none(root)
+    return _build(data, path, where, known_jurisdictions)
+
+
+def load_all(root: str | Path | None = None,
+             known_jurisdictions: Collection[str] | None = None) -> list[Unit]:
+    """Every unit under ``comparators/``, sorted by unit id; the first invalid one raises."""
+    known = _known_or_none(root) if known_jurisdictions is None else known_jurisdictions
+    folder = paths(root).comparators
+    return [load(folder / f"{name}.yml", root=root, known_jurisdictions=known)
+            for name in unit_names(root)]
+
+
+# --- internals --------------------------------------------------------------------------
+
+
+def _known_or_none(root: str | Path | None) -> Collection[str] | None:
+    # No settlement files yet (a fresh project): nothing to check names against.
+    return known_jurisdictions(root) or None
+
+
+def _resolve(name_or_path: str | Path, root: str | Path | None) -> Path:
+    # A str is an analyst's --unit or a notebook parameter: only an id, looked up in comparators/
+    # (never a path, so `--unit ../../etc/passwd` or a file elsewhere cannot become a brief).
+    # A Path comes from code (load_all, tests); its file name must still be a valid id.
+    if isinstance(name_or_path, Path):
+        path = name_or_path
+        if not path.is_file():
+            raise UnitError(f"{_shown(str(path))}: unit file not found")
+        _check_stem(path, root)
+        return path
+    text = str(name_or_path)
+    folder = paths(root).comparators
+    if not is_unit_id(text):
+        plain = "/" not in text and "\\" not in text and text not in ("", ".", "..")
+        if plain and (folder / f"{text}.yml").is_file():  # the file exists, but its name is unusable
+            _check_stem(folder / f"{text}.yml", root)
+        names = [n for n in unit_names(root) if is_unit_id(n)]
+        raise UnitError(f"{text!r} is not a unit id: {UNIT_ID_RULE}, naming a file "
+                        f"comparators/<id>.yml; give the id, not a path{_suggest(text, names)}"
+                        f"; known units: {', '.join(names) or 'none'}")
+    path = folder / f"{text}.yml"
+    if not path.is_file():
+        names = [n for n in unit_names(root) if is_unit_id(n)]
+        raise UnitError(f"{_display(path, root)}: no unit {text!r}{_suggest(text, names)}"
+                        f"; known units: {', '.join(names) or 'none'}")
+    return path
+
+
+def _check_stem(path: Path, root: str | Path | None) -> None:
+    """Refuse a unit file whose name is not a valid unit id, naming the file and a valid name."""
+    if is_unit_id(path.stem):
+        return
+    slug = re.sub(r"[^a-z0-9_-]+", "-", path.stem.lower()).strip("-_")[:64] or "unit"
+    raise UnitError(f"{_shown(_display(path, root))}: the file name {path.stem!r} is not a valid "
+                    f"unit id: {UNIT_ID_RULE}; rename the file (and its unit: field), e.g. to {slug}.yml")
+
+
+def _shown(text: str) -> str:
+    """``text`` with line breaks and other control characters escaped, so a message stays one line."""
+    return text if text.isprintable() else repr(text)[1:-1]
+
+
+def _display(path: Path, root: str | Path | None) -> str:
+    """The path as the analyst knows it: relative to the project root when inside it."""
+    try:
+        return path.resolve().relative_to(paths(root).root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+
+
+def _suggest(value: str, choices: Collection[str]) -> str:
+    return suggest(value, choices)
+
+
+def _build(data: Any, path: Path, where: str, known: Collection[str] | None) -> Unit:
+    if data is None:
+        raise UnitError(f"{where}: file is empty; expected a mapping of unit fields")
+    if not isinstance(data, Mapping):
+        raise UnitError(f"{where}: (top level): expected a mapping, got {type(data).__name__}")
+    try:
+        model = UnitFile.model_validate(dict(data))
+    except ValidationError as exc:
+        raise UnitError("\n".join(f"{where}: {p}" for p in problems(exc, UnitFile))) from None
+
+    if model.unit != path.stem:
+        raise UnitError(f"{where}: unit: {model.unit!r} must equal the file name stem {path.stem!r}")
+    seen: dict[str, int] = {}
+    for i, c in enumerate(model.comparators):
+        fld = f"comparators[{i}].jurisdiction"
+        if c.jurisdiction.casefold() in seen:
+            raise UnitError(f"{where}: {fld}: {c.jurisdiction!r} is listed twice "
+                            f"(also comparators[{seen[c.jurisdiction.casefold()]}])")
+        seen[c.jurisdiction.casefold()] = i
+        if known is not None and c.jurisdiction not in known:
+            raise UnitError(f"{where}: {fld}: {c.jurisdiction!r} is not a jurisdiction in the "
+                            f"settlement data{_suggest(c.jurisdiction, known)}")
+
+    emp = model.employer
+    return Unit(
+        unit=model.unit,
+        name=model.name,
+        employer=Employer(name=emp.name, jurisdiction=emp.jurisdiction, state=emp.state,
+                          jurisdiction_type=emp.jurisdiction_type),
+        occupation_group=model.occupation_group,
+        cycle_year=model.cycle_year,
+        fiscal_year_start_month=model.fiscal_year_start_month,
+        term_years=model.term_years,
+        cpi_series=model.cpi.series,
+        cpi_basis=model.cpi.basis,
+        comparators=tuple(Comparator(jurisdiction=c.jurisdiction, state=c.state,
+                                     jurisdiction_type=c.jurisdiction_type, fips=c.fips)
+                          for c in model.comparators),
+        synthetic=model.synthetic,
+        # The raw values: later features read these keys their own way.
+        extra={k: data[k] for k in OPTIONAL_KEYS if k in data},
+        path=path,
+    )

@@ -1,0 +1,458 @@
+"""Executing the brief notebook per unit and exporting self-contained HTML.
+
+Starting a Jupyter kernel and loading pandas, statsmodels and matplotlib costs seconds, and a
+bargaining cycle has many units, so briefs are rendered in-process: each worker keeps one warm
+kernel (:class:`Renderer`), resets its namespace before every brief, and runs the notebook with
+nbclient. Parameters are injected by papermill's own parameterizer, which writes them as Python
+literals, never as code. The HTML is exported with every input cell hidden, images inline, and
+nothing loaded from another host (:func:`to_html`).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import copy
+import datetime as dt
+import html
+import os
+import signal
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from wagebrief.inputs import gaps
+from wagebrief import io
+from wagebrief.config import paths
+from wagebrief.brief.partial import STATUS_KEY
+
+BRIEF_NOTEBOOK = "brief.ipynb"
+KERNEL = "python3"
+CONFIDENTIAL = "Confidential: prepared for collective bargaining"
+#: The first cell of every run: the previous brief's variables are gone before this one starts.
+RESET_SOURCE = 'get_ipython().run_line_magic("reset", "-f")'
+RESET_TAG = "wagebrief-reset"
+
+PRINT_CSS = """
+<style>
+.wb-confidential { font-weight: bold; color: #8b0000; text-transform: uppercase; letter-spacing: .04em; }
+.wb-synthetic { background: #fff3cd; border: 2px solid #b8860b; padding: .6em; margin: .6em 0; }
+.wb-source { font-size: .8em; color: #555; }
+.wb-caveat { font-style: italic; }
+table.wb-table { border-collapse: collapse; font-size: .85em; }
+table.wb-table th, table.wb-table td { padding: 2px 8px; border-bottom: 1px solid #ddd; text-align: right; }
+table.wb-table td:first-child, table.wb-table th:first-child { text-align: left; }
+.wb-page-mark { display: none; }
+@media print {
+  @page { margin: 18mm 12mm; }
+  .wb-page-mark { display: block; position: fixed; top: 0; right: 0; font-size: 9pt; color: #8b0000; }
+  img, table, h3 { page-break-inside: avoid; }
+  h2, h3 { page-break-after: avoid; }
+  img { max-width: 100% !important; }
+  table.wb-table { display: table; font-size: 7.5pt; }
+}
+</style>
+"""
+
+
+RENDERED, WITH_PROBLEMS, FAILED = "rendered", "rendered with problems", "failed"
+
+
+@dataclass
+class RenderResult:
+    """What happened when one unit's brief was rendered.
+
+    ``ok`` means a brief was written; ``problems`` lists what its failed sections showed
+    (``file:row:column: message``), ``warnings`` the data gaps it stated.
+    """
+
+    unit: str
+    path: Path | None
+    ok: bool
+    seconds: float
+    error: str = ""
+    parameters: dict = field(default_factory=dict)
+    generated_at: str = ""
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """"rendered", "rendered with problems" or "failed"."""
+        return FAILED if not self.ok else WITH_PROBLEMS if self.problems else RENDERED
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["path"] = str(self.path) if self.path else None
+        d["status"] = self.status
+        return d
+
+
+def parameters(unit: str, cycle_year: int, root: Path) -> dict:
+    """The notebook's parameters: plain values only, never code."""
+    return {"unit": str(unit), "cycle_year": int(cycle_year), "project_root": str(root)}
+
+
+def parameterize(nb: nbformat.NotebookNode, params: dict) -> nbformat.NotebookNode:
+    """A copy of ``nb`` with ``params`` injected after its ``parameters`` cell (papermill's rules)
+    and a namespace reset as its first cell."""
+    from papermill.parameterize import parameterize_notebook
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        cell.metadata.setdefault("tags", [])
+    nb.metadata.setdefault("papermill", {})
+    nb = parameterize_notebook(nb, params)
+    reset = nbformat.v4.new_code_cell(RESET_SOURCE, metadata={"tags": [RESET_TAG]})
+    nb.cells.insert(0, reset)
+    return nb
+
+
+class Renderer:
+    """A warm kernel that executes notebooks one after another, each in a fresh namespace."""
+
+    def __init__(self, notebook: str | Path, cwd: str | Path | None = None, timeout: int = 600):
+        import tempfile
+
+        from jupyter_client.manager import AsyncKernelManager
+        from nbclient import NotebookClient
+
+        self.path = Path(notebook)
+        self.template = nbformat.read(self.path, as_version=4)
+        self.cwd = str(cwd or self.path.parent)
+        # ipc transport: the kernel talks over local sockets, not TCP ports on the machine. The
+        # folder is named with this process's id, so a later run can tell a killed run's leftover
+        # (owner dead: removed by remove_leftover_kernels) from a live run's.
+        self._ipc_dir = tempfile.TemporaryDirectory(prefix=f"{KERNEL_DIR_PREFIX}{os.getpid()}-")
+        self.km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc",
+                                     connection_file=str(Path(self._ipc_dir.name) / "kernel.json"))
+        self.km.ip = str(Path(self._ipc_dir.name) / "k")
+        self.client = NotebookClient(self.template, km=self.km, timeout=timeout, allow_errors=False)
+        self._started = False
+
+    def execute(self, params: dict) -> nbformat.NotebookNode:
+        """Run the notebook with ``params``; raises nbclient's CellExecutionError on failure."""
+        nb = parameterize(self.template, params)
+        self.client.nb = nb
+        # The kernel is started (on the first run) with a parent-death signal: killed with us.
+        self.client.execute(cleanup_kc=False, cwd=self.cwd, env=kernel_env(),
+                            preexec_fn=_kernel_preexec(os.getpid()))
+        self._started = True
+        nb.cells = [c for c in nb.cells if RESET_TAG not in c.metadata.get("tags", [])]
+        return nb
+
+    def close(self) -> None:
+        """Shut the kernel down."""
+        if self._started:
+            self.client._cleanup_kernel()
+            from jupyter_core.utils import run_sync
+
+            run_sync(self.km.shutdown_kernel)(now=True)
+            self._started = False
+        self._ipc_dir.cleanup()
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+#: One BLAS/OpenMP thread per kernel: the models' matrices are small, and with a kernel per
+#: core, multithreaded BLAS in each would fight over the same cores.
+SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def kernel_env() -> dict[str, str]:
+    """The environment a rendering kernel starts with."""
+    return {**os.environ, **SINGLE_THREADED}
+
+
+# --------------------------------------------------------------------------- dying with the parent
+
+#: Prefix of a kernel's folder in $TMPDIR (connection file and ipc sockets):
+#: ``wagebrief-kernel-<owner pid>-<random>``.
+KERNEL_DIR_PREFIX = "wagebrief-kernel-"
+_PR_SET_PDEATHSIG = 1
+_prctl_fn = None
+
+
+def _prctl():
+    """libc's prctl, resolved once before any fork (a forked child should only call it)."""
+    global _prctl_fn
+    if _prctl_fn is None and sys.platform.startswith("linux"):
+        import ctypes
+
+        _prctl_fn = ctypes.CDLL(None, use_errno=True).prctl
+    return _prctl_fn
+
+
+def die_with_parent(parent_pid: int) -> bool:
+    """Have the kernel SIGKILL this process when its parent dies (Linux's PR_SET_PDEATHSIG);
+    if the parent ``parent_pid`` is already gone, die now. Returns whether it could be set.
+
+    Linux sends the signal when the parent *thread* that started this process ends: workers
+    and kernels are started from their parent's main thread, which lives as long as it does.
+    """
+    prctl = _prctl()
+    if prctl is None or prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) != 0:
+        return False
+    if os.getppid() != parent_pid:  # the parent died before the signal was armed
+        os.kill(os.getpid(), signal.SIGKILL)
+    return True
+
+
+def _kernel_preexec(parent_pid: int):
+    """A ``preexec_fn`` for the kernel's Popen: arm its parent-death signal between fork and exec.
+
+    Without it a SIGKILLed worker left its kernel running (ipykernel's own parent poller only
+    notices within a second, and only when the kernel is ipykernel)."""
+    _prctl()  # resolved here, in the parent, not in the forked child
+
+    def preexec() -> None:
+        die_with_parent(parent_pid)
+
+    return preexec
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive, and not ours to judge
+        return True
+    try:  # a killed process its new parent has not reaped yet is dead all the same
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return True
+
+
+def _processes_using(folder: Path) -> list[int]:
+    """Processes whose command line names ``folder`` (a kernel started with its connection file)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return []
+    needle = str(folder).encode()
+    out = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if needle in (entry / "cmdline").read_bytes():
+                out.append(int(entry.name))
+        except OSError:  # gone meanwhile, or not readable
+            continue
+    return out
+
+
+def remove_leftover_kernels(tmpdir: str | Path | None = None) -> list[Path]:
+    """Remove the kernel folders of runs that were killed (their owner process is dead), first
+    killing any kernel still running from one; returns the folders removed.
+
+    A folder whose owner is alive belongs to a running render and is left alone.
+    """
+    import shutil
+    import tempfile
+
+    base = Path(tmpdir or tempfile.gettempdir())
+    removed = []
+    for folder in base.glob(f"{KERNEL_DIR_PREFIX}*"):
+        owner = folder.name[len(KERNEL_DIR_PREFIX):].split("-", 1)[0]
+        if not folder.is_dir() or not owner.isdigit() or _pid_alive(int(owner)):
+            continue
+        for pid in _processes_using(folder):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+BASE_CSS = """
+<style>
+body { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #222;
+       line-height: 1.45; margin: 0; }
+main.wb-brief { max-width: 62rem; margin: 0 auto; padding: 1.5rem 2rem 3rem; }
+h1 { font-size: 1.8em; margin: .3em 0; }
+h2 { font-size: 1.35em; margin: 1.6em 0 .4em; border-bottom: 1px solid #ccc; padding-bottom: .15em; }
+h3 { font-size: 1.05em; margin: 1.2em 0 .3em; }
+img { max-width: 100%; height: auto; display: block; margin: .6em 0; }
+table.wb-table { display: block; max-width: 100%; overflow-x: auto; }  /* a wide table scrolls, the page does not */
+pre.wb-stream, pre.wb-text { font-size: .8em; background: #f6f6f6; padding: .4em; white-space: pre-wrap; }
+</style>
+"""
+
+
+def to_html(nb: nbformat.NotebookNode, title: str) -> str:
+    """An executed notebook as one offline HTML file: its outputs and Markdown, never its code.
+
+    A brief's outputs are HTML written (and escaped) by :mod:`wagebrief.brief.core` and SVG charts, so
+    they are laid out directly on a page of our own: no code cells, no script, no stylesheet or
+    font from another host, images inline with their captions as alt text. (nbconvert's "lab"
+    template took ~0.5 s a brief, mostly re-parsing its ~1 MB of output with BeautifulSoup, and
+    shipped ~1 MB of CSS and CDN scripts that had to be stripped.)
+    """
+    parts: list[str] = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            parts.append(_markdown(cell.source))
+        elif cell.cell_type == "code":
+            parts += [_output(o) for o in cell.get("outputs", [])]
+    mark = f'<div class="wb-page-mark">{html.escape(CONFIDENTIAL)}</div>'
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(title)}</title>\n{BASE_CSS}{PRINT_CSS}</head>\n"
+            f'<body>\n<main class="wb-brief">\n{"".join(parts)}</main>\n{mark}\n</body>\n</html>\n')
+
+
+def _markdown(source: str) -> str:
+    import mistune
+
+    return mistune.html(source)
+
+
+def _output(out: dict) -> str:
+    """One cell output as HTML: rich HTML as the library wrote it, images inline, text escaped."""
+    kind = out.get("output_type")
+    if kind == "stream":
+        return f'<pre class="wb-stream">{html.escape(_text(out.get("text", "")))}</pre>\n'
+    if kind == "error":
+        message = f"{out.get('ename', '')}: {out.get('evalue', '')}"
+        return f'<pre class="wb-text">{html.escape(message)}</pre>\n'
+    data = out.get("data", {})
+    if "text/html" in data:
+        return _text(data["text/html"]) + "\n"
+    for mime in ("image/svg+xml", "image/png", "image/jpeg"):
+        if mime in data:
+            alt = (out.get("metadata", {}).get(mime) or {}).get("alt", "chart")
+            if mime == "image/svg+xml":  # an image, not inline markup: its ids and styles stay its own
+                b64 = base64.b64encode(_text(data[mime]).encode("utf-8")).decode("ascii")
+            else:
+                b64 = "".join(_text(data[mime]).split())
+            return f'<img alt="{html.escape(str(alt), quote=True)}" src="data:{mime};base64,{b64}">\n'
+    if "text/plain" in data:
+        return f'<pre class="wb-text">{html.escape(_text(data["text/plain"]))}</pre>\n'
+    return ""
+
+
+def _text(v) -> str:
+    return "".join(v) if isinstance(v, list) else str(v)
+
+
+def outcome(nb: nbformat.NotebookNode) -> tuple[list[str], list[str]]:
+    """The problems and warnings an executed brief reported in its outputs' metadata
+    (:mod:`wagebrief.brief.partial`): each problem prefixed with its section's title."""
+    problems: list[str] = []
+    warnings: list[str] = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            meta = (out.get("metadata") or {}).get(STATUS_KEY)
+            if not isinstance(meta, dict):
+                continue
+            section = str(meta.get("section", ""))
+            problems += [f"{section}: {p}" if section else str(p) for p in meta.get("problems", [])]
+            warnings += [str(w) for w in meta.get("warnings", [])]
+    return problems, list(dict.fromkeys(warnings))
+
+
+STALE_START, STALE_END = "<!-- wagebrief:not-current -->", "<!-- /wagebrief:not-current -->"
+
+
+def mark_not_current(page: str, generated_at: str, failed_at: str, reason: str) -> str:
+    """A brief page marked, at its top and in its title, as an earlier run's that a later run
+    failed to replace; marking it again replaces the mark rather than stacking another."""
+    if STALE_START in page and STALE_END in page:
+        head, rest = page.split(STALE_START, 1)
+        page = head + rest.split(STALE_END, 1)[1]
+    else:
+        page = page.replace("<title>", "<title>NOT CURRENT: ", 1)
+    banner = (f'{STALE_START}<div class="wb-stale" role="alert" style="border:4px solid #b00020;'
+              f'background:#fdecea;padding:.8em 1em"><b>NOT CURRENT: this is the previous brief, generated '
+              f"{html.escape(generated_at)}.</b> Re-rendering it on {html.escape(failed_at)} failed: "
+              f"{html.escape(reason)}. Its numbers may be out of date.</div>{STALE_END}")
+    for anchor in ('<main class="wb-brief">', "<body>"):
+        if anchor in page:
+            return page.replace(anchor, anchor + "\n" + banner, 1)
+    return banner + page
+
+
+#: A bargaining cycle is a year, the same range a unit file's ``cycle_year`` allows.
+CYCLE_MIN, CYCLE_MAX = 2000, 2100
+
+
+def check_cycle(cycle_year: object) -> int:
+    """``cycle_year`` as an int if it is a year in CYCLE_MIN..CYCLE_MAX, else ValueError."""
+    if isinstance(cycle_year, bool) or not isinstance(cycle_year, int) or not CYCLE_MIN <= cycle_year <= CYCLE_MAX:
+        raise ValueError(f"cycle {cycle_year!r} is not a year from {CYCLE_MIN} to {CYCLE_MAX}")
+    return cycle_year
+
+
+def report_path(unit: str, cycle_year: int, root: str | Path | None = None) -> Path:
+    """Where a unit's brief goes: ``reports/<cycle_year>/<unit>.html``; never outside reports/."""
+    from wagebrief.inputs import units
+
+    if not units.is_unit_id(unit):
+        raise ValueError(f"{unit!r} is not a unit id: {units.UNIT_ID_RULE}")
+    return paths(root).reports / str(check_cycle(cycle_year)) / f"{unit}.html"
+
+
+def render_with(renderer: Renderer, unit: str, cycle_year: int | None = None,
+                root: str | Path | None = None) -> RenderResult:
+    """Render one unit with a warm ``renderer``; failures are returned, not raised."""
+    start = time.perf_counter()
+    p = paths(root)
+    params: dict = {}
+    try:
+        # A comparator whose settlements were all rejected is a gap the brief states, not a failure.
+        u, _ = gaps.load_unit(unit, root=p.root)
+        cycle = cycle_year or u.cycle_year
+        params = parameters(u.unit, cycle, p.root)
+        nb = renderer.execute(params)
+        out = report_path(u.unit, cycle, p.root)
+        io.write_text(out, to_html(nb, f"{u.name} — bargaining brief {cycle}"))
+        problems, warnings = outcome(nb)
+        return RenderResult(u.unit, out, True, time.perf_counter() - start, parameters=params, generated_at=now(),
+                            problems=problems, warnings=warnings)
+    except Exception as exc:  # a scheduled run reports every failure and keeps going
+        return RenderResult(unit, None, False, time.perf_counter() - start, error=one_line(exc),
+                            parameters=params, generated_at=now())
+
+
+def render_unit(unit: str, cycle_year: int | None = None, root: str | Path | None = None) -> RenderResult:
+    """Render one unit's brief with a kernel of its own."""
+    p = paths(root)
+    with Renderer(p.notebooks / BRIEF_NOTEBOOK) as r:
+        return render_with(r, unit, cycle_year, p.root)
+
+
+def render_many(unit_names: list[str], cycle_year: int | None = None, root: str | Path | None = None) -> list[RenderResult]:
+    """Render each unit in turn with one warm kernel; one failure does not stop the others."""
+    p = paths(root)
+    with Renderer(p.notebooks / BRIEF_NOTEBOOK) as r:
+        return [render_with(r, name, cycle_year, p.root) for name in unit_names]
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line: the notebook's own error name and message when it has one."""
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    name, text = (str(ename), str(evalue or "")) if ename else (type(exc).__name__, str(exc))
+    return f"{name}: {first_line(text) or _no_message(exc)}"
+
+
+def first_line(text: str) -> str:
+    """The first line of ``text`` that has something on it ("" if none)."""
+    return next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")
+
+
+def _no_message(exc: BaseException) -> str:
+    # An error without a message still says what it was, never an empty "ValueError: ".
+    detail = first_line(repr(exc))
+    return f"(no message) {detail}" if detail and detail != f"{type(exc).__name__}()" else "(no message)"
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
