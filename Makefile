@@ -22,7 +22,9 @@ demo: $(STAMP)
 	$(VENV)/bin/wagebrief metrics --aggregate year
 	$(VENV)/bin/wagebrief render --all
 
+# The stage layers first (import-linter reads [tool.importlinter] in pyproject.toml), then the tests.
 test: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q
 
 # The random long run (make test's fuzz draws the same cases every time): new cases on every run,

@@ -45,7 +45,7 @@ def assert_private(text: str, unit: str) -> None:
 
 
 def test_registered_in_cli() -> None:
-    assert '"wagebrief.cli.cost"' in (ROOT / "src" / "wagebrief" / "cli.py").read_text()
+    assert '"wagebrief.cli.cost"' in (ROOT / "src" / "wagebrief" / "cli" / "__init__.py").read_text()
 
 
 @pytest.mark.parametrize("unit", UNITS)
