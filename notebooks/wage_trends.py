@@ -16,8 +16,8 @@
 #
 # Where are settlements heading for the unit's next contract, and how sure are we? This workbook
 # shows the inputs, every model's estimates, the rolling-origin backtest year by year, and the
-# brief's "Wage trends and outlook" section. All numbers come from `wagebrief.analysis.trends`; change the
-# parameters and re-run.
+# brief's "Wage trends and outlook" section. All numbers come from `wagebrief.analysis.outlook`
+# (the fits from `wagebrief.analysis.trends`); change the parameters and re-run.
 
 # %% tags=["parameters"]
 unit = "state-clerical"
@@ -29,11 +29,12 @@ base_year = None  # real-wage base year; None: the year before most comparators 
 import pandas as pd
 from IPython.display import Markdown, display
 
-from wagebrief.analysis import trends as models
+from wagebrief.analysis import outlook as wage_outlook, trends as models
+from wagebrief.brief import outlook as brief_outlook
 from wagebrief.brief.core import show
 
-u = models.resolve_unit(unit, project_root or None, cycle_year)
-inputs = models.load_inputs(u, project_root or None)
+u = wage_outlook.resolve_unit(unit, project_root or None, cycle_year)
+inputs = wage_outlook.load_inputs(u, project_root or None)
 display(Markdown(f"**{u.name}**: {u.occupation_group}, {len(u.comparators)} comparators, cycle "
                  f"{u.cycle_year}, {u.term_years}-year term, CPI {u.cpi_series} ({u.cpi_basis} years)."))
 for note in inputs.notes:
@@ -52,7 +53,7 @@ inputs.panel.groupby("year")[["cpi_prev", "eci_prev"]].first().round(2)
 # ## Models, backtest and forecast
 
 # %%
-outlook = models.outlook(inputs, base_year)
+outlook = wage_outlook.outlook(inputs, base_year)
 models.summary_table(outlook.results)[["model", "term", "coef", "se", "ci_low", "ci_high", "n", "cov_type",
                                         "status"]].round(3)
 
@@ -75,4 +76,4 @@ outlook.forecast.round(2)
 # ## The brief section
 
 # %%
-show(models.section(outlook))
+show(brief_outlook.section(outlook))

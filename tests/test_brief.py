@@ -179,7 +179,7 @@ def test_settlements_section_says_why_a_measure_is_unknown_and_counts_only_known
 def test_a_real_unit_beside_the_demo_file_gets_no_synthetic_label_from_the_models(real_unit):
     import _real_unit
 
-    from wagebrief.analysis import trends as models
+    from wagebrief.analysis import outlook as models
 
     inp = models.load_inputs(_real_unit.UNIT, root=real_unit, events=brief.load(_real_unit.UNIT, root=real_unit).events)
     assert not inp.synthetic

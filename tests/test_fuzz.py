@@ -42,6 +42,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from wagebrief.inputs import settlements
+from wagebrief.inputs.settlements import files as settlement_files
 from wagebrief.cli import app
 
 COLUMNS = settlements.COLUMNS
@@ -547,8 +548,8 @@ def test_fast_and_exact_csv_readers_agree(body: str):
     declines; blank lines are kept as empty rows by both."""
     names = ["x", "y", "z"]
     text = "x,y,z\n" + body
-    fast = settlements._csv_fast(text.encode("utf-8"), names)
-    exact = settlements._csv_exact(text, names)
+    fast = settlement_files._csv_fast(text.encode("utf-8"), names)
+    exact = settlement_files._csv_exact(text, names)
     if fast is not None:
         pd.testing.assert_frame_equal(fast.astype(object), exact.astype(object), check_dtype=False,
                                       check_categorical=False)

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wagebrief.analysis import trends as models, realwages
+from wagebrief.analysis import outlook, realwages, trends as models
+from wagebrief.brief import outlook as brief_outlook
 from wagebrief.inputs import units
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -230,10 +231,10 @@ def demo_unit(**changes) -> units.Unit:
     return replace(units.load("state-clerical", root=ROOT), **changes)
 
 
-def inputs_from(panel: pd.DataFrame, unit: units.Unit, cpi: pd.DataFrame | None) -> models.Inputs:
+def inputs_from(panel: pd.DataFrame, unit: units.Unit, cpi: pd.DataFrame | None) -> outlook.Inputs:
     annual = panel[["jurisdiction", "year", "increase_pct", "employees"]]
     own = pd.DataFrame(columns=["jurisdiction", "year", "increase_pct", "employees"])
-    return models.Inputs(unit, unit.cpi_basis, annual, models._panel(annual, unit.cycle_year, cpi, None),
+    return outlook.Inputs(unit, unit.cpi_basis, annual, outlook._panel(annual, unit.cycle_year, cpi, None),
                          own, cpi, None, [], True)
 
 
@@ -242,7 +243,7 @@ def test_section_on_simulated_data_has_range_pass_through_backtest_and_figures()
     panel = simulate(n_j=8, trend=0.05, beta_cpi=0.5, sd_e=0.3, seed=5)
     cpi = pd.DataFrame({"year": CPI.index, "value": 100 * np.cumprod(1 + CPI.to_numpy() / 100),
                         "yoy_pct": CPI.to_numpy()})
-    sec = models.brief_section(unit, inputs=inputs_from(panel, unit, cpi))
+    sec = brief_outlook.brief_section(unit, inputs=inputs_from(panel, unit, cpi))
     assert sec.title == "Wage trends and outlook"
     text = "\n".join(sec.text)
     assert "Reasonable settlement range" in text and "Method:" in text
@@ -267,10 +268,10 @@ def test_section_says_plainly_when_no_model_beats_the_baselines():
     panel = pd.DataFrame([dict(jurisdiction=f"J{j}", year=int(y), increase_pct=level[i] + rng.normal(0, 0.05),
                                employees=100.0) for j in range(6) for i, y in enumerate(YEARS)])
     unit = demo_unit(cycle_year=2026)
-    o = models.outlook(inputs_from(panel, unit, None))
+    o = outlook.outlook(inputs_from(panel, unit, None))
     assert not o.backtest.model_beats_baselines
     assert o.method in ("last_median", "trailing_mean3", "last_cpi")  # a baseline
-    sec = models.section(o)
+    sec = brief_outlook.section(o)
     assert "no model beat the naive baselines" in "\n".join(sec.text)
     assert "pass-through from inflation could not be estimated" in "\n".join(sec.text)
 
@@ -278,16 +279,16 @@ def test_section_says_plainly_when_no_model_beats_the_baselines():
 def test_section_on_thin_data_does_not_crash_and_says_why():
     unit = demo_unit(cycle_year=2026)
     panel = simulate(n_j=2).query("year >= 2023")  # 3 years, 6 observations
-    sec = models.brief_section(unit, inputs=inputs_from(panel, unit, None))
+    sec = brief_outlook.brief_section(unit, inputs=inputs_from(panel, unit, None))
     assert sec.title == "Wage trends and outlook"
     caveats = " ".join(sec.caveats)
     assert "Mixed effects" in caveats and "was used instead" in caveats
-    empty = models.brief_section(unit, inputs=inputs_from(panel.iloc[:0], unit, None))
+    empty = brief_outlook.brief_section(unit, inputs=inputs_from(panel.iloc[:0], unit, None))
     assert "too few comparator increases" in empty.text[0]
 
 
 def test_demo_units_render_a_section_from_the_repository_data():
-    sec = models.brief_section("city-public-works", root=ROOT)
+    sec = brief_outlook.brief_section("city-public-works", root=ROOT)
     assert sec.title == "Wage trends and outlook"
     assert any("Reasonable settlement range" in t for t in sec.text)
     assert len(sec.tables[0].data) == 3

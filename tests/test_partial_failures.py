@@ -302,7 +302,7 @@ def test_a_comparator_whose_name_has_settlements_in_another_state_is_warned_abou
             "those are left out of this brief" in w]
     assert gaps.load_unit("state-clerical", root=project)[1] == []
     # ... and they are left out: matched by name and state, in every part of the brief.
-    from wagebrief.analysis import market, trends as models
+    from wagebrief.analysis import market, outlook as models
 
     data, _ = partial.load("city-police", root=project)
     assert "NY-STM" not in set(data.events["settlement_id"]) and "NY-STM" not in set(data.contracts["settlement_id"])

@@ -247,7 +247,7 @@ def model_forecast(unit, events: pd.DataFrame, years: Sequence[int], root=None) 
     nearest forecast year (see :meth:`Forecast.rate`).
     """
     try:
-        from wagebrief.analysis import trends as models
+        from wagebrief.analysis import outlook as wage_outlook, trends as models
     except Exception as exc:
         return None, f"the wage-trend models are unavailable ({type(exc).__name__})"
     basis, fy = unit.cpi_basis, unit.fiscal_year_start_month
@@ -263,9 +263,9 @@ def model_forecast(unit, events: pd.DataFrame, years: Sequence[int], root=None) 
             rates = {int(k): float(v) for k, v in got.items()} if isinstance(got, Mapping) else rates_of(got)
             if rates:
                 return Forecast(rates, "wage-trend model forecast", "model", basis, fy), None
-        inputs = models.load_inputs(unit, root, events=events)
-        if callable(getattr(models, "outlook", None)):
-            o = models.outlook(inputs)
+        inputs = wage_outlook.load_inputs(unit, root, events=events)
+        if callable(getattr(wage_outlook, "outlook", None)):
+            o = wage_outlook.outlook(inputs)
             if o.forecast is not None and len(o.forecast):
                 rates = rates_of(o.forecast)
                 res = (o.results or {}).get(o.method)

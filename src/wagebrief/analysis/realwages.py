@@ -81,27 +81,3 @@ def table(long: pd.DataFrame) -> pd.DataFrame:
     order = {"unit": 0, "comparator median": 1, "comparator": 2}
     t = pd.DataFrame(rows, columns=["entity", "role", "base_year", "through", "nominal_pct", "cpi_pct", "real_pct"])
     return t.sort_values(["role", "entity"], key=lambda s: s.map(order) if s.name == "role" else s).reset_index(drop=True)
-
-
-def figure(long: pd.DataFrame, year_label: str, cpi_name: str, source: str, name=lambda y: str(y)):
-    """Real base-wage index lines: comparators thin, the median and the unit bold."""
-    from wagebrief.brief import figures
-
-    fig, ax = figures.new((8, 4.5))
-    base = int(long["year"].min())
-    for (role, entity), g in long.groupby(["role", "entity"], sort=False):
-        if role == "comparator":
-            ax.plot(g["year"], g["real_index"], color="0.7", lw=1, label="_nolegend_")
-        elif role == "comparator median":
-            ax.plot(g["year"], g["real_index"], color="black", lw=2, label=entity)
-        else:
-            ax.plot(g["year"], g["real_index"], color="tab:blue", lw=2.5, label=entity)
-    ax.plot([], [], color="0.7", lw=1, label="Each comparator")
-    ax.axhline(100, color="0.4", lw=0.8, ls=":")
-    ax.set_xlabel(year_label)
-    ax.set_ylabel(f"Real base wage index ({name(base)} = 100)")
-    ax.set_title(f"Base wages deflated by {cpi_name}")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(frameon=False, fontsize=8)
-    fig.text(0.01, 0.01, source, fontsize=7, color="0.35")
-    return figures.finish(fig, rect=(0, 0.04 + 0.02 * source.count("\n"), 1, 1))

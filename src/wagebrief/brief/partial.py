@@ -100,7 +100,8 @@ def compute(data) -> dict:
     """Every section of the brief, each computed once and on its own:
     a section that raises is a :class:`FailedSection` and the others are unaffected."""
     from wagebrief.brief import core as brief
-    from wagebrief.analysis import costing, market, trends as models
+    from wagebrief.analysis import costing, market
+    from wagebrief.brief import outlook
 
     root = data.root
     position = _attempt(lambda: market.analyse(data.unit, root=root, events=data.events))
@@ -112,7 +113,7 @@ def compute(data) -> dict:
     sections: dict[str, Any] = {
         "settlements": _guard("settlements", lambda: brief.settlements_section(data), root),
         "inflation": _guard("inflation", lambda: brief.inflation_section(data), root),
-        "outlook": _guard("outlook", lambda: models.brief_section(data.unit, root=root), root),
+        "outlook": _guard("outlook", lambda: outlook.brief_section(data.unit, root=root), root),
         "market": using(position, "market", lambda: market.brief_section(data.unit, root=root, analysis=position)),
         "costing": using(cost, "costing", lambda: costing.brief_section(data.unit, root=root, costing=cost)),
         "methodology": _guard("methodology", lambda: brief.methodology_section(data), root),
