@@ -66,6 +66,7 @@ The brief's words, display tables and chart made from these numbers are in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,6 +81,7 @@ from wagebrief.inputs import gaps
 from wagebrief.inputs import proposals as props
 from wagebrief.inputs import roster as rosters
 from wagebrief.inputs.proposals import Event, Proposals, Scenario
+from wagebrief.inputs.settlements import PCT_RANGE
 
 
 @dataclass
@@ -257,6 +259,74 @@ def cost_unit(unit, root: str | Path | None = None, *, events: pd.DataFrame | No
     Raises :class:`wagebrief.inputs.roster.RosterError` (every bad row listed) when the roster has any
     problem, :class:`wagebrief.inputs.proposals.ProposalError` for a bad proposals file.
     """
+    return _cost_loaded(_load(unit, root, events), root)
+
+
+def whatif_scenario(prop: Proposals, gwi_pct: Mapping[int | str, float], *,
+                    lump_sum: Mapping[int | str, float] | None = None, steps_from: str | None = None,
+                    name: str = "what_if", label: str = "What-if scenario") -> Scenario:
+    """A scenario of one GWI (and lump sum) per fiscal year, with ``steps_from``'s step movements.
+
+    ``gwi_pct`` and ``lump_sum`` map a fiscal year of the term (2028, "2028" or "FY2028") to a
+    percent and to dollars per full-time employee. Each takes effect on the later of the fiscal
+    year's start and the term start, as a ``derive: comparator_median`` scenario's GWIs do.
+    Raises ValueError for a year outside the term or a percent outside the settlement range.
+    """
+    fys = prop.fiscal_years
+    starts = dict(zip(fys, fiscal_year_start(fys, prop.fy_start_month)))
+
+    def on(year: int | str) -> pd.Timestamp:
+        fy = int(str(year).upper().removeprefix("FY"))
+        if fy not in starts:
+            raise ValueError(f"FY{fy} is not a fiscal year of the term (FY{fys[0]}-FY{fys[-1]})")
+        return max(pd.Timestamp(starts[fy]), prop.term_start)
+
+    lo, hi = PCT_RANGE
+    out = [e for e in prop.scenarios[steps_from].events if e.kind == "step_movement"] if steps_from else []
+    for year, pct in gwi_pct.items():
+        if not lo <= float(pct) <= hi:
+            raise ValueError(f"a GWI of {pct}% for {year} is outside {lo:g}..{hi:g}%")
+        out.append(Event(on(year), "gwi_pct", float(pct)))
+    for year, dollars in (lump_sum or {}).items():
+        out.append(Event(on(year), "lump_sum", float(dollars)))
+    # The engine orders a day's events itself (steps, GWIs, lump sums); by date, the list reads as a file would.
+    out.sort(key=lambda e: e.effective_date)
+    phrase = f"the {label[:1].lower() + label[1:]}"
+    return Scenario(name=name, label=label, phrase=phrase, events=tuple(out), resolved=True)
+
+
+def cost_whatif(unit, gwi_pct: Mapping[int | str, float], root: str | Path | None = None, *,
+                lump_sum: Mapping[int | str, float] | None = None, steps_from: str | None = "reference",
+                name: str = "what_if", label: str = "What-if scenario",
+                events: pd.DataFrame | None = None) -> Costing:
+    """Every scenario of the proposals file, plus one edited by hand (see :func:`whatif_scenario`).
+
+    ``steps_from="reference"`` gives the what-if the reference scenario's step movements; None
+    gives it none. Differences stay against the file's reference scenario.
+    """
+    loaded = _load(unit, root, events)
+    prop = loaded.proposals
+    if name in loaded.scenarios:
+        raise ValueError(f"{name!r} is already a scenario of {prop.where}; name the what-if otherwise")
+    source = prop.reference if steps_from == "reference" else steps_from
+    extra = whatif_scenario(prop, gwi_pct, lump_sum=lump_sum, steps_from=source, name=name, label=label)
+    loaded.scenarios = {**loaded.scenarios, name: extra}
+    return _cost_loaded(loaded, root)
+
+
+@dataclass
+class _Loaded:
+    """A unit with its proposals, resolved scenarios and typed roster, ready to cost."""
+
+    unit: object
+    proposals: Proposals
+    roster: pd.DataFrame
+    roster_path: Path
+    scenarios: dict[str, Scenario]
+    notes: list[str]
+
+
+def _load(unit, root: str | Path | None, events: pd.DataFrame | None) -> _Loaded:
     warnings: list[str] = []
     if isinstance(unit, (str, Path)):
         # A comparator whose settlements were all rejected is a stated gap, not an error.
@@ -268,8 +338,13 @@ def cost_unit(unit, root: str | Path | None = None, *, events: pd.DataFrame | No
     df = rosters.load(path, top_step=prop.steps.top_step if prop.steps else None, as_of=prop.roster_as_of,
                       longevity=prop.longevity is not None)
     scenarios, notes = props.resolve(prop, u, events=events, root=root)
-    c = cost_roster(df, prop, scenarios, unit=u.unit)
-    c.notes = warnings + notes + c.notes
+    return _Loaded(u, prop, df, path, scenarios, warnings + notes)
+
+
+def _cost_loaded(loaded: _Loaded, root: str | Path | None) -> Costing:
+    u, prop, path = loaded.unit, loaded.proposals, loaded.roster_path
+    c = cost_roster(loaded.roster, prop, loaded.scenarios, unit=u.unit)
+    c.notes = loaded.notes + c.notes
     c.synthetic = bool(u.synthetic or prop.synthetic)
     c.name = u.name
     try:
