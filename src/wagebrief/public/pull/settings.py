@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from wagebrief.inputs import gaps, units
 from wagebrief.inputs.areas import load_mapping
 
 log = logging.getLogger(__name__)
@@ -83,10 +84,6 @@ class Comparator:
 def _units(root=None):
     """Every unit file that loads; one that does not is logged and left out, so a bad unit file
     fails its own brief while `wagebrief series` still builds every other unit's tables."""
-    try:
-        from wagebrief.inputs import gaps, units
-    except ImportError:
-        return []
     out = []
     for name in units.unit_names(root):
         try:  # a comparator whose settlement rows were all rejected is a stated gap, not an error
