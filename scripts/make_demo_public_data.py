@@ -26,8 +26,10 @@ import sys
 from pathlib import Path
 
 from wagebrief.config import paths
+from wagebrief.inputs.areas import load_mapping
 from wagebrief.public.pull import acs, qcew
-from wagebrief.public.pull.areas import area_name, demo_comparators, load_mapping
+from wagebrief.public.pull.areas import area_name
+from wagebrief.public.pull.settings import demo_comparators
 from wagebrief.public.pull.manifest import store
 from wagebrief.public.pull.runner import plan
 
@@ -120,7 +122,7 @@ def qcew_csv(fips: str, year: int) -> bytes:
 
 
 def _town_names() -> dict[str, str]:
-    return {str(e["cousub"]): name for name, e in load_mapping()["jurisdictions"].items() if e.get("cousub")}
+    return {e.cousub: name for name, e in load_mapping().jurisdictions.items() if e.cousub}
 
 
 def _acs_value(geoid: str, var: str, year: int) -> int:
@@ -140,7 +142,7 @@ def acs_json(req, year: int) -> bytes:
     geo_cols = ["state"] if level == "state" else (
         ["state", "county", "county subdivision"] if level == "county subdivision" else ["state", level])
     header = ["NAME", *acs.VARIABLES, *geo_cols]
-    states = {info["fips"]: info["name"] for info in load_mapping()["states"].values()}
+    states = {info.fips: info.name for info in load_mapping().states.values()}
     towns = _town_names()
     rows = [header]
     for code in codes.split(","):

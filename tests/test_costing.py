@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from wagebrief.analysis import costing
+from wagebrief.brief import costing as costing_section
 from wagebrief.inputs import proposals, roster
 from wagebrief.inputs.units import Employer, Unit
 
@@ -168,7 +169,7 @@ def test_scenario_difference(hand: costing.Costing) -> None:
     t = costing.table(hand).set_index(["scenario", "fiscal_year"])
     assert t.loc[("union", "Term"), "difference"] == pytest.approx(
         t.loc[("union", "Term"), "total_cost"] - t.loc[("management", "Term"), "total_cost"], abs=1e-9)
-    text = " ".join(costing.sentences(hand))
+    text = " ".join(costing_section.sentences(hand))
     assert f"Management's offer costs ${round(TOTAL, 2):,.2f} over the term" in text
     # No lump sum and no split: the union's demand costs less here ($19,736.50 vs $22,171.29).
     assert round(total, 2) == 19736.50

@@ -13,6 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from wagebrief.analysis import costing
+from wagebrief.brief import costing as costing_section
 from wagebrief.cli import cost as cost_cmd
 from wagebrief.brief.section import Section
 
@@ -128,7 +129,7 @@ def police() -> costing.Costing:
 
 
 def test_brief_section(police: costing.Costing) -> None:
-    s = costing.brief_section("city-police", costing=police)
+    s = costing_section.brief_section("city-police", costing=police)
     assert isinstance(s, Section) and s.title
     side, by_year = (t.data for t in s.tables)
     assert list(side["Scenario"]) == ["Management offer", "Union demand", "Comparator pattern"]
@@ -147,7 +148,7 @@ def test_brief_section(police: costing.Costing) -> None:
 
 
 def test_brief_section_shows_aggregates_only(police: costing.Costing) -> None:
-    s = costing.brief_section("city-police", costing=police)
+    s = costing_section.brief_section("city-police", costing=police)
     fig = s.figures[0].figure
     words = s.text + s.caveats + [s.title] + [t.caption + t.source for t in s.tables]
     words += [t.data.to_string() + t.data.to_html() for t in s.tables]

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CELL = """
 from IPython.display import HTML, display
 import pandas as pd
-from wagebrief.analysis import costing
+from wagebrief.brief import costing
 
 section = costing.brief_section("city-police", root=ROOT)
 for paragraph in section.text:

@@ -30,6 +30,7 @@ from typer.testing import CliRunner
 from test_costing import PROPOSALS, ROSTER, make_costing_inputs
 from wagebrief import config
 from wagebrief.analysis import costing
+from wagebrief.brief import costing as costing_section
 from wagebrief.inputs import proposals, roster
 from wagebrief import io as wio
 from wagebrief.cli import cost as cost_cmd
@@ -80,7 +81,7 @@ def _default_min_group(monkeypatch) -> None:
 
 def test_one_employee_brief_section_shows_no_pay(project: Path) -> None:
     one_person_roster(project)
-    s = costing.brief_section("city-police", project)
+    s = costing_section.brief_section("city-police", project)
     text = "\n".join(s.text + s.caveats + [t.caption + t.source + t.data.to_string() for t in s.tables])
     assert not salary_traces(text), salary_traces(text)
     assert "Base payroll" in s.tables[1].data.columns and set(s.tables[1].data["Base payroll"]) == {MARK}
@@ -117,15 +118,15 @@ def test_component_paid_to_few_employees_is_suppressed_and_safe_totals_kept(tmp_
     # the rest of that row's breakdown (which would give it back), are suppressed.
     prop, df = make_costing_inputs(tmp_path)
     c = costing.cost_roster(df, prop)
-    side = costing.side_by_side(c).set_index("Scenario")
+    side = costing_section.side_by_side(c).set_index("Scenario")
     for col in ["Step movement", "GWI", "Lump sums", "Roll-up"]:
         assert set(side[col]) == {MARK}, col
     assert side["Total cost over the term"].str.match(r"^\$[\d,]+\.\d\d$").all()
-    by_year = costing.by_fiscal_year(c)
+    by_year = costing_section.by_fiscal_year(c)
     assert by_year["Base payroll"].str.startswith("$").all()
     t = costing.table(c)
     assert t["step"].isna().all() and t["total_cost"].notna().all()
-    assert any("Figures computed from fewer than 5 employees are suppressed" in x for x in costing.sentences(c))
+    assert any("Figures computed from fewer than 5 employees are suppressed" in x for x in costing_section.sentences(c))
     # The full-precision engine result is unchanged: suppression is presentation only.
     assert c.by_year["step"].gt(0).all()
 
@@ -142,7 +143,7 @@ def test_total_from_few_employees_hides_its_total_difference_and_term(tmp_path: 
     for col in ["total_cost", "cumulative_cost", "difference", "cost_per_employee", "pct_of_base_payroll"]:
         assert pd.isna(t.loc[("union", "FY2026"), col]) and pd.isna(t.loc[("union", "Term"), col]), col
     assert pd.notna(t.loc[("management", "Term"), "total_cost"])
-    s = " ".join(costing.sentences(c))
+    s = " ".join(costing_section.sentences(c))
     assert "the union's demand costs " + MARK in s
 
 
@@ -155,7 +156,7 @@ def test_min_group_size_is_a_setting(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv(MIN_GROUP_ENV, "6")
     c = costing.cost_roster(df, prop)
     assert costing.table(c)["base_payroll"].isna().all()
-    assert disclosure.mark(c.min_group) in costing.by_fiscal_year(c)["Base payroll"].iloc[0]
+    assert disclosure.mark(c.min_group) in costing_section.by_fiscal_year(c)["Base payroll"].iloc[0]
     monkeypatch.setenv(MIN_GROUP_ENV, "five")
     with pytest.raises(config.SettingError, match="WAGEBRIEF_MIN_GROUP_SIZE"):
         config.min_group_size()

@@ -319,10 +319,11 @@ def test_dollar_signs_in_chart_text_are_text():
 
 def test_a_scenario_label_with_dollars_charts_in_the_costing_figure(project):
     from wagebrief.analysis import costing
+    from wagebrief.brief import costing as costing_section
 
     path = project / "comparators" / "proposals" / "city-police.yml"
     path.write_text(path.read_text().replace("label: Management offer", f'label: "{LABEL}"'))
-    svg = figures.svg(costing.figure(costing.cost_unit("city-police", project)))
+    svg = figures.svg(costing_section.figure(costing.cost_unit("city-police", project)))
     assert LABEL in svg
 
 

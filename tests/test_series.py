@@ -253,7 +253,7 @@ def test_the_snapshot_script_reproduces_the_shipped_files(tmp_path):
 
 
 def test_the_shipped_profile_is_synthetic_and_says_so():
-    from wagebrief.public.pull.areas import demo_comparators
+    from wagebrief.public.pull.settings import demo_comparators
 
     p = series.build_comparator_profile(REPO, demo_comparators())  # independent of the unit files
     assert len(p) > 0 and p["synthetic"].all()

@@ -59,10 +59,14 @@ Conventions
   total rounded to the cent, and its components are rounded by largest remainder so they add up
   to it; term rows and cumulative costs are sums of the displayed years. JSON output is full
   precision. Reports show aggregates only, never an employee id or an individual salary.
+
+The brief's words, display tables and chart made from these numbers are in
+:mod:`wagebrief.brief.costing`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,11 +74,14 @@ import numpy as np
 import pandas as pd
 
 from wagebrief.analysis import disclosure
-from wagebrief.inputs import proposals as props
-from wagebrief.config import paths
 from wagebrief.analysis.costing_engine import WAGE_PARTS, _periods, _simulate
 from wagebrief.analysis.metrics import fiscal_year_start
+from wagebrief.config import paths
+from wagebrief.inputs import gaps
+from wagebrief.inputs import proposals as props
+from wagebrief.inputs import roster as rosters
 from wagebrief.inputs.proposals import Event, Proposals, Scenario
+from wagebrief.inputs.settlements import PCT_RANGE
 
 
 @dataclass
@@ -252,9 +259,74 @@ def cost_unit(unit, root: str | Path | None = None, *, events: pd.DataFrame | No
     Raises :class:`wagebrief.inputs.roster.RosterError` (every bad row listed) when the roster has any
     problem, :class:`wagebrief.inputs.proposals.ProposalError` for a bad proposals file.
     """
-    from wagebrief.inputs import gaps
-    from wagebrief.inputs import roster as rosters
+    return _cost_loaded(_load(unit, root, events), root)
 
+
+def whatif_scenario(prop: Proposals, gwi_pct: Mapping[int | str, float], *,
+                    lump_sum: Mapping[int | str, float] | None = None, steps_from: str | None = None,
+                    name: str = "what_if", label: str = "What-if scenario") -> Scenario:
+    """A scenario of one GWI (and lump sum) per fiscal year, with ``steps_from``'s step movements.
+
+    ``gwi_pct`` and ``lump_sum`` map a fiscal year of the term (2028, "2028" or "FY2028") to a
+    percent and to dollars per full-time employee. Each takes effect on the later of the fiscal
+    year's start and the term start, as a ``derive: comparator_median`` scenario's GWIs do.
+    Raises ValueError for a year outside the term or a percent outside the settlement range.
+    """
+    fys = prop.fiscal_years
+    starts = dict(zip(fys, fiscal_year_start(fys, prop.fy_start_month)))
+
+    def on(year: int | str) -> pd.Timestamp:
+        fy = int(str(year).upper().removeprefix("FY"))
+        if fy not in starts:
+            raise ValueError(f"FY{fy} is not a fiscal year of the term (FY{fys[0]}-FY{fys[-1]})")
+        return max(pd.Timestamp(starts[fy]), prop.term_start)
+
+    lo, hi = PCT_RANGE
+    out = [e for e in prop.scenarios[steps_from].events if e.kind == "step_movement"] if steps_from else []
+    for year, pct in gwi_pct.items():
+        if not lo <= float(pct) <= hi:
+            raise ValueError(f"a GWI of {pct}% for {year} is outside {lo:g}..{hi:g}%")
+        out.append(Event(on(year), "gwi_pct", float(pct)))
+    for year, dollars in (lump_sum or {}).items():
+        out.append(Event(on(year), "lump_sum", float(dollars)))
+    # The engine orders a day's events itself (steps, GWIs, lump sums); by date, the list reads as a file would.
+    out.sort(key=lambda e: e.effective_date)
+    phrase = f"the {label[:1].lower() + label[1:]}"
+    return Scenario(name=name, label=label, phrase=phrase, events=tuple(out), resolved=True)
+
+
+def cost_whatif(unit, gwi_pct: Mapping[int | str, float], root: str | Path | None = None, *,
+                lump_sum: Mapping[int | str, float] | None = None, steps_from: str | None = "reference",
+                name: str = "what_if", label: str = "What-if scenario",
+                events: pd.DataFrame | None = None) -> Costing:
+    """Every scenario of the proposals file, plus one edited by hand (see :func:`whatif_scenario`).
+
+    ``steps_from="reference"`` gives the what-if the reference scenario's step movements; None
+    gives it none. Differences stay against the file's reference scenario.
+    """
+    loaded = _load(unit, root, events)
+    prop = loaded.proposals
+    if name in loaded.scenarios:
+        raise ValueError(f"{name!r} is already a scenario of {prop.where}; name the what-if otherwise")
+    source = prop.reference if steps_from == "reference" else steps_from
+    extra = whatif_scenario(prop, gwi_pct, lump_sum=lump_sum, steps_from=source, name=name, label=label)
+    loaded.scenarios = {**loaded.scenarios, name: extra}
+    return _cost_loaded(loaded, root)
+
+
+@dataclass
+class _Loaded:
+    """A unit with its proposals, resolved scenarios and typed roster, ready to cost."""
+
+    unit: object
+    proposals: Proposals
+    roster: pd.DataFrame
+    roster_path: Path
+    scenarios: dict[str, Scenario]
+    notes: list[str]
+
+
+def _load(unit, root: str | Path | None, events: pd.DataFrame | None) -> _Loaded:
     warnings: list[str] = []
     if isinstance(unit, (str, Path)):
         # A comparator whose settlements were all rejected is a stated gap, not an error.
@@ -266,8 +338,13 @@ def cost_unit(unit, root: str | Path | None = None, *, events: pd.DataFrame | No
     df = rosters.load(path, top_step=prop.steps.top_step if prop.steps else None, as_of=prop.roster_as_of,
                       longevity=prop.longevity is not None)
     scenarios, notes = props.resolve(prop, u, events=events, root=root)
-    c = cost_roster(df, prop, scenarios, unit=u.unit)
-    c.notes = warnings + notes + c.notes
+    return _Loaded(u, prop, df, path, scenarios, warnings + notes)
+
+
+def _cost_loaded(loaded: _Loaded, root: str | Path | None) -> Costing:
+    u, prop, path = loaded.unit, loaded.proposals, loaded.roster_path
+    c = cost_roster(loaded.roster, prop, loaded.scenarios, unit=u.unit)
+    c.notes = loaded.notes + c.notes
     c.synthetic = bool(u.synthetic or prop.synthetic)
     c.name = u.name
     try:
@@ -277,8 +354,7 @@ def cost_unit(unit, root: str | Path | None = None, *, events: pd.DataFrame | No
     return c
 
 
-
-# --------------------------------------------------------------------------- presentation
+# --------------------------------------------------------------------------- footed tables, JSON
 
 def _foot(exact: np.ndarray) -> np.ndarray:
     """Integer cents for each row of ``exact`` (rows x parts) that add up to the row total's cents.
@@ -431,152 +507,3 @@ def to_json(costing: Costing, scenarios: list[str] | None = None) -> dict:
         "social_security_wage_base": records(costing.wage_bases),
         "notes": costing.notes + [n for n in [suppression_note(costing)] if n],
     }
-
-
-def _money(x: float) -> str:
-    return f"-${-x:,.2f}" if x < 0 else f"${x:,.2f}"
-
-
-def _pct(x: float) -> str:
-    return "—" if pd.isna(x) else f"{x:.2f}%"
-
-
-def _shown(t: pd.DataFrame, hidden: pd.DataFrame, col: str, fmt, mark: str) -> pd.Series:
-    """Column ``col`` of ``t`` formatted with ``fmt``, a suppressed cell as ``mark``."""
-    return pd.Series([mark if h else fmt(v) for v, h in zip(t[col], hidden[col])], index=t.index)
-
-
-def _masked_table(costing: Costing) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    t = table(costing)
-    return t, suppressed(costing, t), disclosure.mark(costing.min_group)
-
-
-def side_by_side(costing: Costing) -> pd.DataFrame:
-    """The scenarios side by side over the term, display-ready strings (aggregates only)."""
-    t, hidden, mark = _masked_table(costing)
-    keep = t["fiscal_year"].eq("Term")
-    t, hidden = t[keep], hidden[keep]
-    ref_label = costing.scenarios[costing.reference].label
-
-    def col(c: str, fmt=_money) -> pd.Series:
-        return _shown(t, hidden, c, fmt, mark)
-
-    cols = {
-        "Scenario": t["label"],
-        "Total cost over the term": col("total_cost"),
-        "% of base payroll": col("pct_of_base_payroll", _pct),
-        "Cost per employee": col("cost_per_employee"),
-        "GWI": col("gwi"), "Step movement": col("step"),
-        "Longevity": col("longevity"), "Lump sums": col("lump_sum"),
-        "Roll-up": col("rollup"),
-        f"Difference vs {ref_label}": col("difference"),
-        "Difference %": col("difference_pct", _pct),
-        "Annual lift at end of term": col("end_of_term_lift"),
-        "Lift % of base payroll": col("lift_pct_of_base_payroll", _pct),
-    }
-    return pd.DataFrame(cols).reset_index(drop=True)
-
-
-def by_fiscal_year(costing: Costing) -> pd.DataFrame:
-    """Total cost of each scenario by fiscal year with the base payroll and the cost of 1%."""
-    t, hidden, mark = _masked_table(costing)
-    ref = t["scenario"].eq(costing.reference)
-    first, h = t[ref], hidden[ref]
-    out = pd.DataFrame({"Fiscal year": first["fiscal_year"].to_numpy(),
-                        "Base payroll": _shown(first, h, "base_payroll", _money, mark).to_numpy(),
-                        "Cost of 1%": _shown(first, h, "cost_of_1pct", _money, mark).to_numpy()})
-    for name, s in costing.scenarios.items():
-        rows = t["scenario"].eq(name)
-        out[s.label] = _shown(t[rows], hidden[rows], "total_cost", _money, mark).to_numpy()
-    return out
-
-
-def sentences(costing: Costing) -> list[str]:
-    """Plain sentences built from the (footed) numbers; a suppressed figure is named as such."""
-    note = suppression_note(costing)
-    if disclosure.too_few(costing.employees, costing.min_group):
-        return [note]
-    t, hidden, mark = _masked_table(costing)
-    term_rows = t["fiscal_year"].eq("Term")
-    term = t[term_rows].set_index("scenario")
-    th = hidden[term_rows].set_index(t.loc[term_rows, "scenario"])
-    ref = costing.reference
-    phrase = {n: s.phrase for n, s in costing.scenarios.items()}
-    cap = lambda s: s[:1].upper() + s[1:]  # noqa: E731
-
-    def money(name: str, col: str) -> str:
-        return f"{mark}" if th.loc[name, col] else _money(term.loc[name, col])
-
-    def of_base(name: str, col: str, what: str = "of base payroll") -> str:
-        return "" if th.loc[name, col] else f" ({term.loc[name, col]:.2f}% {what})"
-
-    r = term.loc[ref]
-    first = f"{cap(phrase[ref])} costs {money(ref, 'total_cost')} over the term{of_base(ref, 'pct_of_base_payroll')}"
-    for name in term.index.drop(ref):
-        first += f"; {phrase[name]} costs {money(name, 'total_cost')}"
-        if not th.loc[name, "difference"]:
-            d = term.loc[name, "total_cost"] - r["total_cost"]
-            first += ", the same" if round(d, 2) == 0 else f", {_money(abs(d))} {'more' if d > 0 else 'less'}"
-    fy0 = t[t["scenario"].eq(ref)].iloc[0]
-    out = [first + ".",
-           f"A 1% general wage increase costs {_money(fy0['cost_of_1pct'])} in {fy0['fiscal_year']}, roll-up included."]
-    lifts = [f"{phrase[n]} adds {money(n, 'end_of_term_lift')} a year"
-             f"{of_base(n, 'lift_pct_of_base_payroll', 'of base payroll in wages')} against "
-             f"{money(n, 'total_cost')} spent over the term" for n in term.index]
-    out.append("At the end of the term, " + "; ".join(lifts) + ".")
-    return out + ([note] if note else [])
-
-
-def figure(costing: Costing, source: str = ""):
-    """Line chart of each scenario's cumulative cost by fiscal year (suppressed years left out)."""
-    from matplotlib.ticker import FuncFormatter
-
-    from wagebrief.brief import figures
-
-    cells = disclosure.costing_cells(costing)
-    by = costing.by_year.copy()
-    hide = [("cumulative_cost" in cells.get((s, int(fy)), ())) for s, fy in zip(by["scenario"], by["fiscal_year"])]
-    by.loc[hide, "cumulative_cost"] = np.nan
-    peak = float(by["cumulative_cost"].abs().max()) if by["cumulative_cost"].notna().any() else 1.0
-    peak = peak or 1.0
-    scale, unit = (1e6, "$ millions") if peak >= 1e6 else ((1e3, "$ thousands") if peak >= 1e4 else (1, "dollars"))
-    fig, ax = figures.new((8, 4.2))
-    for name, grp in by.groupby("scenario", sort=False):
-        ax.plot(grp["fiscal_year"], grp["cumulative_cost"] / scale, marker="o", lw=2, label=costing.scenarios[name].label)
-    ax.set_xticks(costing.fiscal_years, [f"FY{y}" for y in costing.fiscal_years])
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.1f}" if scale > 1 else f"{v:,.0f}"))
-    ax.set_xlabel("Fiscal year (named by the year it ends in)")
-    ax.set_ylabel(f"Cumulative cost, {unit}\n(wages and roll-up)")
-    ax.set_title(f"{costing.name or costing.unit}: cumulative cost of each proposal")
-    ax.axhline(0, color="#999", lw=0.8)
-    ax.grid(alpha=0.3)
-    ax.legend(frameon=False, fontsize=8)
-    fig.text(0.01, 0.01, source, fontsize=7, color="#555")
-    return figures.finish(fig)
-
-
-def source_line(costing: Costing) -> str:
-    kind = "SYNTHETIC roster" if costing.synthetic else "Payroll roster"
-    where = costing.proposals.where
-    return (f"Source: {kind} {costing.roster_path} as of {costing.proposals.roster_as_of:%Y-%m-%d}; "
-            f"proposals {where}; wagebrief costing.")
-
-
-def brief_section(unit, root: str | Path | None = None, costing: Costing | None = None):
-    """The costing section of the brief: sentences, the side-by-side table, cost by year, chart."""
-    from wagebrief.brief.section import Figure, Section, Table
-
-    c = costing or cost_unit(unit, root)
-    src = source_line(c)
-    fy = c.fiscal_years
-    span = f"FY{fy[0]}" if len(fy) == 1 else f"FY{fy[0]}–FY{fy[-1]}"
-    # A unit too small to report shows its tables with every figure marked, and no empty chart.
-    small = disclosure.too_few(c.employees, c.min_group)
-    return Section(
-        title="What each proposal costs",
-        text=sentences(c),
-        tables=[Table(f"The proposals side by side over the term ({span}), roll-up included", side_by_side(c), src),
-                Table("Total cost of the increase by fiscal year, roll-up included", by_fiscal_year(c), src)],
-        figures=[] if small else [Figure(f"Cumulative cost by fiscal year, {span}", figure(c, src), src)],
-        caveats=list(c.notes),
-    )

@@ -9,6 +9,7 @@ figure no employee contributes to (an exact zero) reveals nobody's pay and is sh
 
 from __future__ import annotations
 
+from wagebrief.analysis.costing_engine import WAGE_PARTS
 from wagebrief.config import DEFAULT_MIN_GROUP_SIZE, min_group_size
 
 __all__ = ["DEFAULT_MIN_GROUP_SIZE", "min_group_size", "mark", "too_few", "reason"]
@@ -52,8 +53,6 @@ def costing_cells(costing) -> dict[tuple[str, int | str], set[str]]:
       scenarios' difference against a suppressed reference total.
     * An end-of-term lift from 1..N-1 employees whose rate changed: the lift columns.
     """
-    from wagebrief.analysis.costing import WAGE_PARTS  # costing imports this module
-
     n_min = costing.min_group
     years: list[int | str] = [*costing.fiscal_years, "Term"]
     out: dict[tuple[str, int | str], set[str]] = {(s, fy): set() for s in costing.scenarios for fy in years}

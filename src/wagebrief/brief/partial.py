@@ -101,7 +101,7 @@ def compute(data) -> dict:
     a section that raises is a :class:`FailedSection` and the others are unaffected."""
     from wagebrief.brief import core as brief
     from wagebrief.analysis import costing, market
-    from wagebrief.brief import outlook
+    from wagebrief.brief import costing as costing_section, outlook
 
     root = data.root
     position = _attempt(lambda: market.analyse(data.unit, root=root, events=data.events))
@@ -115,7 +115,7 @@ def compute(data) -> dict:
         "inflation": _guard("inflation", lambda: brief.inflation_section(data), root),
         "outlook": _guard("outlook", lambda: outlook.brief_section(data.unit, root=root), root),
         "market": using(position, "market", lambda: market.brief_section(data.unit, root=root, analysis=position)),
-        "costing": using(cost, "costing", lambda: costing.brief_section(data.unit, root=root, costing=cost)),
+        "costing": using(cost, "costing", lambda: costing_section.brief_section(data.unit, root=root, costing=cost)),
         "methodology": _guard("methodology", lambda: brief.methodology_section(data), root),
     }
     factors = using(position, "factors", lambda: list(market.statutory_factors(data.unit, root=root, analysis=position)))
@@ -124,7 +124,7 @@ def compute(data) -> dict:
     def summary() -> Section:
         # A failed analysis contributes no sentence; its box says why.
         ms = [] if isinstance(position, BaseException) else market.sentences(position)
-        cs = [] if isinstance(cost, BaseException) else costing.sentences(cost)
+        cs = [] if isinstance(cost, BaseException) else costing_section.sentences(cost)
         return brief.executive_summary(sections, ms, cs)
 
     sections["summary"] = _guard("summary", summary, root)

@@ -44,6 +44,7 @@ def cost(
     import pandas as pd
 
     from wagebrief.analysis import costing, disclosure
+    from wagebrief.brief import costing as costing_section
     from wagebrief.inputs import gaps
     from wagebrief.config import SettingError
     from wagebrief.inputs.proposals import ProposalError
@@ -99,7 +100,7 @@ def cost(
         typer.echo("End-of-term lift (annual) against the cost over the term:")
         typer.echo(_text(out.loc[out["fiscal_year"].eq("Term"), LIFT_COLUMNS]))
     typer.echo("")
-    for line in costing.sentences(result):
+    for line in costing_section.sentences(result):
         typer.echo(line)
     for note in result.notes:
         typer.echo(f"Note: {note}")

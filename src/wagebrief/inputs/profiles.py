@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from wagebrief.config import paths
+from wagebrief.inputs.areas import AreaError, state_info
 from wagebrief.io import TextDecodeError, decode_text
 from wagebrief.inputs.settlements import FILE_COL, ROW_COL, parse_number
 
@@ -230,10 +231,8 @@ def _row_errors(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[object, str
 
 def _state_fips(postal: str) -> str | None:
     try:
-        from wagebrief.public.pull.areas import AreaError, state_info
-
-        return str(state_info(postal)["fips"])
-    except (AreaError, KeyError, ImportError, AttributeError):
+        return state_info(postal).fips
+    except AreaError:  # a state the table lacks gives no FIPS code to check the row's against
         return None
 
 

@@ -19,9 +19,10 @@ from typing import Any
 import pandas as pd
 
 from wagebrief.config import DEFAULT_FY_START_MONTH, paths
+from wagebrief.inputs.areas import AreaError
 from wagebrief.io import write_parquet
 from wagebrief.public.pull import acs, bls, qcew
-from wagebrief.public.pull.areas import COUNTY, PLANNING_REGION, AreaError, resolve
+from wagebrief.public.pull.areas import COUNTY, PLANNING_REGION, resolve
 from wagebrief.public.pull.manifest import ManifestError, raw_path, read_manifest
 from wagebrief.public.pull.settings import CPI_SERIES, ECI_SERIES, Comparator, comparators, comparators_from_units, cpi_series
 

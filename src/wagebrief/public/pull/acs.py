@@ -13,7 +13,8 @@ from collections import defaultdict
 
 import pandas as pd
 
-from wagebrief.public.pull.areas import AcsGeo, load_mapping
+from wagebrief.inputs.areas import load_mapping
+from wagebrief.public.pull.areas import AcsGeo
 from wagebrief.public.pull.http import Checked, Request
 from wagebrief.public.pull.settings import base_url
 
@@ -102,7 +103,7 @@ def _era(state: str, county: str | None, level: str) -> str:
     if level == "place":
         return "place"
     if state == "09" and county:
-        if f"09{county}" in load_mapping()["ct_planning_regions"]:
+        if f"09{county}" in load_mapping().ct_planning_regions:
             return "ct_planning_region"
         return "county"
     return "town" if level == "county subdivision" else "county"

@@ -1,6 +1,7 @@
 """Which QCEW area and which Census geography stand for a comparator jurisdiction, and when.
 
-The mapping lives in ``areas.yml`` beside this module. Connecticut is the hard case: QCEW and the
+The mapping lives in ``areas.yml`` beside this module, read and checked by
+:mod:`wagebrief.inputs.areas`. Connecticut is the hard case: QCEW and the
 ACS moved from its counties to its planning regions in different years, so each geography here
 carries the years it is valid for and an ``era`` ("state", "county", "ct_planning_region",
 "place", "town") that downstream code compares before putting two years side by side.
@@ -10,30 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-from wagebrief.inputs import safeyaml
+from wagebrief.inputs.areas import AreaError, JurisdictionArea, load_mapping, state_info
 from wagebrief.public.pull.settings import Comparator
-
-AREAS_FILE = Path(__file__).with_name("areas.yml")
 
 COUNTY = "county"
 PLANNING_REGION = "ct_planning_region"
 STATE = "state"
-
-
-class AreaError(ValueError):
-    """A comparator that cannot be placed on a QCEW area or Census geography."""
-
-
-@lru_cache(maxsize=4)
-def load_mapping(path: str | None = None) -> dict:
-    """The parsed ``areas.yml`` (or ``path``)."""
-    with open(path or AREAS_FILE, encoding="utf-8") as fh:
-        data = safeyaml.safe_load(fh)
-    data.setdefault("jurisdictions", {})
-    return data
 
 
 @dataclass(frozen=True)
@@ -111,33 +95,27 @@ def _norm(name: str) -> str:
     return " ".join(name.split()).lower()
 
 
-def state_info(postal: str) -> dict:
-    states = load_mapping()["states"]
-    if postal.upper() not in states:
-        raise AreaError(f"state {postal!r} is not in pull/areas.yml 'states'")
-    return states[postal.upper()]
-
-
 def era_of(fips: str) -> str:
     """``"state"``, ``"county"`` or ``"ct_planning_region"`` for a QCEW area code."""
     if fips.endswith("000"):
         return STATE
-    if fips in load_mapping()["ct_planning_regions"]:
+    if fips in load_mapping().ct_planning_regions:
         return PLANNING_REGION
     return COUNTY
 
 
 def area_name(fips: str) -> str:
+    """The name QCEW gives the area ``fips``: a state, a Connecticut county or planning region."""
     m = load_mapping()
     if fips.endswith("000"):
-        for info in m["states"].values():
-            if info["fips"] == fips[:2]:
-                return info["name"]
-    return m["ct_counties"].get(fips) or m["ct_planning_regions"].get(fips) or fips
+        for info in m.states.values():
+            if info.fips == fips[:2]:
+                return info.name
+    return m.ct_counties.get(fips) or m.ct_planning_regions.get(fips) or fips
 
 
 def _ct_qcew(county: str | None, region: str | None) -> list[QcewArea]:
-    brk = load_mapping()["ct_break"]["qcew_first_planning_region_year"]
+    brk = load_mapping().ct_break.qcew_first_planning_region_year
     out = []
     if county:
         out.append(QcewArea(county, area_name(county), COUNTY, None, brk - 1))
@@ -158,7 +136,7 @@ def _ct_acs_county_level(county: str | None, region: str | None, brk: int) -> li
 def _town_acs(st: str, cousub: str, county: str | None, region: str | None) -> list[AcsGeo]:
     if st != "09":
         return [AcsGeo("county subdivision", st, cousub, (county or "")[2:] or None, "town")]
-    brk = load_mapping()["ct_break"]["acs_first_planning_region_year"]
+    brk = load_mapping().ct_break.acs_first_planning_region_year
     out = []
     if county:
         out.append(AcsGeo("county subdivision", st, cousub, county[2:], COUNTY, None, brk - 1))
@@ -167,7 +145,7 @@ def _town_acs(st: str, cousub: str, county: str | None, region: str | None) -> l
     return out
 
 
-def _from_fips(comp: Comparator, st: str, entry: dict | None) -> tuple[list[QcewArea], list[AcsGeo]]:
+def _from_fips(comp: Comparator, st: str, entry: JurisdictionArea | None) -> tuple[list[QcewArea], list[AcsGeo]]:
     """Geographies when the comparator file names a FIPS code: that code decides QCEW's area."""
     fips = comp.fips or ""
     qcew: list[QcewArea] = []
@@ -178,9 +156,9 @@ def _from_fips(comp: Comparator, st: str, entry: dict | None) -> tuple[list[Qcew
         era = era_of(fips)
         county, region = (fips, None) if era == COUNTY else (None, fips)
         qcew = _ct_qcew(county, region)
-        brk = load_mapping()["ct_break"]["acs_first_planning_region_year"]
-        if entry and entry.get("cousub"):
-            acs = _town_acs(st, str(entry["cousub"]), entry.get("county"), entry.get("planning_region"))
+        brk = load_mapping().ct_break.acs_first_planning_region_year
+        if entry and entry.cousub:
+            acs = _town_acs(st, entry.cousub, entry.county, entry.planning_region)
         else:
             acs = _ct_acs_county_level(county, region, brk)
     elif len(fips) == 5:
@@ -197,16 +175,16 @@ def _from_fips(comp: Comparator, st: str, entry: dict | None) -> tuple[list[Qcew
     return qcew, acs
 
 
-def _from_entry(entry: dict, st: str) -> tuple[list[QcewArea], list[AcsGeo]]:
-    county, region = entry.get("county"), entry.get("planning_region")
+def _from_entry(entry: JurisdictionArea, st: str) -> tuple[list[QcewArea], list[AcsGeo]]:
+    county, region = entry.county, entry.planning_region
     if st == "09":
         qcew = _ct_qcew(county, region)
     else:
         qcew = [QcewArea(county, area_name(county), COUNTY)] if county else []
-    if entry.get("cousub"):
-        acs = _town_acs(st, str(entry["cousub"]), county, region)
-    elif entry.get("place"):
-        acs = [AcsGeo("place", st, str(entry["place"]), era="place")]
+    if entry.cousub:
+        acs = _town_acs(st, entry.cousub, county, region)
+    elif entry.place:
+        acs = [AcsGeo("place", st, entry.place, era="place")]
     else:
         acs = []
     return qcew, acs
@@ -215,33 +193,25 @@ def _from_entry(entry: dict, st: str) -> tuple[list[QcewArea], list[AcsGeo]]:
 def resolve(comp: Comparator) -> Area:
     """The QCEW areas and Census geographies for one comparator; raises :class:`AreaError`."""
     info = state_info(comp.state)
-    st = info["fips"]
+    st = info.fips
     kind = (comp.jurisdiction_type or "").lower()
     entry = None
-    for name, e in load_mapping()["jurisdictions"].items():
-        if _norm(name) == _norm(comp.jurisdiction) and e["state"].upper() == comp.state.upper():
+    for name, e in load_mapping().jurisdictions.items():
+        if _norm(name) == _norm(comp.jurisdiction) and e.state.upper() == comp.state.upper():
             entry = e
             break
     is_state = kind == "state" or (
-        entry is None and _norm(comp.jurisdiction) in {_norm(info["name"]), comp.state.lower()}
+        entry is None and _norm(comp.jurisdiction) in {_norm(info.name), comp.state.lower()}
     )
     if comp.fips:
         qcew, acs = _from_fips(comp, st, entry)
     elif is_state:
-        qcew, acs = [QcewArea(st + "000", info["name"], STATE)], [AcsGeo("state", st, st, era=STATE)]
+        qcew, acs = [QcewArea(st + "000", info.name, STATE)], [AcsGeo("state", st, st, era=STATE)]
     elif entry is not None:
         qcew, acs = _from_entry(entry, st)
     else:
         raise AreaError(
             f"{comp.jurisdiction}, {comp.state}: no geography known; add it to "
-            "src/wagebrief/pull/areas.yml or give a fips in the comparator file"
+            "src/wagebrief/public/pull/areas.yml or give a fips in the comparator file"
         )
-    return Area(comp.jurisdiction, comp.state.upper(), kind or (entry or {}).get("type", ""), tuple(qcew), tuple(acs))
-
-
-def demo_comparators() -> list[Comparator]:
-    """Every state and jurisdiction in ``areas.yml``: the demo set used when no unit files exist."""
-    m = load_mapping()
-    out = [Comparator(m["states"][postal]["name"], postal, "state") for postal in m["demo_states"]]
-    out += [Comparator(name, e["state"], e.get("type", "")) for name, e in m["jurisdictions"].items()]
-    return out
+    return Area(comp.jurisdiction, comp.state.upper(), kind or (entry.type if entry else ""), tuple(qcew), tuple(acs))

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from wagebrief.inputs.areas import AreaError
 from wagebrief.public.pull import acs, bls, manifest, qcew, settings
-from wagebrief.public.pull.areas import AreaError, resolve
+from wagebrief.public.pull.areas import resolve
 from wagebrief.public.pull.http import DEFAULT_TIMEOUT, Client, PullError, Request, RetryPolicy
 
 log = logging.getLogger(__name__)

@@ -13,6 +13,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from wagebrief.inputs import gaps, units
+from wagebrief.inputs.areas import load_mapping
+
 log = logging.getLogger(__name__)
 
 BASE_URLS = {
@@ -81,10 +84,6 @@ class Comparator:
 def _units(root=None):
     """Every unit file that loads; one that does not is logged and left out, so a bad unit file
     fails its own brief while `wagebrief series` still builds every other unit's tables."""
-    try:
-        from wagebrief.inputs import gaps, units
-    except ImportError:
-        return []
     out = []
     for name in units.unit_names(root):
         try:  # a comparator whose settlement rows were all rejected is a stated gap, not an error
@@ -132,10 +131,16 @@ def comparators(explicit: list[Comparator] | None = None, unit_list=None, root=N
     found = comparators_from_units(unit_list, root)
     if found:
         return found
-    from wagebrief.public.pull.areas import demo_comparators
-
     log.info("no comparator files found; using the demo jurisdictions in pull/areas.yml")
     return demo_comparators()
+
+
+def demo_comparators() -> list[Comparator]:
+    """Every state and jurisdiction in ``areas.yml``: the demo set used when no unit files exist."""
+    m = load_mapping()
+    out = [Comparator(m.states[postal].name, postal, "state") for postal in m.demo_states]
+    out += [Comparator(name, e.state, e.type) for name, e in m.jurisdictions.items()]
+    return out
 
 
 def cpi_series(unit_list=None, root=None) -> list[str]:

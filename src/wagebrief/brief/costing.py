@@ -1,0 +1,165 @@
+"""The brief's costing section: the words, display tables and chart made from a costing.
+
+The numbers come from :mod:`wagebrief.analysis.costing` (full precision, and footed by
+:func:`~wagebrief.analysis.costing.table`); this module only words and formats them. A figure
+computed from too few employees is shown as :func:`wagebrief.analysis.disclosure.mark`, never as
+the figure.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from wagebrief.analysis import disclosure
+from wagebrief.analysis.costing import Costing, cost_unit, suppressed, suppression_note, table
+from wagebrief.brief import figures
+from wagebrief.brief.section import Figure, Section, Table
+
+
+def _money(x: float) -> str:
+    return f"-${-x:,.2f}" if x < 0 else f"${x:,.2f}"
+
+
+def _pct(x: float) -> str:
+    return "—" if pd.isna(x) else f"{x:.2f}%"
+
+
+def _shown(t: pd.DataFrame, hidden: pd.DataFrame, col: str, fmt, mark: str) -> pd.Series:
+    """Column ``col`` of ``t`` formatted with ``fmt``, a suppressed cell as ``mark``."""
+    return pd.Series([mark if h else fmt(v) for v, h in zip(t[col], hidden[col])], index=t.index)
+
+
+def _masked_table(costing: Costing) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    t = table(costing)
+    return t, suppressed(costing, t), disclosure.mark(costing.min_group)
+
+
+def side_by_side(costing: Costing) -> pd.DataFrame:
+    """The scenarios side by side over the term, display-ready strings (aggregates only)."""
+    t, hidden, mark = _masked_table(costing)
+    keep = t["fiscal_year"].eq("Term")
+    t, hidden = t[keep], hidden[keep]
+    ref_label = costing.scenarios[costing.reference].label
+
+    def col(c: str, fmt=_money) -> pd.Series:
+        return _shown(t, hidden, c, fmt, mark)
+
+    cols = {
+        "Scenario": t["label"],
+        "Total cost over the term": col("total_cost"),
+        "% of base payroll": col("pct_of_base_payroll", _pct),
+        "Cost per employee": col("cost_per_employee"),
+        "GWI": col("gwi"), "Step movement": col("step"),
+        "Longevity": col("longevity"), "Lump sums": col("lump_sum"),
+        "Roll-up": col("rollup"),
+        f"Difference vs {ref_label}": col("difference"),
+        "Difference %": col("difference_pct", _pct),
+        "Annual lift at end of term": col("end_of_term_lift"),
+        "Lift % of base payroll": col("lift_pct_of_base_payroll", _pct),
+    }
+    return pd.DataFrame(cols).reset_index(drop=True)
+
+
+def by_fiscal_year(costing: Costing) -> pd.DataFrame:
+    """Total cost of each scenario by fiscal year with the base payroll and the cost of 1%."""
+    t, hidden, mark = _masked_table(costing)
+    ref = t["scenario"].eq(costing.reference)
+    first, h = t[ref], hidden[ref]
+    out = pd.DataFrame({"Fiscal year": first["fiscal_year"].to_numpy(),
+                        "Base payroll": _shown(first, h, "base_payroll", _money, mark).to_numpy(),
+                        "Cost of 1%": _shown(first, h, "cost_of_1pct", _money, mark).to_numpy()})
+    for name, s in costing.scenarios.items():
+        rows = t["scenario"].eq(name)
+        out[s.label] = _shown(t[rows], hidden[rows], "total_cost", _money, mark).to_numpy()
+    return out
+
+
+def sentences(costing: Costing) -> list[str]:
+    """Plain sentences built from the (footed) numbers; a suppressed figure is named as such."""
+    note = suppression_note(costing)
+    if disclosure.too_few(costing.employees, costing.min_group):
+        return [note]
+    t, hidden, mark = _masked_table(costing)
+    term_rows = t["fiscal_year"].eq("Term")
+    term = t[term_rows].set_index("scenario")
+    th = hidden[term_rows].set_index(t.loc[term_rows, "scenario"])
+    ref = costing.reference
+    phrase = {n: s.phrase for n, s in costing.scenarios.items()}
+    cap = lambda s: s[:1].upper() + s[1:]  # noqa: E731
+
+    def money(name: str, col: str) -> str:
+        return f"{mark}" if th.loc[name, col] else _money(term.loc[name, col])
+
+    def of_base(name: str, col: str, what: str = "of base payroll") -> str:
+        return "" if th.loc[name, col] else f" ({term.loc[name, col]:.2f}% {what})"
+
+    r = term.loc[ref]
+    first = f"{cap(phrase[ref])} costs {money(ref, 'total_cost')} over the term{of_base(ref, 'pct_of_base_payroll')}"
+    for name in term.index.drop(ref):
+        first += f"; {phrase[name]} costs {money(name, 'total_cost')}"
+        if not th.loc[name, "difference"]:
+            d = term.loc[name, "total_cost"] - r["total_cost"]
+            first += ", the same" if round(d, 2) == 0 else f", {_money(abs(d))} {'more' if d > 0 else 'less'}"
+    fy0 = t[t["scenario"].eq(ref)].iloc[0]
+    out = [first + ".",
+           f"A 1% general wage increase costs {_money(fy0['cost_of_1pct'])} in {fy0['fiscal_year']}, roll-up included."]
+    lifts = [f"{phrase[n]} adds {money(n, 'end_of_term_lift')} a year"
+             f"{of_base(n, 'lift_pct_of_base_payroll', 'of base payroll in wages')} against "
+             f"{money(n, 'total_cost')} spent over the term" for n in term.index]
+    out.append("At the end of the term, " + "; ".join(lifts) + ".")
+    return out + ([note] if note else [])
+
+
+def figure(costing: Costing, source: str = ""):
+    """Line chart of each scenario's cumulative cost by fiscal year (suppressed years left out)."""
+    from matplotlib.ticker import FuncFormatter  # matplotlib loads only when a chart is drawn
+
+    cells = disclosure.costing_cells(costing)
+    by = costing.by_year.copy()
+    hide = [("cumulative_cost" in cells.get((s, int(fy)), ())) for s, fy in zip(by["scenario"], by["fiscal_year"])]
+    by.loc[hide, "cumulative_cost"] = np.nan
+    peak = float(by["cumulative_cost"].abs().max()) if by["cumulative_cost"].notna().any() else 1.0
+    peak = peak or 1.0
+    scale, unit = (1e6, "$ millions") if peak >= 1e6 else ((1e3, "$ thousands") if peak >= 1e4 else (1, "dollars"))
+    fig, ax = figures.new((8, 4.2))
+    for name, grp in by.groupby("scenario", sort=False):
+        ax.plot(grp["fiscal_year"], grp["cumulative_cost"] / scale, marker="o", lw=2, label=costing.scenarios[name].label)
+    ax.set_xticks(costing.fiscal_years, [f"FY{y}" for y in costing.fiscal_years])
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.1f}" if scale > 1 else f"{v:,.0f}"))
+    ax.set_xlabel("Fiscal year (named by the year it ends in)")
+    ax.set_ylabel(f"Cumulative cost, {unit}\n(wages and roll-up)")
+    ax.set_title(f"{costing.name or costing.unit}: cumulative cost of each proposal")
+    ax.axhline(0, color="#999", lw=0.8)
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False, fontsize=8)
+    fig.text(0.01, 0.01, source, fontsize=7, color="#555")
+    return figures.finish(fig)
+
+
+def source_line(costing: Costing) -> str:
+    """The line under each costing table and chart saying which roster and proposals it comes from."""
+    kind = "SYNTHETIC roster" if costing.synthetic else "Payroll roster"
+    where = costing.proposals.where
+    return (f"Source: {kind} {costing.roster_path} as of {costing.proposals.roster_as_of:%Y-%m-%d}; "
+            f"proposals {where}; wagebrief costing.")
+
+
+def brief_section(unit, root: str | Path | None = None, costing: Costing | None = None) -> Section:
+    """The costing section of the brief: sentences, the side-by-side table, cost by year, chart."""
+    c = costing or cost_unit(unit, root)
+    src = source_line(c)
+    fy = c.fiscal_years
+    span = f"FY{fy[0]}" if len(fy) == 1 else f"FY{fy[0]}–FY{fy[-1]}"
+    # A unit too small to report shows its tables with every figure marked, and no empty chart.
+    small = disclosure.too_few(c.employees, c.min_group)
+    return Section(
+        title="What each proposal costs",
+        text=sentences(c),
+        tables=[Table(f"The proposals side by side over the term ({span}), roll-up included", side_by_side(c), src),
+                Table("Total cost of the increase by fiscal year, roll-up included", by_fiscal_year(c), src)],
+        figures=[] if small else [Figure(f"Cumulative cost by fiscal year, {span}", figure(c, src), src)],
+        caveats=list(c.notes),
+    )
