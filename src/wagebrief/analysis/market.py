@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wagebrief.analysis.scenarios import resolve
 from wagebrief.brief.section import Figure, Section, Table, format_value
 
 WEEKS_PER_YEAR = 52
@@ -524,7 +525,7 @@ def _from_costing(unit, root, events) -> tuple[dict[str, Proposal], tuple[pd.Tim
         return {}, None, []
     try:
         prop = prop_mod.load(unit, root)
-        resolved, notes = prop_mod.resolve(prop, unit, events=events, root=root)
+        resolved, notes = resolve(prop, unit, events=events, root=root)
     except Exception as exc:  # no proposals file, or one the costing module rejects
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return {}, None, [] if "no scenarios to cost" in msg else [f"The proposal scenarios could not be read ({msg})."]
