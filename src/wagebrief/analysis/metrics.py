@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from wagebrief.config import DEFAULT_FY_START_MONTH
-from wagebrief.fiscal import fiscal_year, fiscal_year_start, month_starts
+from wagebrief.fiscal import fiscal_year, month_starts
 from wagebrief.inputs.settlements import BASE_EVENTS
 
 KEY = "settlement_id"

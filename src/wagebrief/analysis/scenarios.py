@@ -17,7 +17,8 @@ from wagebrief.analysis.metrics import pattern_by_year
 from wagebrief.config import paths
 from wagebrief.fiscal import fiscal_year_start
 from wagebrief.inputs import gaps, settlements
-from wagebrief.inputs.proposals import Event, ProposalError, Proposals, Scenario
+from wagebrief.inputs.proposals import (Event, ProposalError, Proposals, Scenario, load, parse_scenarios,
+                                        proposals_path)
 from wagebrief.inputs.units import Unit
 
 
@@ -103,3 +104,37 @@ def resolve(proposals: Proposals, unit: Unit, *, events: pd.DataFrame | None = N
         out[name] = Scenario(name=s.name, label=s.label, phrase=s.phrase, events=tuple(evs), derive=s.derive,
                              steps_from=s.steps_from, notes=s.notes, resolved=True)
     return out, notes
+
+
+def scenarios_for(unit: Unit, root: str | Path | None = None, *, events: pd.DataFrame | None = None,
+                  start: pd.Timestamp | None = None
+                  ) -> tuple[dict[str, Scenario], str, tuple[pd.Timestamp, pd.Timestamp] | None, list[str]]:
+    """The proposal scenarios for ``unit``: (name -> resolved Scenario, source, proposal term or None, notes).
+
+    First the proposals (``comparators/proposals/<unit>.yml`` or the unit file's ``scenarios``,
+    read by :func:`wagebrief.inputs.proposals.load` and resolved by :func:`resolve`, as the costing
+    reads them); failing that, the unit file's simple form
+    (:func:`wagebrief.inputs.proposals.parse_scenarios`). None found is not an error.
+    """
+    sc, term, notes = _costed(unit, root, events)
+    if sc:
+        where = proposals_path(unit.unit, root)
+        src = f"comparators/proposals/{unit.unit}.yml" if where.is_file() else f"comparators/{unit.unit}.yml"
+        return sc, src, term, notes
+    if "scenarios" in unit.extra:
+        sc, n = parse_scenarios(unit.extra["scenarios"], unit.term_years, start)
+        return sc, f"comparators/{unit.unit}.yml", None, notes + n
+    return {}, "", None, notes
+
+
+def _costed(unit: Unit, root: str | Path | None, events: pd.DataFrame | None
+            ) -> tuple[dict[str, Scenario], tuple[pd.Timestamp, pd.Timestamp] | None, list[str]]:
+    """The scenarios the costing reads, resolved, with the proposal term; none (and why, as a
+    note) when there are none or they cannot be read."""
+    try:
+        prop = load(unit, root)
+        resolved, notes = resolve(prop, unit, events=events, root=root)
+    except Exception as exc:  # no proposals file, or one the costing rejects: the market section goes on
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return {}, None, [] if "no scenarios to cost" in msg else [f"The proposal scenarios could not be read ({msg})."]
+    return resolved, (pd.Timestamp(prop.term_start), pd.Timestamp(prop.term_end)), list(notes)

@@ -77,6 +77,11 @@ SS_RATE_PCT = 6.2
 MEDICARE_RATE_PCT = 1.45
 WAGE_BASE_FILE = "data/ss_wage_base.csv"
 _RATE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+#: Sentence phrases of the usual scenario names in the unit file's simple ``scenarios:`` form.
+SCENARIO_LABELS = {
+    "management": "management's offer", "union": "the union's proposal",
+    "comparator_pattern": "the comparator pattern",
+}
 _RESERVED = {"social_security", "medicare", "rollup", "total_cost", "gwi", "step", "longevity", "lump_sum"}
 
 
@@ -105,6 +110,12 @@ class Scenario:
     steps_from: str | None = None
     notes: str = ""
     resolved: bool = False  #: derived events and ``steps_from`` filled in by :func:`wagebrief.analysis.scenarios.resolve`
+
+    @property
+    def increases(self) -> tuple[tuple[pd.Timestamp, str, float], ...]:
+        """The base-wage increases, ``(effective date, "pct" | "flat", value)`` in date order."""
+        return tuple(sorted((pd.Timestamp(e.effective_date), "pct" if e.kind == "gwi_pct" else "flat", float(e.value))
+                            for e in self.events if e.kind in ("gwi_pct", "gwi_flat")))
 
 
 @dataclass(frozen=True)
@@ -424,6 +435,62 @@ def _event(value: Any, where: str, fld: str, start: pd.Timestamp, end: pd.Timest
     if kind == "lump_sum":
         return Event(date, kind, _number(v, where, f"{fld}.lump_sum", 0, 1e6), None, note)
     return Event(date, kind, _number(v, where, f"{fld}.gwi_flat", -1e6, 1e6), None, note)
+
+# --------------------------------------------------------------------------- the unit file's simple form
+
+def _pct_value(v: Any) -> float:
+    if isinstance(v, bool):
+        raise ValueError(f"{v!r} is not a percent")
+    if isinstance(v, (int, float)):
+        return float(v)
+    return float(str(v).strip().rstrip("%").strip())
+
+
+def parse_scenarios(raw: Any, term_years: int, start: pd.Timestamp | None = None
+                    ) -> tuple[dict[str, Scenario], list[str]]:
+    """Simple scenarios (one percent per contract year) as :class:`Scenario` s of ``gwi_pct`` events, and notes.
+
+    Accepts ``{name: [2, 2.5, 3]}``, ``{name: 2.5}`` (every year), ``{name: {increases: [...]}}``
+    and ``[{name: ..., increases: [...]}]``; ``gwi`` or ``annual_pct`` may stand for
+    ``increases``. Year k's increase takes effect on ``start + k years``. A scenario with fewer
+    increases than contract years is left out, not padded; what is left out is in the notes.
+    """
+    start = pd.Timestamp(start) if start is not None else pd.Timestamp("2000-01-01")
+    notes: list[str] = []
+    items: list[tuple[str, Any, str | None]] = []
+    if isinstance(raw, Mapping):
+        items = [(str(k), v, v.get("phrase") if isinstance(v, Mapping) else None) for k, v in raw.items()]
+    elif isinstance(raw, list):
+        for i, it in enumerate(raw):
+            if isinstance(it, Mapping) and "name" in it:
+                items.append((str(it["name"]), it, it.get("phrase")))
+            else:
+                notes.append(f"scenario #{i + 1} has no name; left out.")
+    elif raw is not None:
+        notes.append("scenarios must be a mapping or a list; none used.")
+    out: dict[str, Scenario] = {}
+    for name, v, phrase in items:
+        if isinstance(v, Mapping):
+            v = next((v[k] for k in ("increases", "gwi", "annual_pct", "pct") if k in v), None)
+        try:
+            vals = [_pct_value(v)] * term_years if not isinstance(v, (list, tuple)) else [_pct_value(x) for x in v]
+        except (TypeError, ValueError):
+            notes.append(f"scenario {name!r}: cannot read {v!r} as percents; left out.")
+            continue
+        if len(vals) < term_years:
+            notes.append(f"scenario {name!r} gives {len(vals)} increase(s) for a {term_years}-year term; left out.")
+            continue
+        if len(vals) > term_years:
+            notes.append(f"scenario {name!r} gives {len(vals)} increases; the first {term_years} are used.")
+        events = tuple(Event(start + pd.DateOffset(years=k), "gwi_pct", x) for k, x in enumerate(vals[:term_years]))
+        out[name] = Scenario(name=name, label=name.replace("_", " ").capitalize(),
+                             phrase=str(phrase) if phrase else scenario_label(name), events=events)
+    return out, notes
+
+
+def scenario_label(name: str) -> str:
+    """How a sentence names scenario ``name`` when the unit file gives no phrase."""
+    return SCENARIO_LABELS.get(name, f"the {name.replace('_', ' ')} scenario")
 
 
 # --------------------------------------------------------------------------- Social Security wage base
