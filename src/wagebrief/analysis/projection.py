@@ -37,11 +37,13 @@ class Forecast:
     fy_start_month: int = 7
 
     def year_of(self, when: pd.Timestamp) -> int:
+        """The year ``when`` falls in, named as ``basis`` names years."""
         if self.basis == "fiscal" and self.fy_start_month != 1:
             return when.year + (1 if when.month >= self.fy_start_month else 0)
         return when.year
 
     def rate(self, jurisdiction: str, when: pd.Timestamp) -> float | None:
+        """The forecast percent for an increase on ``when`` (None when there are no rates)."""
         if not self.rates:
             return None
         y = self.year_of(pd.Timestamp(when))
@@ -52,6 +54,7 @@ class Forecast:
 
     @classmethod
     def constant(cls, pct: float, label: str | None = None, method: str = "given") -> Forecast:
+        """The same ``pct`` every year."""
         return cls({0: float(pct)}, label or f"forecast given as {pct:.2f}% a year", method)
 
 
