@@ -63,6 +63,7 @@ def fallback_forecast(unit, events: pd.DataFrame, as_of: pd.Timestamp, years: in
 
 
 def _method_label(models, method: str) -> str:
+    # Imported here, as trends is in model_forecast: backtest imports trends, which loads scipy.
     from wagebrief.analysis import backtest
 
     for mod in (backtest, models):
@@ -82,7 +83,7 @@ def model_forecast(unit, events: pd.DataFrame, years: Sequence[int], root=None) 
     else the first usable fit of :data:`MODEL_PREFERENCE`. Years outside the forecast take the
     nearest forecast year (see :meth:`Forecast.rate`).
     """
-    try:
+    try:  # the models (and scipy/statsmodels) load only when a forecast is wanted, and may be missing
         from wagebrief.analysis import trends as models
     except Exception as exc:
         return None, f"the wage-trend models are unavailable ({type(exc).__name__})"

@@ -4,7 +4,11 @@ The file names the contract term, how steps and longevity work, the employer's r
 and the scenarios to cost. It sits in a subfolder so that :func:`wagebrief.inputs.units.unit_names`
 (which globs ``comparators/*.yml`` only, not recursively) never mistakes it for a unit. When there
 is no proposals file, ``scenarios`` and ``rollup`` are read from the unit file itself; a key given
-in both places is an error rather than a silent choice.
+in both places is an error rather than a silent choice. The unit file's older, simple form
+(``scenarios: {management: [2, 2.5]}``, percents per contract year) is read by
+:func:`parse_scenarios`. Every scenario is parsed here, into :class:`Scenario` s; a derived one
+(``derive: comparator_median``) is filled in from the settlements by
+:func:`wagebrief.analysis.scenarios.resolve`.
 
 Example::
 
@@ -102,6 +106,8 @@ class Event:
 
 @dataclass(frozen=True)
 class Scenario:
+    """One offer: its wage events, and how sentences and tables name it."""
+
     name: str
     label: str
     phrase: str
