@@ -59,23 +59,31 @@ from typing import Any
 
 import pandas as pd
 import yaml
+from pydantic import ValidationError
 
+from wagebrief.inputs import proposals_schema as schema
 from wagebrief.inputs import safeyaml
 from wagebrief.config import paths
 from wagebrief.fiscal import fiscal_year
 from wagebrief.inputs.settlements import PCT_RANGE, parse_date, parse_number
 from wagebrief.inputs.units import Unit
+from wagebrief.inputs.yamlschema import problems
 
-TOP_KEYS = ("unit", "synthetic", "notes", "term_start", "term_end", "roster_as_of", "steps", "longevity",
-            "rollup", "social_security_wage_base", "comparator_pattern", "reference_scenario", "scenarios")
-SCENARIO_KEYS = ("name", "label", "phrase", "events", "derive", "steps_from", "notes")
-EVENT_KINDS = ("gwi_pct", "gwi_flat", "lump_sum", "lump_sum_pct", "step_movement")
-STEP_KEYS = ("top_step", "increment_pct", "timing")
-STEP_TIMINGS = ("anniversary", "common_date")
-LONGEVITY_KEYS = ("basis", "schedule")
-LONGEVITY_BASES = ("flat", "pct")
-ROLLUP_KEYS = ("social_security", "medicare", "rates", "longevity_pensionable", "lump_sums_pensionable")
-DERIVATIONS = ("comparator_median",)
+TOP_KEYS = tuple(schema.ProposalsFile.model_fields)
+SCENARIO_KEYS = tuple(schema.Scenario.model_fields)
+STEP_KEYS = tuple(schema.Steps.model_fields)
+LONGEVITY_KEYS = tuple(schema.Longevity.model_fields)
+ROLLUP_KEYS = tuple(schema.Rollup.model_fields)
+EVENT_KINDS = schema.EVENT_KINDS
+STEP_TIMINGS = schema.STEP_TIMINGS
+LONGEVITY_BASES = schema.LONGEVITY_BASES
+DERIVATIONS = schema.DERIVATIONS
+#: What the schema judges: a file's shape (its keys, its required fields, what must be a mapping).
+#: The values are read here, by the settlement files' rules (parse_number, parse_date), which
+#: accept what analysts type (an Excel serial date, for one) and refuse what is not finite.
+_SHAPE_ERRORS = ("extra_forbidden", "invalid_key", "missing", "model_type", "model_attributes_type", "dict_type")
+#: Where an empty value (nothing, ``""``, ``[]``) means "none": the rates, a scenario's keys.
+_EMPTY_OK = (("rollup", "rates"), ("scenarios", None))
 #: Employer tax rates, percent. Medicare's extra 0.9% falls on employees only.
 SS_RATE_PCT = 6.2
 MEDICARE_RATE_PCT = 1.45
@@ -185,14 +193,27 @@ def _suggest(value: str, choices: Collection[str]) -> str:
     return f" (did you mean {m[0]!r}?)" if m else ""
 
 
-def _keys(data: Any, where: str, fld: str, allowed: tuple[str, ...]) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
-        raise ProposalError(f"{where}: {fld or '(top level)'}: expected a mapping, got {type(data).__name__}")
-    for k in data:
-        if k not in allowed:
-            raise ProposalError(f"{where}: {fld + '.' if fld else ''}{k}: unknown key{_suggest(str(k), allowed)}; "
-                                f"allowed: {', '.join(allowed)}")
-    return data
+def _check_shape(data: Mapping[str, Any], where: str) -> None:
+    """Raise the first unknown key, missing field or non-mapping of ``data``, as :class:`schema.ProposalsFile` finds them."""
+    try:
+        schema.ProposalsFile.model_validate(data)
+    except ValidationError as exc:
+        shape = [{k: err[k] for k in ("type", "loc", "input", "ctx") if k in err} for err in exc.errors()
+                 if err["type"] in _SHAPE_ERRORS and _is_shape(tuple(err["loc"]), err)]
+        found = problems(ValidationError.from_exception_data(exc.title, shape), schema.ProposalsFile) if shape else []
+        if found:
+            raise ProposalError(f"{where}: {found[0]}") from None
+
+
+def _is_shape(loc: tuple, err: Mapping[str, Any]) -> bool:
+    if err["type"] not in ("model_type", "model_attributes_type", "dict_type"):
+        return True
+    if not err["input"] and any(len(loc) == len(ok) and all(o is None or o == x for o, x in zip(ok, loc))
+                                    for ok in _EMPTY_OK):
+        return False
+    # A union's branches (``increment_pct``: a number or a mapping) are named in the location; a
+    # value that fits no branch is the value reader's to report, with its own message.
+    return all(isinstance(part, int) or part.isidentifier() for part in loc)
 
 
 def _number(value: Any, where: str, fld: str, lo: float | None = None, hi: float | None = None) -> float:
@@ -253,7 +274,9 @@ def load(unit: Unit, root: str | Path | None = None, path: str | Path | None = N
                 loaded = safeyaml.safe_load(fh)
         except yaml.YAMLError as exc:
             raise ProposalError(f"{where}: not valid YAML: {exc}") from exc
-        data = dict(_keys(loaded if loaded is not None else {}, where, "", TOP_KEYS))
+        if loaded is not None and not isinstance(loaded, Mapping):
+            raise ProposalError(f"{where}: (top level): expected a mapping, got {type(loaded).__name__}")
+        data = dict(loaded or {})
         if data.get("unit", unit.unit) != unit.unit:
             raise ProposalError(f"{where}: unit: {data['unit']!r} must be {unit.unit!r}, the file name stem")
     else:
@@ -265,6 +288,8 @@ def load(unit: Unit, root: str | Path | None = None, path: str | Path | None = N
             data[key] = unit.extra[key]
     if "scenarios" not in data:
         raise ProposalError(f"{where}: scenarios: no scenarios to cost (write {proposals_path(unit.unit, root)})")
+    data["scenarios"] = _by_name(data["scenarios"], where)
+    _check_shape(data, where)
     return _build(data, unit, where, path if path.is_file() else None)
 
 
@@ -285,11 +310,11 @@ def _build(data: dict[str, Any], unit: Unit, where: str, path: Path | None) -> P
     as_of = (_date(data["roster_as_of"], where, "roster_as_of") if "roster_as_of" in data
              else start - pd.Timedelta(days=1))
 
-    steps = _steps(data["steps"], where) if "steps" in data else None
-    longevity = _longevity(data["longevity"], where) if "longevity" in data else None
+    steps = _steps(_given(data, "steps", where), where) if "steps" in data else None
+    longevity = _longevity(_given(data, "longevity", where), where) if "longevity" in data else None
     rollup = _rollup(data.get("rollup", {}), where)
     overrides = _wage_base_overrides(data.get("social_security_wage_base", {}), where)
-    cp = _keys(data.get("comparator_pattern", {}), where, "comparator_pattern", ("min_comparators",))
+    cp = data.get("comparator_pattern", {})
     min_comp = _int(cp.get("min_comparators", 3), where, "comparator_pattern.min_comparators", 1, 100)
 
     scenarios = _scenarios(data["scenarios"], where, start, end, steps)
@@ -304,11 +329,14 @@ def _build(data: dict[str, Any], unit: Unit, where: str, path: Path | None) -> P
                      path=path, fy_start_month=fy_month)
 
 
-def _steps(value: Any, where: str) -> Steps:
-    s = _keys(value, where, "steps", STEP_KEYS)
-    for k in STEP_KEYS:
-        if k not in s:
-            raise ProposalError(f"{where}: steps.{k}: required field is missing")
+def _given(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    # The schema lets an optional setting be null; here a key written with nothing after it is a mistake.
+    if data[key] is None:
+        raise ProposalError(f"{where}: {key}: expected a mapping, got NoneType")
+    return data[key]
+
+
+def _steps(s: Mapping[str, Any], where: str) -> Steps:
     top = _int(s["top_step"], where, "steps.top_step", 1, 60)
     inc = s["increment_pct"]
     if isinstance(inc, Mapping):
@@ -327,8 +355,7 @@ def _steps(value: Any, where: str) -> Steps:
     return Steps(top_step=top, increment_pct=table, timing=timing)
 
 
-def _longevity(value: Any, where: str) -> Longevity:
-    lv = _keys(value, where, "longevity", LONGEVITY_KEYS)
+def _longevity(lv: Mapping[str, Any], where: str) -> Longevity:
     basis = _text(lv.get("basis"), where, "longevity.basis")
     if basis not in LONGEVITY_BASES:
         raise ProposalError(f"{where}: longevity.basis: {basis!r} is not one of {', '.join(LONGEVITY_BASES)}")
@@ -341,9 +368,8 @@ def _longevity(value: Any, where: str) -> Longevity:
     return Longevity(basis=basis, schedule=tuple(rows))
 
 
-def _rollup(value: Any, where: str) -> Rollup:
-    r = _keys(value, where, "rollup", ROLLUP_KEYS)
-    rates = _keys(r.get("rates", {}) or {}, where, "rollup.rates", tuple(r.get("rates", {}) or {}))
+def _rollup(r: Mapping[str, Any], where: str) -> Rollup:
+    rates = r.get("rates", {}) or {}
     out = {}
     for name, pct in rates.items():
         if not isinstance(name, str) or not _RATE_NAME.match(name) or name in _RESERVED:
@@ -359,9 +385,7 @@ def _rollup(value: Any, where: str) -> Rollup:
     )
 
 
-def _wage_base_overrides(value: Any, where: str) -> dict[int, float]:
-    if not isinstance(value, Mapping):
-        raise ProposalError(f"{where}: social_security_wage_base: expected a mapping of year to dollars")
+def _wage_base_overrides(value: Mapping[Any, Any], where: str) -> dict[int, float]:
     published = wage_base_table().set_index("year")["wage_base"]
     out = {}
     for year, amount in value.items():
@@ -373,24 +397,30 @@ def _wage_base_overrides(value: Any, where: str) -> dict[int, float]:
     return out
 
 
+def _by_name(value: Any, where: str) -> Any:
+    """The unit-file list form (``[{name: ..., events: [...]}, ...]``) keyed by name, as a proposals file keys it."""
+    if not isinstance(value, list):
+        return value
+    out: dict[str, Any] = {}
+    for i, item in enumerate(value):
+        if not isinstance(item, Mapping):
+            raise ProposalError(f"{where}: scenarios[{i}]: expected a mapping, got {type(item).__name__}")
+        name = _text(item.get("name"), where, f"scenarios[{i}].name")
+        if name in out:
+            raise ProposalError(f"{where}: scenarios.{name}: listed twice")
+        out[name] = item
+    return out
+
+
 def _scenarios(value: Any, where: str, start: pd.Timestamp, end: pd.Timestamp, steps: Steps | None) -> dict[str, Scenario]:
-    if isinstance(value, list):  # the unit-file form: [{name: ..., events: [...]}, ...]
-        items = []
-        for i, item in enumerate(value):
-            item = _keys(item, where, f"scenarios[{i}]", SCENARIO_KEYS)
-            items.append((_text(item.get("name"), where, f"scenarios[{i}].name"), item))
-    elif isinstance(value, Mapping) and value:
-        items = list(value.items())
-    else:
+    if not value:
         raise ProposalError(f"{where}: scenarios: expected a mapping of scenario name to its events")
     out: dict[str, Scenario] = {}
-    for name, spec in items:
+    for name, spec in value.items():
         fld = f"scenarios.{name}"
         if not isinstance(name, str) or not _RATE_NAME.match(name):
             raise ProposalError(f"{where}: {fld}: scenario names are lower-case words like 'union'")
-        if name in out:
-            raise ProposalError(f"{where}: {fld}: listed twice")
-        spec = _keys(spec or {}, where, fld, SCENARIO_KEYS)
+        spec = spec or {}
         label = _text(spec.get("label", name.replace("_", " ").capitalize()), where, f"{fld}.label")
         phrase = _text(spec.get("phrase", f"the {label[0].lower() + label[1:]}"), where, f"{fld}.phrase")
         derive = spec.get("derive")
@@ -409,10 +439,7 @@ def _scenarios(value: Any, where: str, start: pd.Timestamp, end: pd.Timestamp, s
     return out
 
 
-def _event(value: Any, where: str, fld: str, start: pd.Timestamp, end: pd.Timestamp, steps: Steps | None) -> Event:
-    e = _keys(value, where, fld, ("effective_date", "note") + EVENT_KINDS)
-    if "effective_date" not in e:
-        raise ProposalError(f"{where}: {fld}.effective_date: required field is missing")
+def _event(e: Mapping[str, Any], where: str, fld: str, start: pd.Timestamp, end: pd.Timestamp, steps: Steps | None) -> Event:
     date = _date(e["effective_date"], where, f"{fld}.effective_date")
     if not start <= date <= end:
         raise ProposalError(f"{where}: {fld}.effective_date: {date:%Y-%m-%d} is outside the term "
