@@ -12,6 +12,7 @@ import pytest
 from conftest import rows, valid_events
 from test_costing import PROPOSALS, ROSTER, make_costing_inputs, make_unit
 from wagebrief.analysis import costing
+from wagebrief.analysis.scenarios import comparator_pattern, resolve
 from wagebrief.inputs import proposals, roster, units
 from wagebrief.inputs.proposals import ProposalError
 from wagebrief.inputs.units import Comparator
@@ -212,7 +213,7 @@ def test_comparator_pattern_medians_and_carry_forward(tmp_path: Path) -> None:
 """
     (tmp_path / "p.yml").write_text(text)
     prop = proposals.load(unit, tmp_path, path=tmp_path / "p.yml")
-    scenarios, notes = proposals.resolve(prop, unit, events=ev)
+    scenarios, notes = resolve(prop, unit, events=ev)
     cp = scenarios["comparator_pattern"].events
     # FY2027: median of 4, 3, 2 = 3. FY2028: only J1 is known (5%), fewer than 3 settlements,
     # so FY2027's median is carried forward and a note says so.
@@ -225,4 +226,4 @@ def test_comparator_pattern_medians_and_carry_forward(tmp_path: Path) -> None:
     c = costing.cost_roster(df, prop, scenarios)
     assert list(c.summary["scenario"]) == ["management", "union", "comparator_pattern"]
     with pytest.raises(ProposalError, match="no fiscal year up to FY2028 has 4 or more"):
-        proposals.comparator_pattern(unit, [2028], min_comparators=4, events=ev)
+        comparator_pattern(unit, [2028], min_comparators=4, events=ev)

@@ -205,21 +205,21 @@ def test_metrics_prints_every_valid_settlement_when_a_row_elsewhere_is_rejected(
 # --------------------------------------------------------------------------- downstream
 
 def test_market_projection_annualises_an_hourly_flat_raise_and_leaves_an_unknown_one_unknown():
-    from wagebrief.analysis import market
+    from wagebrief.analysis import projection
 
     ev = settlements.validate_frame(rows(
         dict(event="gwi_flat", amount="0.50/hour", hours_per_week="40", effective_date="2024-07-01"),
         dict(event="gwi_flat", amount="0.50/hour", effective_date="2025-07-01"))).valid
-    steps, _ = market.increase_steps(ev, pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31"))
-    assert market.apply_steps(50_000, steps) == pytest.approx(50_000 + 0.5 * 40 * 52)
-    steps, _ = market.increase_steps(ev, pd.Timestamp("2024-01-01"), pd.Timestamp("2025-12-31"))
-    assert np.isnan(market.apply_steps(50_000, steps))
+    steps, _ = projection.increase_steps(ev, pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31"))
+    assert projection.apply_steps(50_000, steps) == pytest.approx(50_000 + 0.5 * 40 * 52)
+    steps, _ = projection.increase_steps(ev, pd.Timestamp("2024-01-01"), pd.Timestamp("2025-12-31"))
+    assert np.isnan(projection.apply_steps(50_000, steps))
 
 
 def test_a_table_of_synthetic_rows_says_so_even_for_a_real_unit():
     from types import SimpleNamespace
 
-    from wagebrief.analysis import market
+    from wagebrief.brief import market
 
     real_unit = SimpleNamespace(synthetic=False)
     ev = settlements.validate_frame(pd.concat([rows(dict(pct="2")), rows(dict(pct="2"), settlement_id="S2",

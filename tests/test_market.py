@@ -1,6 +1,6 @@
 """Market position: rank and percentile arithmetic by hand, hourly views, projection, scenarios.
 
-Conventions under test (see wagebrief.analysis.market): rank 1 = highest, ties share the best rank
+Conventions under test (see wagebrief.analysis.position): rank 1 = highest, ties share the best rank
 ("min"); percentiles of the comparators by linear interpolation (numpy "linear" = Excel
 PERCENTILE.INC); missing comparators are named and left out, never counted as zero.
 """
@@ -14,9 +14,11 @@ import pandas as pd
 import pytest
 
 from conftest import rows, valid_events
+from wagebrief.analysis import forecast, market, position, projection
+from wagebrief.brief import factors as factor_sections
 from wagebrief.brief import figures
-from wagebrief.analysis import market
-from wagebrief.inputs import salaries, units
+from wagebrief.brief import market as brief_market
+from wagebrief.inputs import proposals, salaries, units
 from wagebrief.brief.section import Section
 
 approx = pytest.approx
@@ -67,7 +69,7 @@ def contract(jur: str, sid: str, start: str, end: str, *increases: tuple) -> pd.
 
 def test_position_by_hand_with_tie_and_missing_comparator():
     # Comparators sorted: 40, 50, 60, 70 (n = 4); D has no data and is left out, not a zero.
-    p = market.position(50.0, {"A": 60, "B": 50, "C": 40, "D": np.nan, "E": 70})
+    p = position.position(50.0, {"A": 60, "B": 50, "C": 40, "D": np.nan, "E": 70})
     assert p["n_comparators"] == 4
     assert p["missing"] == ["D"]
     # Two comparators (60, 70) pay more; B ties the unit and the tie shares the better rank.
@@ -86,38 +88,38 @@ def test_position_by_hand_with_tie_and_missing_comparator():
 def test_percentile_is_excel_percentile_inc():
     vals = [15, 20, 35, 40, 50]
     # Excel PERCENTILE.INC({15,20,35,40,50}, 0.4) = 29; 0.6 -> 37; 0.75 -> 40
-    assert market.percentile(vals, 40) == approx(29.0)
-    assert market.percentile(vals, 60) == approx(37.0)
-    assert market.percentile(vals, 75) == approx(40.0)
-    assert market.percentile([], 50) != market.percentile([], 50)  # NaN for no values
+    assert position.percentile(vals, 40) == approx(29.0)
+    assert position.percentile(vals, 60) == approx(37.0)
+    assert position.percentile(vals, 75) == approx(40.0)
+    assert position.percentile([], 50) != position.percentile([], 50)  # NaN for no values
 
 
 def test_rank_ties_at_the_top_and_above_every_target():
-    p = market.position(70.0, {"A": 70, "B": 60})
+    p = position.position(70.0, {"A": 70, "B": 60})
     assert p["rank"] == 1 and p["out_of"] == 3                 # tied with A: both rank 1
     assert p["to_median_dollars"] == 0 and p["to_p75_pct"] == 0  # already above: nothing needed
     assert p["pct_vs_median"] == approx((70 / 65 - 1) * 100)
 
 
 def test_rank_of_min_method():
-    assert market.rank_of(5, [9, 5, 5, 1]) == 2
-    assert market.rank_of(10, [9, 5]) == 1
-    assert market.rank_of(0, [9, np.nan]) == 2
+    assert position.rank_of(5, [9, 5, 5, 1]) == 2
+    assert position.rank_of(10, [9, 5]) == 1
+    assert position.rank_of(0, [9, np.nan]) == 2
 
 
 def test_unit_without_data_has_no_rank_and_all_comparators_missing_is_not_zero():
-    p = market.position(float("nan"), {"A": 10, "B": 20})
+    p = position.position(float("nan"), {"A": 10, "B": 20})
     assert p["rank"] is None and np.isnan(p["pct_vs_median"])
-    q = market.position(100.0, {"A": np.nan, "B": np.nan})
+    q = position.position(100.0, {"A": np.nan, "B": np.nan})
     assert q["n_comparators"] == 0 and q["missing"] == ["A", "B"]
     assert np.isnan(q["median"]) and q["rank"] is None
 
 
 def test_hourly_normalisation():
-    assert market.hourly(52_000, 40) == approx(25.0)          # 52,000 / 2,080 hours
-    assert market.hourly(48_750, 37.5) == approx(25.0)        # 48,750 / 1,950 hours
-    assert market.hourly(45_500, 35) == approx(25.0)          # 45,500 / 1,820 hours
-    df = market.add_measures(schedules(
+    assert position.hourly(52_000, 40) == approx(25.0)          # 52,000 / 2,080 hours
+    assert position.hourly(48_750, 37.5) == approx(25.0)        # 48,750 / 1,950 hours
+    assert position.hourly(45_500, 35) == approx(25.0)          # 45,500 / 1,820 hours
+    df = position.add_measures(schedules(
         dict(jurisdiction="Home City", min_salary="40000", max_salary="52000", hours_per_week="40", longevity_10="500"),
         dict(jurisdiction="Alpha", min_salary="40000", max_salary="48000", hours_per_week="35", longevity_10=""),
     ))
@@ -127,8 +129,8 @@ def test_hourly_normalisation():
     assert home["top_longevity_10"] == approx(52_500)
     assert np.isnan(alpha["top_longevity_10"])                 # unknown longevity stays unknown
     # Annual pay ranks the unit first; hourly pay ranks it second.
-    assert market.position(home["top"], {"Alpha": alpha["top"]})["rank"] == 1
-    assert market.position(home["top_hourly"], {"Alpha": alpha["top_hourly"]})["rank"] == 2
+    assert position.position(home["top"], {"Alpha": alpha["top"]})["rank"] == 1
+    assert position.position(home["top_hourly"], {"Alpha": alpha["top_hourly"]})["rank"] == 2
 
 
 # --------------------------------------------------------------------------- projection
@@ -139,7 +141,7 @@ def test_projection_compounds_known_then_forecast_increases():
                                ("2025-07-01", 2.0),
                                ("2026-01-01", "flat", 1000, 102000)))  # $1,000 to every step
     row = schedules(dict(effective_date="2024-07-01", min_salary="80000", max_salary="100000")).iloc[0].to_dict()
-    out = market.project_schedule(row, ev, pd.Timestamp("2027-06-30"), market.Forecast.constant(2.5))
+    out = projection.project_schedule(row, ev, pd.Timestamp("2027-06-30"), projection.Forecast.constant(2.5))
     # Known: 100,000 * 1.02 = 102,000; + 1,000 = 103,000. Contract ends 2026-06-30, so the
     # forecast applies on 2026-07-01: 103,000 * 1.025 = 105,575. The next (2027-07-01) is too late.
     assert out["max_salary"] == approx(105_575.0)
@@ -154,8 +156,8 @@ def test_projection_compounds_known_then_forecast_increases():
 def test_projection_uses_the_forecast_for_each_year():
     ev = valid_events(contract("Alpha", "A-2023", "2023-07-01", "2026-06-30", ("2025-07-01", 2.0)))
     row = schedules(dict(effective_date="2025-07-01", max_salary="100000")).iloc[0].to_dict()
-    fc = market.Forecast({2027: 2.5, 2028: 3.0}, "test", basis="fiscal", fy_start_month=7)
-    out = market.project_schedule(row, ev, pd.Timestamp("2028-06-30"), fc)
+    fc = projection.Forecast({2027: 2.5, 2028: 3.0}, "test", basis="fiscal", fy_start_month=7)
+    out = projection.project_schedule(row, ev, pd.Timestamp("2028-06-30"), fc)
     # 2025-07-01 is in the schedule already; FY2027 starts 2026-07-01 (2.5%), FY2028 2027-07-01 (3%).
     assert out["max_salary"] == approx(100_000 * 1.025 * 1.03)
     assert out["known_pct"] == approx(0.0) and not out["adjusted"]
@@ -164,7 +166,7 @@ def test_projection_uses_the_forecast_for_each_year():
 def test_projection_within_a_known_contract_is_not_marked_projected():
     ev = valid_events(contract("Alpha", "A-2024", "2024-07-01", "2028-06-30", ("2026-07-01", 2.0), ("2027-07-01", 2.0)))
     row = schedules(dict(effective_date="2025-07-01", max_salary="100000")).iloc[0].to_dict()
-    out = market.project_schedule(row, ev, pd.Timestamp("2028-06-30"), None)
+    out = projection.project_schedule(row, ev, pd.Timestamp("2028-06-30"), None)
     assert out["max_salary"] == approx(100_000 * 1.02 * 1.02)
     assert out["adjusted"] and not out["projected"]
 
@@ -172,14 +174,14 @@ def test_projection_within_a_known_contract_is_not_marked_projected():
 def test_expired_contract_without_forecast_is_missing_not_held_flat():
     ev = valid_events(contract("Alpha", "A-2023", "2023-07-01", "2026-06-30", ("2025-07-01", 2.0)))
     row = schedules(dict(effective_date="2025-07-01")).iloc[0].to_dict()
-    out = market.project_schedule(row, ev, pd.Timestamp("2027-06-30"), None)
+    out = projection.project_schedule(row, ev, pd.Timestamp("2027-06-30"), None)
     assert not out["available"] and np.isnan(out["max_salary"])
 
 
 def test_no_settlement_history_forecasts_from_schedule_anniversaries():
     row = schedules(dict(effective_date="2025-07-01", max_salary="100000")).iloc[0].to_dict()
     empty = valid_events(contract("Other", "O-1", "2023-07-01", "2026-06-30", ("2025-07-01", 1.0))).iloc[0:0]
-    out = market.project_schedule(row, empty, pd.Timestamp("2027-07-01"), market.Forecast.constant(2.0))
+    out = projection.project_schedule(row, empty, pd.Timestamp("2027-07-01"), projection.Forecast.constant(2.0))
     assert out["max_salary"] == approx(100_000 * 1.02 ** 2)   # 2026-07-01 and 2027-07-01
     assert out["projected"]
 
@@ -245,7 +247,7 @@ def test_analysis_projection_and_scenarios(small):
     # then (Alpha 3, Beta 3 forecast, Gamma 2.5) = 3.
     assert list(a.pattern["median_pct"]) == approx([2.5, 3.0])
     assert o.at["comparator_pattern", "unit_value"] == approx(base * 1.025 * 1.03)
-    text = " ".join(market.sentences(a))
+    text = " ".join(brief_market.sentences(a))
     assert "earns 1.2% below the comparator median" in text
     assert "after management's offer" in text and "under the comparator pattern" in text
 
@@ -254,20 +256,20 @@ def test_sentence_numbers_match_the_tables(small):
     unit, a = small
     top = a.position[a.position.measure == "top"].iloc[0]
     o = a.outlook[(a.outlook.measure == "top") & (a.outlook.scenario == "management")].iloc[0]
-    s = market.sentences(a)[0]
+    s = brief_market.sentences(a)[0]
     assert s.startswith("Our top-step Police Officer earns ")
     assert f"{abs(top['pct_vs_median']):.1f}% below" in s
     assert f"{abs(o['pct_vs_median']):.1f}% below after management's offer" in s
 
 
 def test_parse_scenarios_forms_and_short_lists():
-    sc, notes = market.parse_scenarios({"management": [2, "2.5%"], "union": 3, "short": [1]}, 2,
+    sc, notes = proposals.parse_scenarios({"management": [2, "2.5%"], "union": 3, "short": [1]}, 2,
                                        pd.Timestamp("2027-07-01"))
     assert [x[2] for x in sc["management"].increases] == [2.0, 2.5]
     assert [x[0] for x in sc["management"].increases] == [pd.Timestamp("2027-07-01"), pd.Timestamp("2028-07-01")]
     assert [x[2] for x in sc["union"].increases] == [3.0, 3.0]
     assert "short" not in sc and any("short" in n for n in notes)
-    sc2, _ = market.parse_scenarios([{"name": "management", "increases": [1, 2]}], 2)
+    sc2, _ = proposals.parse_scenarios([{"name": "management", "increases": [1, 2]}], 2)
     assert sc2["management"].phrase == "management's offer"
 
 
@@ -277,7 +279,7 @@ def test_internal_comparables_lists_the_employers_other_units():
     fire = rows(dict(effective_date="2024-07-01", event="gwi_pct", pct="3"), settlement_id="HF-2024",
                 jurisdiction="Home City", unit="Fire", occupation_group="fire", term_start="2024-07-01",
                 term_end="2027-06-30")
-    out = market.internal_comparables(unit, valid_events(own, fire), pd.Timestamp("2027-07-01"))
+    out = forecast.internal_comparables(unit, valid_events(own, fire), pd.Timestamp("2027-07-01"))
     assert set(out["unit"]) == {"Police", "Fire"}
     assert out.loc[out["unit"] == "Fire", "cycle"].item() == "same round as this unit's current contract"
     assert out.loc[out["unit"] == "Fire", "first_year_pct"].item() == approx(3.0)
@@ -292,8 +294,8 @@ def test_hostile_names_are_escaped_in_html_and_safe_in_figures():
                     dict(jurisdiction=evil, max_salary="79000"))
     ev = valid_events(contract("Home City", "H-2024", "2024-07-01", "2027-06-30", ("2025-07-01", 2.0)))
     a = market.analyse(unit, salaries=sal, events=ev, forecast=2.0, scenarios={}, score_comparables=False)
-    sec = market.brief_section(unit, analysis=a)
-    html_out = "".join(market.table_html(t) for t in sec.tables)
+    sec = brief_market.brief_section(unit, analysis=a)
+    html_out = "".join(brief_market.table_html(t) for t in sec.tables)
     assert "<script>" not in html_out and "&lt;script&gt;" in html_out
     for f in sec.figures:
         # mathtext "$x$" must not break the drawing, as the brief's SVG or as a PNG
@@ -304,7 +306,7 @@ def test_hostile_names_are_escaped_in_html_and_safe_in_figures():
 def test_demo_brief_section_and_statutory_factors():
     unit = units.load("city-police", root=ROOT)
     a = market.analyse(unit, root=ROOT, forecast=2.5)
-    sec = market.brief_section(unit, ROOT, analysis=a)
+    sec = brief_market.brief_section(unit, ROOT, analysis=a)
     assert isinstance(sec, Section) and sec.title == "Market position"
     assert sec.text[0].startswith("Our top-step Police Officer earns ")
     assert "after management's offer" in sec.text[0]          # the proposals file's scenarios
@@ -317,8 +319,8 @@ def test_demo_brief_section_and_statutory_factors():
     sgt = a.position[(a.position.benchmark_title == "Police Sergeant") & (a.position.measure == "top")].iloc[0]
     assert "Town of Greenwich" in sgt["missing"] and sgt["n_comparators"] == 8
     assert any("SYNTHETIC" in c for c in sec.caveats)
-    factors = market.statutory_factors(unit, ROOT, analysis=a)
-    assert [f.title for f in factors] == [f"Statutory factor: {t.lower()}" for t in market.STATUTORY_FACTORS]
+    factors = factor_sections.statutory_factors(unit, ROOT, analysis=a)
+    assert [f.title for f in factors] == [f"Statutory factor: {t.lower()}" for t in factor_sections.STATUTORY_FACTORS]
     ability = factors[2]
     assert any(t.startswith("Evidence missing") for t in ability.text)   # no ability_to_pay in the demo unit
     overall = factors[3]
@@ -333,7 +335,7 @@ def test_fallback_forecast_is_the_comparator_median_and_says_so(monkeypatch):
         contract("Alpha", "A-2023", "2023-07-01", "2026-06-30", ("2023-07-01", 2.0), ("2024-07-01", 3.0), ("2025-07-01", 4.0)),
         contract("Beta", "B-2024", "2024-07-01", "2026-06-30", ("2024-07-01", 1.0), ("2025-07-01", 5.0)),
     )
-    f = market.fallback_forecast(unit, ev, pd.Timestamp("2025-07-01"))
+    f = forecast.fallback_forecast(unit, ev, pd.Timestamp("2025-07-01"))
     # FY2024-FY2026 comparator-years: 2, 3, 4 (Alpha) and 1, 5 (Beta) -> median 3.
     assert f.rate("Alpha", pd.Timestamp("2026-07-01")) == approx(3.0)
     assert "FY2024-FY2026" in f.label and "no wage-trend model" in f.label

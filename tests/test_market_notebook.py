@@ -15,12 +15,13 @@ CELLS = [
 import html
 from IPython.display import HTML, display
 from wagebrief.analysis import market
+from wagebrief.brief import market as brief_market
 
 a = market.analyse(unit, root=project_root or None, forecast=2.5)
-sec = market.brief_section(unit, project_root or None, analysis=a)
+sec = brief_market.brief_section(unit, project_root or None, analysis=a)
 display(HTML("<h2>" + html.escape(sec.title) + "</h2>" + "".join("<p>" + html.escape(t) + "</p>" for t in sec.text)))
 for t in sec.tables:
-    display(HTML("<h3>" + html.escape(t.caption) + "</h3>" + market.table_html(t)))
+    display(HTML("<h3>" + html.escape(t.caption) + "</h3>" + brief_market.table_html(t)))
 for f in sec.figures:
     display(f.figure)
 """,

@@ -313,11 +313,11 @@ def test_a_comparator_whose_name_has_settlements_in_another_state_is_warned_abou
     panel = models.load_inputs(u, root=project).annual
     stamford_ct = models.load_inputs(u, root=project, events=everything[everything["state"].eq("CT")]).annual
     pd.testing.assert_frame_equal(panel, stamford_ct)
-    from wagebrief.inputs import proposals
+    from wagebrief.analysis import scenarios
 
     years = range(2024, 2030)
-    pd.testing.assert_frame_equal(proposals.comparator_pattern(u, years, root=project)[0],
-                                  proposals.comparator_pattern(u, years, events=everything[everything["state"].eq("CT")])[0])
+    pd.testing.assert_frame_equal(scenarios.comparator_pattern(u, years, root=project)[0],
+                                  scenarios.comparator_pattern(u, years, events=everything[everything["state"].eq("CT")])[0])
 
 
 def test_a_unit_file_that_cannot_be_read_is_recorded_with_the_projects_cycle_not_mixed(project):

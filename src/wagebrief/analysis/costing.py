@@ -10,7 +10,7 @@ Conventions
 * **Term and fiscal years.** The term is ``term_start``..``term_end`` from the proposals file, or
   by default the first day of ``cycle_year``'s fiscal-year start month for ``term_years`` years
   (cycle_year 2027, July start, 3 years: 2027-07-01 to 2030-06-30). A fiscal year is named by the
-  calendar year it ends in (:func:`wagebrief.analysis.metrics.fiscal_year`), so that term is FY2028-FY2030.
+  calendar year it ends in (:func:`wagebrief.fiscal.fiscal_year`), so that term is FY2028-FY2030.
   Every fiscal year the term touches is costed in full.
 * **Baseline.** The roster's salaries frozen as of ``roster_as_of``: no increase, no step, the
   longevity tier each employee holds that day. The roster is a closed group (no hires,
@@ -44,7 +44,7 @@ Conventions
   (base, plus longevity and lump sums as set).
 * **Comparator pattern.** A ``derive: comparator_median`` scenario gets, for each fiscal year of
   the term, a GWI of the comparators' median base increase in that fiscal year
-  (:func:`wagebrief.inputs.proposals.comparator_pattern`), effective on the fiscal-year start (or the
+  (:func:`wagebrief.analysis.scenarios.comparator_pattern`), effective on the fiscal-year start (or the
   term start, if later) -- not on the management scenario's dates. ``steps_from`` copies
   another scenario's step movements.
 * **Reported measures.** ``total_cost`` = wage increase + roll-up; cumulative over the term;
@@ -75,8 +75,9 @@ import pandas as pd
 
 from wagebrief.analysis import disclosure
 from wagebrief.analysis.costing_engine import WAGE_PARTS, _periods, _simulate
-from wagebrief.analysis.metrics import fiscal_year_start
+from wagebrief.analysis.scenarios import resolve
 from wagebrief.config import paths
+from wagebrief.fiscal import fiscal_year_start
 from wagebrief.inputs import gaps
 from wagebrief.inputs import proposals as props
 from wagebrief.inputs import roster as rosters
@@ -133,7 +134,7 @@ def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scen
     scenarios = scenarios if scenarios is not None else prop.scenarios
     unresolved = [n for n, s in scenarios.items() if (s.derive or s.steps_from) and not s.resolved]
     if unresolved:
-        raise ValueError(f"resolve scenario(s) {', '.join(unresolved)} first (wagebrief.inputs.proposals.resolve)")
+        raise ValueError(f"resolve scenario(s) {', '.join(unresolved)} first (wagebrief.analysis.scenarios.resolve)")
     periods = _periods(prop)
     lift_year = (prop.term_end + pd.Timedelta(days=1)).year
     wb = props.wage_bases(sorted(set(periods["year"]) | {lift_year}), prop.wage_base_overrides)
@@ -337,7 +338,7 @@ def _load(unit, root: str | Path | None, events: pd.DataFrame | None) -> _Loaded
     path = rosters.roster_path(u.unit, root)
     df = rosters.load(path, top_step=prop.steps.top_step if prop.steps else None, as_of=prop.roster_as_of,
                       longevity=prop.longevity is not None)
-    scenarios, notes = props.resolve(prop, u, events=events, root=root)
+    scenarios, notes = resolve(prop, u, events=events, root=root)
     return _Loaded(u, prop, df, path, scenarios, warnings + notes)
 
 

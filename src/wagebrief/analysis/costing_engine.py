@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from wagebrief.analysis.metrics import fiscal_year, fiscal_year_start
+from wagebrief.fiscal import fiscal_year, fiscal_year_start
 from wagebrief.inputs.proposals import MEDICARE_RATE_PCT, SS_RATE_PCT, Event, Proposals
 
 WAGE_PARTS = ["gwi", "step", "longevity", "lump_sum"]

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from wagebrief.config import DEFAULT_FY_START_MONTH
+from wagebrief.fiscal import fiscal_year, month_starts
 from wagebrief.inputs.settlements import BASE_EVENTS
 
 KEY = "settlement_id"
@@ -48,17 +49,6 @@ def whole_months(start: pd.Series, end: pd.Series) -> pd.Series:
     """Whole calendar months from ``start`` up to ``end`` (exclusive end date)."""
     months = (end.dt.year - start.dt.year) * 12 + (end.dt.month - start.dt.month)
     return (months - (end.dt.day < start.dt.day).astype(int)).astype("int64")
-
-
-def fiscal_year(dates: pd.Series, start_month: int = DEFAULT_FY_START_MONTH) -> pd.Series:
-    """The fiscal year each date falls in, named by the calendar year it ends in."""
-    bump = (dates.dt.month >= start_month) & (start_month != 1)
-    return (dates.dt.year + bump.astype(int)).astype("int64")
-
-
-def fiscal_year_start(fy: np.ndarray | pd.Series, start_month: int = DEFAULT_FY_START_MONTH) -> pd.DatetimeIndex:
-    """First day of fiscal year(s) ``fy``."""
-    return pd.DatetimeIndex(_month_starts(np.asarray(fy, dtype="int64") - (start_month != 1), start_month))
 
 
 def year_of(dates: pd.Series, basis: str = "calendar", start_month: int = DEFAULT_FY_START_MONTH) -> pd.Series:
@@ -164,8 +154,8 @@ def _fiscal_costs(head: pd.DataFrame, base: pd.DataFrame, start_month: int) -> p
     codes = head.index.to_numpy()
     pair_key = np.repeat(codes, n)
     fy = np.repeat(first, n) + (np.arange(n.sum()) - np.repeat(offset, n))
-    a = _month_starts(fy - (start_month != 1), start_month)
-    b = _month_starts(fy + 1 - (start_month != 1), start_month)
+    a = month_starts(fy - (start_month != 1), start_month)
+    b = month_starts(fy + 1 - (start_month != 1), start_month)
     days = (b - a).astype("timedelta64[D]").astype(float)
 
     # Spread each base increase over the fiscal years of its contract (no join needed: both
@@ -187,11 +177,6 @@ def _fiscal_costs(head: pd.DataFrame, base: pd.DataFrame, start_month: int) -> p
     cost = (avg_rate / prev - 1) * 100
     keep = ~first_pair
     return pd.DataFrame({KEY: pair_key[keep], "fiscal_year": fy[keep], "cost_pct": cost[keep]})
-
-
-def _month_starts(year: np.ndarray, month: int) -> np.ndarray:
-    """First day of ``month`` in each of ``year``, as datetime64[ns]."""
-    return ((np.asarray(year, dtype="int64") - 1970) * 12 + (month - 1)).astype("datetime64[M]").astype("datetime64[ns]")
 
 
 def _cost_dicts(costs: pd.DataFrame, n: int) -> list[dict[str, float]]:
@@ -336,7 +321,7 @@ def _annual(ev: pd.DataFrame, head: pd.DataFrame, gid: np.ndarray, basis: str, f
     year = np.repeat(y0, n) + (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n))
     shift = int(basis == "fiscal" and fy_start_month != 1)
     month = fy_start_month if basis == "fiscal" else 1
-    a, b = _month_starts(year - shift, month), _month_starts(year + 1 - shift, month)
+    a, b = month_starts(year - shift, month), month_starts(year + 1 - shift, month)
     lo = np.maximum(np.repeat(head["term_start"].to_numpy(), n), a)
     hi = np.minimum(np.repeat((head["term_end"] + pd.Timedelta(days=1)).to_numpy(), n), b)
     covered = np.clip((hi - lo).astype("timedelta64[D]").astype(float), 0, None) / (b - a).astype("timedelta64[D]").astype(float)

@@ -101,7 +101,7 @@ def compute(data) -> dict:
     a section that raises is a :class:`FailedSection` and the others are unaffected."""
     from wagebrief.brief import core as brief
     from wagebrief.analysis import costing, market
-    from wagebrief.brief import costing as costing_section, outlook
+    from wagebrief.brief import costing as costing_section, factors as factor_sections, market as market_section, outlook
 
     root = data.root
     position = _attempt(lambda: market.analyse(data.unit, root=root, events=data.events))
@@ -114,16 +114,16 @@ def compute(data) -> dict:
         "settlements": _guard("settlements", lambda: brief.settlements_section(data), root),
         "inflation": _guard("inflation", lambda: brief.inflation_section(data), root),
         "outlook": _guard("outlook", lambda: outlook.brief_section(data.unit, root=root), root),
-        "market": using(position, "market", lambda: market.brief_section(data.unit, root=root, analysis=position)),
+        "market": using(position, "market", lambda: market_section.brief_section(data.unit, root=root, analysis=position)),
         "costing": using(cost, "costing", lambda: costing_section.brief_section(data.unit, root=root, costing=cost)),
         "methodology": _guard("methodology", lambda: brief.methodology_section(data), root),
     }
-    factors = using(position, "factors", lambda: list(market.statutory_factors(data.unit, root=root, analysis=position)))
+    factors = using(position, "factors", lambda: list(factor_sections.statutory_factors(data.unit, root=root, analysis=position)))
     sections["factors"] = [factors] if isinstance(factors, FailedSection) else factors
 
     def summary() -> Section:
         # A failed analysis contributes no sentence; its box says why.
-        ms = [] if isinstance(position, BaseException) else market.sentences(position)
+        ms = [] if isinstance(position, BaseException) else market_section.sentences(position)
         cs = [] if isinstance(cost, BaseException) else costing_section.sentences(cost)
         return brief.executive_summary(sections, ms, cs)
 

@@ -117,13 +117,14 @@ def market(
 ) -> None:
     """The unit's pay position among its comparators, now and at the end of the proposed contract."""
     from wagebrief.analysis import market as m
+    from wagebrief.brief import market as words
 
     u = _unit(unit)
     a = m.analyse(u, as_of=as_of, forecast=forecast, score_comparables=False)
     if format is Format.csv:
         # One table and nothing else, so a spreadsheet or pandas reads the stream as that table;
         # the sentences are for the table format and the notes go to stderr.
-        _emit(m.outlook_table(a) if table is MarketTable.outlook else m.position_table(a), format)
+        _emit(words.outlook_table(a) if table is MarketTable.outlook else words.position_table(a), format)
         for note in a.notes:
             typer.echo(f"note: {note}", err=True)
         return
@@ -134,13 +135,13 @@ def market(
                "missing": json.loads(a.missing.to_json(orient="records", date_format="iso")), "notes": a.notes}
         typer.echo(json.dumps(out, indent=2))
         return
-    for line in m.sentences(a):
+    for line in words.sentences(a):
         typer.echo(line)
     typer.echo("")
-    _emit(m.position_table(a), format)
+    _emit(words.position_table(a), format)
     if len(a.outlook):
         typer.echo("")
-        _emit(m.outlook_table(a), format)
+        _emit(words.outlook_table(a), format)
     for note in a.notes:
         typer.echo(f"note: {note}", err=True)
 

@@ -4,7 +4,11 @@ The file names the contract term, how steps and longevity work, the employer's r
 and the scenarios to cost. It sits in a subfolder so that :func:`wagebrief.inputs.units.unit_names`
 (which globs ``comparators/*.yml`` only, not recursively) never mistakes it for a unit. When there
 is no proposals file, ``scenarios`` and ``rollup`` are read from the unit file itself; a key given
-in both places is an error rather than a silent choice.
+in both places is an error rather than a silent choice. The unit file's older, simple form
+(``scenarios: {management: [2, 2.5]}``, percents per contract year) is read by
+:func:`parse_scenarios`. Every scenario is parsed here, into :class:`Scenario` s; a derived one
+(``derive: comparator_median``) is filled in from the settlements by
+:func:`wagebrief.analysis.scenarios.resolve`.
 
 Example::
 
@@ -55,28 +59,41 @@ from typing import Any
 
 import pandas as pd
 import yaml
+from pydantic import ValidationError
 
+from wagebrief.inputs import proposals_schema as schema
 from wagebrief.inputs import safeyaml
 from wagebrief.config import paths
-from wagebrief.analysis.metrics import fiscal_year, fiscal_year_start, pattern_by_year
+from wagebrief.fiscal import fiscal_year
 from wagebrief.inputs.settlements import PCT_RANGE, parse_date, parse_number
 from wagebrief.inputs.units import Unit
+from wagebrief.inputs.yamlschema import problems
 
-TOP_KEYS = ("unit", "synthetic", "notes", "term_start", "term_end", "roster_as_of", "steps", "longevity",
-            "rollup", "social_security_wage_base", "comparator_pattern", "reference_scenario", "scenarios")
-SCENARIO_KEYS = ("name", "label", "phrase", "events", "derive", "steps_from", "notes")
-EVENT_KINDS = ("gwi_pct", "gwi_flat", "lump_sum", "lump_sum_pct", "step_movement")
-STEP_KEYS = ("top_step", "increment_pct", "timing")
-STEP_TIMINGS = ("anniversary", "common_date")
-LONGEVITY_KEYS = ("basis", "schedule")
-LONGEVITY_BASES = ("flat", "pct")
-ROLLUP_KEYS = ("social_security", "medicare", "rates", "longevity_pensionable", "lump_sums_pensionable")
-DERIVATIONS = ("comparator_median",)
+TOP_KEYS = tuple(schema.ProposalsFile.model_fields)
+SCENARIO_KEYS = tuple(schema.Scenario.model_fields)
+STEP_KEYS = tuple(schema.Steps.model_fields)
+LONGEVITY_KEYS = tuple(schema.Longevity.model_fields)
+ROLLUP_KEYS = tuple(schema.Rollup.model_fields)
+EVENT_KINDS = schema.EVENT_KINDS
+STEP_TIMINGS = schema.STEP_TIMINGS
+LONGEVITY_BASES = schema.LONGEVITY_BASES
+DERIVATIONS = schema.DERIVATIONS
+#: What the schema judges: a file's shape (its keys, its required fields, what must be a mapping).
+#: The values are read here, by the settlement files' rules (parse_number, parse_date), which
+#: accept what analysts type (an Excel serial date, for one) and refuse what is not finite.
+_SHAPE_ERRORS = ("extra_forbidden", "invalid_key", "missing", "model_type", "model_attributes_type", "dict_type")
+#: Where an empty value (nothing, ``""``, ``[]``) means "none": the rates, a scenario's keys.
+_EMPTY_OK = (("rollup", "rates"), ("scenarios", None))
 #: Employer tax rates, percent. Medicare's extra 0.9% falls on employees only.
 SS_RATE_PCT = 6.2
 MEDICARE_RATE_PCT = 1.45
 WAGE_BASE_FILE = "data/ss_wage_base.csv"
 _RATE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+#: Sentence phrases of the usual scenario names in the unit file's simple ``scenarios:`` form.
+SCENARIO_LABELS = {
+    "management": "management's offer", "union": "the union's proposal",
+    "comparator_pattern": "the comparator pattern",
+}
 _RESERVED = {"social_security", "medicare", "rollup", "total_cost", "gwi", "step", "longevity", "lump_sum"}
 
 
@@ -97,6 +114,8 @@ class Event:
 
 @dataclass(frozen=True)
 class Scenario:
+    """One offer: its wage events, and how sentences and tables name it."""
+
     name: str
     label: str
     phrase: str
@@ -104,7 +123,13 @@ class Scenario:
     derive: str | None = None
     steps_from: str | None = None
     notes: str = ""
-    resolved: bool = False  #: derived events and ``steps_from`` filled in by :func:`resolve`
+    resolved: bool = False  #: derived events and ``steps_from`` filled in by :func:`wagebrief.analysis.scenarios.resolve`
+
+    @property
+    def increases(self) -> tuple[tuple[pd.Timestamp, str, float], ...]:
+        """The base-wage increases, ``(effective date, "pct" | "flat", value)`` in date order."""
+        return tuple(sorted((pd.Timestamp(e.effective_date), "pct" if e.kind == "gwi_pct" else "flat", float(e.value))
+                            for e in self.events if e.kind in ("gwi_pct", "gwi_flat")))
 
 
 @dataclass(frozen=True)
@@ -168,14 +193,27 @@ def _suggest(value: str, choices: Collection[str]) -> str:
     return f" (did you mean {m[0]!r}?)" if m else ""
 
 
-def _keys(data: Any, where: str, fld: str, allowed: tuple[str, ...]) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
-        raise ProposalError(f"{where}: {fld or '(top level)'}: expected a mapping, got {type(data).__name__}")
-    for k in data:
-        if k not in allowed:
-            raise ProposalError(f"{where}: {fld + '.' if fld else ''}{k}: unknown key{_suggest(str(k), allowed)}; "
-                                f"allowed: {', '.join(allowed)}")
-    return data
+def _check_shape(data: Mapping[str, Any], where: str) -> None:
+    """Raise the first unknown key, missing field or non-mapping of ``data``, as :class:`schema.ProposalsFile` finds them."""
+    try:
+        schema.ProposalsFile.model_validate(data)
+    except ValidationError as exc:
+        shape = [{k: err[k] for k in ("type", "loc", "input", "ctx") if k in err} for err in exc.errors()
+                 if err["type"] in _SHAPE_ERRORS and _is_shape(tuple(err["loc"]), err)]
+        found = problems(ValidationError.from_exception_data(exc.title, shape), schema.ProposalsFile) if shape else []
+        if found:
+            raise ProposalError(f"{where}: {found[0]}") from None
+
+
+def _is_shape(loc: tuple, err: Mapping[str, Any]) -> bool:
+    if err["type"] not in ("model_type", "model_attributes_type", "dict_type"):
+        return True
+    if not err["input"] and any(len(loc) == len(ok) and all(o is None or o == x for o, x in zip(ok, loc))
+                                    for ok in _EMPTY_OK):
+        return False
+    # A union's branches (``increment_pct``: a number or a mapping) are named in the location; a
+    # value that fits no branch is the value reader's to report, with its own message.
+    return all(isinstance(part, int) or part.isidentifier() for part in loc)
 
 
 def _number(value: Any, where: str, fld: str, lo: float | None = None, hi: float | None = None) -> float:
@@ -236,7 +274,9 @@ def load(unit: Unit, root: str | Path | None = None, path: str | Path | None = N
                 loaded = safeyaml.safe_load(fh)
         except yaml.YAMLError as exc:
             raise ProposalError(f"{where}: not valid YAML: {exc}") from exc
-        data = dict(_keys(loaded if loaded is not None else {}, where, "", TOP_KEYS))
+        if loaded is not None and not isinstance(loaded, Mapping):
+            raise ProposalError(f"{where}: (top level): expected a mapping, got {type(loaded).__name__}")
+        data = dict(loaded or {})
         if data.get("unit", unit.unit) != unit.unit:
             raise ProposalError(f"{where}: unit: {data['unit']!r} must be {unit.unit!r}, the file name stem")
     else:
@@ -248,6 +288,8 @@ def load(unit: Unit, root: str | Path | None = None, path: str | Path | None = N
             data[key] = unit.extra[key]
     if "scenarios" not in data:
         raise ProposalError(f"{where}: scenarios: no scenarios to cost (write {proposals_path(unit.unit, root)})")
+    data["scenarios"] = _by_name(data["scenarios"], where)
+    _check_shape(data, where)
     return _build(data, unit, where, path if path.is_file() else None)
 
 
@@ -268,11 +310,11 @@ def _build(data: dict[str, Any], unit: Unit, where: str, path: Path | None) -> P
     as_of = (_date(data["roster_as_of"], where, "roster_as_of") if "roster_as_of" in data
              else start - pd.Timedelta(days=1))
 
-    steps = _steps(data["steps"], where) if "steps" in data else None
-    longevity = _longevity(data["longevity"], where) if "longevity" in data else None
+    steps = _steps(_given(data, "steps", where), where) if "steps" in data else None
+    longevity = _longevity(_given(data, "longevity", where), where) if "longevity" in data else None
     rollup = _rollup(data.get("rollup", {}), where)
     overrides = _wage_base_overrides(data.get("social_security_wage_base", {}), where)
-    cp = _keys(data.get("comparator_pattern", {}), where, "comparator_pattern", ("min_comparators",))
+    cp = data.get("comparator_pattern", {})
     min_comp = _int(cp.get("min_comparators", 3), where, "comparator_pattern.min_comparators", 1, 100)
 
     scenarios = _scenarios(data["scenarios"], where, start, end, steps)
@@ -287,11 +329,14 @@ def _build(data: dict[str, Any], unit: Unit, where: str, path: Path | None) -> P
                      path=path, fy_start_month=fy_month)
 
 
-def _steps(value: Any, where: str) -> Steps:
-    s = _keys(value, where, "steps", STEP_KEYS)
-    for k in STEP_KEYS:
-        if k not in s:
-            raise ProposalError(f"{where}: steps.{k}: required field is missing")
+def _given(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    # The schema lets an optional setting be null; here a key written with nothing after it is a mistake.
+    if data[key] is None:
+        raise ProposalError(f"{where}: {key}: expected a mapping, got NoneType")
+    return data[key]
+
+
+def _steps(s: Mapping[str, Any], where: str) -> Steps:
     top = _int(s["top_step"], where, "steps.top_step", 1, 60)
     inc = s["increment_pct"]
     if isinstance(inc, Mapping):
@@ -310,8 +355,7 @@ def _steps(value: Any, where: str) -> Steps:
     return Steps(top_step=top, increment_pct=table, timing=timing)
 
 
-def _longevity(value: Any, where: str) -> Longevity:
-    lv = _keys(value, where, "longevity", LONGEVITY_KEYS)
+def _longevity(lv: Mapping[str, Any], where: str) -> Longevity:
     basis = _text(lv.get("basis"), where, "longevity.basis")
     if basis not in LONGEVITY_BASES:
         raise ProposalError(f"{where}: longevity.basis: {basis!r} is not one of {', '.join(LONGEVITY_BASES)}")
@@ -324,9 +368,8 @@ def _longevity(value: Any, where: str) -> Longevity:
     return Longevity(basis=basis, schedule=tuple(rows))
 
 
-def _rollup(value: Any, where: str) -> Rollup:
-    r = _keys(value, where, "rollup", ROLLUP_KEYS)
-    rates = _keys(r.get("rates", {}) or {}, where, "rollup.rates", tuple(r.get("rates", {}) or {}))
+def _rollup(r: Mapping[str, Any], where: str) -> Rollup:
+    rates = r.get("rates", {}) or {}
     out = {}
     for name, pct in rates.items():
         if not isinstance(name, str) or not _RATE_NAME.match(name) or name in _RESERVED:
@@ -342,9 +385,7 @@ def _rollup(value: Any, where: str) -> Rollup:
     )
 
 
-def _wage_base_overrides(value: Any, where: str) -> dict[int, float]:
-    if not isinstance(value, Mapping):
-        raise ProposalError(f"{where}: social_security_wage_base: expected a mapping of year to dollars")
+def _wage_base_overrides(value: Mapping[Any, Any], where: str) -> dict[int, float]:
     published = wage_base_table().set_index("year")["wage_base"]
     out = {}
     for year, amount in value.items():
@@ -356,24 +397,30 @@ def _wage_base_overrides(value: Any, where: str) -> dict[int, float]:
     return out
 
 
+def _by_name(value: Any, where: str) -> Any:
+    """The unit-file list form (``[{name: ..., events: [...]}, ...]``) keyed by name, as a proposals file keys it."""
+    if not isinstance(value, list):
+        return value
+    out: dict[str, Any] = {}
+    for i, item in enumerate(value):
+        if not isinstance(item, Mapping):
+            raise ProposalError(f"{where}: scenarios[{i}]: expected a mapping, got {type(item).__name__}")
+        name = _text(item.get("name"), where, f"scenarios[{i}].name")
+        if name in out:
+            raise ProposalError(f"{where}: scenarios.{name}: listed twice")
+        out[name] = item
+    return out
+
+
 def _scenarios(value: Any, where: str, start: pd.Timestamp, end: pd.Timestamp, steps: Steps | None) -> dict[str, Scenario]:
-    if isinstance(value, list):  # the unit-file form: [{name: ..., events: [...]}, ...]
-        items = []
-        for i, item in enumerate(value):
-            item = _keys(item, where, f"scenarios[{i}]", SCENARIO_KEYS)
-            items.append((_text(item.get("name"), where, f"scenarios[{i}].name"), item))
-    elif isinstance(value, Mapping) and value:
-        items = list(value.items())
-    else:
+    if not value:
         raise ProposalError(f"{where}: scenarios: expected a mapping of scenario name to its events")
     out: dict[str, Scenario] = {}
-    for name, spec in items:
+    for name, spec in value.items():
         fld = f"scenarios.{name}"
         if not isinstance(name, str) or not _RATE_NAME.match(name):
             raise ProposalError(f"{where}: {fld}: scenario names are lower-case words like 'union'")
-        if name in out:
-            raise ProposalError(f"{where}: {fld}: listed twice")
-        spec = _keys(spec or {}, where, fld, SCENARIO_KEYS)
+        spec = spec or {}
         label = _text(spec.get("label", name.replace("_", " ").capitalize()), where, f"{fld}.label")
         phrase = _text(spec.get("phrase", f"the {label[0].lower() + label[1:]}"), where, f"{fld}.phrase")
         derive = spec.get("derive")
@@ -392,10 +439,7 @@ def _scenarios(value: Any, where: str, start: pd.Timestamp, end: pd.Timestamp, s
     return out
 
 
-def _event(value: Any, where: str, fld: str, start: pd.Timestamp, end: pd.Timestamp, steps: Steps | None) -> Event:
-    e = _keys(value, where, fld, ("effective_date", "note") + EVENT_KINDS)
-    if "effective_date" not in e:
-        raise ProposalError(f"{where}: {fld}.effective_date: required field is missing")
+def _event(e: Mapping[str, Any], where: str, fld: str, start: pd.Timestamp, end: pd.Timestamp, steps: Steps | None) -> Event:
     date = _date(e["effective_date"], where, f"{fld}.effective_date")
     if not start <= date <= end:
         raise ProposalError(f"{where}: {fld}.effective_date: {date:%Y-%m-%d} is outside the term "
@@ -424,6 +468,62 @@ def _event(value: Any, where: str, fld: str, start: pd.Timestamp, end: pd.Timest
     if kind == "lump_sum":
         return Event(date, kind, _number(v, where, f"{fld}.lump_sum", 0, 1e6), None, note)
     return Event(date, kind, _number(v, where, f"{fld}.gwi_flat", -1e6, 1e6), None, note)
+
+# --------------------------------------------------------------------------- the unit file's simple form
+
+def _pct_value(v: Any) -> float:
+    if isinstance(v, bool):
+        raise ValueError(f"{v!r} is not a percent")
+    if isinstance(v, (int, float)):
+        return float(v)
+    return float(str(v).strip().rstrip("%").strip())
+
+
+def parse_scenarios(raw: Any, term_years: int, start: pd.Timestamp | None = None
+                    ) -> tuple[dict[str, Scenario], list[str]]:
+    """Simple scenarios (one percent per contract year) as :class:`Scenario` s of ``gwi_pct`` events, and notes.
+
+    Accepts ``{name: [2, 2.5, 3]}``, ``{name: 2.5}`` (every year), ``{name: {increases: [...]}}``
+    and ``[{name: ..., increases: [...]}]``; ``gwi`` or ``annual_pct`` may stand for
+    ``increases``. Year k's increase takes effect on ``start + k years``. A scenario with fewer
+    increases than contract years is left out, not padded; what is left out is in the notes.
+    """
+    start = pd.Timestamp(start) if start is not None else pd.Timestamp("2000-01-01")
+    notes: list[str] = []
+    items: list[tuple[str, Any, str | None]] = []
+    if isinstance(raw, Mapping):
+        items = [(str(k), v, v.get("phrase") if isinstance(v, Mapping) else None) for k, v in raw.items()]
+    elif isinstance(raw, list):
+        for i, it in enumerate(raw):
+            if isinstance(it, Mapping) and "name" in it:
+                items.append((str(it["name"]), it, it.get("phrase")))
+            else:
+                notes.append(f"scenario #{i + 1} has no name; left out.")
+    elif raw is not None:
+        notes.append("scenarios must be a mapping or a list; none used.")
+    out: dict[str, Scenario] = {}
+    for name, v, phrase in items:
+        if isinstance(v, Mapping):
+            v = next((v[k] for k in ("increases", "gwi", "annual_pct", "pct") if k in v), None)
+        try:
+            vals = [_pct_value(v)] * term_years if not isinstance(v, (list, tuple)) else [_pct_value(x) for x in v]
+        except (TypeError, ValueError):
+            notes.append(f"scenario {name!r}: cannot read {v!r} as percents; left out.")
+            continue
+        if len(vals) < term_years:
+            notes.append(f"scenario {name!r} gives {len(vals)} increase(s) for a {term_years}-year term; left out.")
+            continue
+        if len(vals) > term_years:
+            notes.append(f"scenario {name!r} gives {len(vals)} increases; the first {term_years} are used.")
+        events = tuple(Event(start + pd.DateOffset(years=k), "gwi_pct", x) for k, x in enumerate(vals[:term_years]))
+        out[name] = Scenario(name=name, label=name.replace("_", " ").capitalize(),
+                             phrase=str(phrase) if phrase else scenario_label(name), events=events)
+    return out, notes
+
+
+def scenario_label(name: str) -> str:
+    """How a sentence names scenario ``name`` when the unit file gives no phrase."""
+    return SCENARIO_LABELS.get(name, f"the {name.replace('_', ' ')} scenario")
 
 
 # --------------------------------------------------------------------------- Social Security wage base
@@ -455,93 +555,3 @@ def wage_bases(years: Collection[int], overrides: Mapping[int, float] | None = N
         last = max(earlier)
         rows.append((y, known[last][0], f"carried forward from {last}"))
     return pd.DataFrame(rows, columns=["year", "wage_base", "basis"])
-
-
-# --------------------------------------------------------------------------- comparator pattern
-
-def _settlement_events(root: str | Path | None) -> pd.DataFrame:
-    from wagebrief.inputs import settlements
-
-    p = paths(root)
-    if p.settlements.is_file():
-        return settlements.load(p.settlements)
-    try:
-        return settlements.validate([p.raw_settlements]).valid
-    except settlements.SettlementFileError as exc:
-        raise ProposalError(f"comparator_pattern needs settlement data ({exc}); run 'wagebrief build'") from exc
-
-
-def comparator_pattern(unit: Unit, fiscal_years: Collection[int], *, min_comparators: int = 3,
-                       events: pd.DataFrame | None = None, root: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """The comparators' median base increase for each fiscal year, and notes on how it was found.
-
-    Uses :func:`wagebrief.analysis.metrics.pattern_by_year` on the fiscal-year basis over the unit's
-    comparator jurisdictions in its occupation group (all groups if none). A year with fewer than
-    ``min_comparators`` settled units takes the median of the latest earlier year that has
-    enough, and the notes say so.
-    """
-    from wagebrief.inputs import gaps
-
-    events = gaps.for_unit(_settlement_events(root) if events is None else events, unit)
-    ev = events[events["jurisdiction"].isin(unit.jurisdictions)]
-    notes: list[str] = []
-    same = ev[ev["occupation_group"].eq(unit.occupation_group)]
-    if same.empty:
-        notes.append(f"No comparator settlements in occupation group {unit.occupation_group!r}; "
-                     "the comparator pattern uses all of the comparators' units.")
-        same = ev
-    if same.empty:
-        raise ProposalError(f"comparator_pattern: no settlements for {unit.unit}'s comparators")
-    pat = pattern_by_year(same, "fiscal", unit.fiscal_year_start_month)
-    ok = pat[pat["count"] >= min_comparators].sort_values("year")
-    rows = []
-    short: dict[int, list[tuple[int, int]]] = {}  # source year -> [(fiscal year, settlements known)]
-    for fy in sorted(fiscal_years):
-        hit = ok[ok["year"] == fy]
-        if len(hit):
-            rows.append((fy, float(hit["median"].iloc[0]), int(hit["count"].iloc[0]), fy, False))
-            continue
-        prior = ok[ok["year"] < fy]
-        if prior.empty:
-            raise ProposalError(f"comparator_pattern: no fiscal year up to FY{fy} has {min_comparators} or more "
-                                f"comparator settlements for {unit.unit}")
-        last = prior.iloc[-1]
-        rows.append((fy, float(last["median"]), int(last["count"]), int(last["year"]), True))
-        short.setdefault(int(last["year"]), []).append((fy, int(pat.loc[pat["year"] == fy, "count"].sum())))
-    for src, years in short.items():
-        m = ok.loc[ok["year"] == src].iloc[0]
-        span = f"FY{years[0][0]}" + (f"-FY{years[-1][0]}" if len(years) > 1 else "")
-        notes.append(f"{span}: fewer than {min_comparators} comparator settlements are known "
-                     f"({', '.join(str(k) for _, k in years)}); the comparator pattern carries FY{src}'s median "
-                     f"({float(m['median']):.2f}%, {int(m['count'])} settlements) forward.")
-    table = pd.DataFrame(rows, columns=["fiscal_year", "increase_pct", "n_settlements", "from_fiscal_year", "carried_forward"])
-    return table, notes
-
-
-def resolve(proposals: Proposals, unit: Unit, *, events: pd.DataFrame | None = None,
-            root: str | Path | None = None) -> tuple[dict[str, Scenario], list[str]]:
-    """Scenarios with derived events filled in (and notes on their derivation).
-
-    A ``comparator_median`` scenario gets one ``gwi_pct`` event per fiscal year of the term, on the
-    later of the fiscal-year start and the term start, worth that year's comparator median; then
-    the step movements of ``steps_from``, then its own events.
-    """
-    out: dict[str, Scenario] = {}
-    notes: list[str] = []
-    for name, s in proposals.scenarios.items():
-        evs = list(s.events)
-        if s.steps_from:
-            evs = [e for e in proposals.scenarios[s.steps_from].events if e.kind == "step_movement"] + evs
-        if s.derive == "comparator_median":
-            table, n = comparator_pattern(unit, proposals.fiscal_years, min_comparators=proposals.min_comparators,
-                                          events=events, root=root)
-            notes += n
-            starts = fiscal_year_start(table["fiscal_year"], proposals.fy_start_month)
-            gwis = [Event(max(pd.Timestamp(d), proposals.term_start), "gwi_pct", float(p),
-                          note=f"comparator median FY{int(fy)} ({k} settlements" + (f", from FY{int(src)})" if c else ")"))
-                    for d, p, fy, k, src, c in zip(starts, table["increase_pct"], table["fiscal_year"],
-                                                   table["n_settlements"], table["from_fiscal_year"], table["carried_forward"])]
-            evs = gwis + evs
-        out[name] = Scenario(name=s.name, label=s.label, phrase=s.phrase, events=tuple(evs), derive=s.derive,
-                             steps_from=s.steps_from, notes=s.notes, resolved=True)
-    return out, notes

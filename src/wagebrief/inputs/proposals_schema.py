@@ -1,10 +1,11 @@
 """The shape of a proposals file, ``comparators/proposals/<unit>.yml``, as pydantic models.
 
-:mod:`wagebrief.inputs.proposals` reads and costs these files with its own hand-written checks; these
-models mirror what it accepts (every key, vocabulary, range and default) so that the input
-reference (``docs/inputs.md``) is generated from one schema, and so that :func:`check` can
-report every structural problem of a file at once. ``tests/test_proposals_schema.py`` fails if
-the key lists here and in :mod:`wagebrief.inputs.proposals` drift apart. Rules that need more than
+:mod:`wagebrief.inputs.proposals` checks a file's shape with these models (its unknown keys,
+missing fields and non-mappings are reported as :func:`wagebrief.inputs.yamlschema.problems`
+words them) and takes its key lists from them; it reads the values itself, by the settlement
+files' rules. The models mirror what it accepts (every key, vocabulary, range and default) so
+that the input reference (``docs/inputs.md``) is generated from one schema, and so that
+:func:`check` can report every structural problem of a file at once. Rules that need more than
 one field (an event inside the term, ``steps_from`` naming a scenario, published wage-base
 years) stay in :mod:`wagebrief.inputs.proposals`.
 """

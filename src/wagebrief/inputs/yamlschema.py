@@ -124,13 +124,24 @@ def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseMode
     import typing
 
     current: Any = model
+    named = False  # the field before maps names to models (proposals' scenarios): this part is a name
     for part in loc:
-        if isinstance(part, int):
-            continue  # a list item: the item type was found on the field before it
+        if isinstance(part, int) or named:
+            named = False
+            continue  # a list item or a name: the item type was found on the field before it
         if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
             return None
-        current = _inner_model(current.model_fields[part].annotation, typing)
+        annotation = current.model_fields[part].annotation
+        current = _inner_model(annotation, typing)
+        named = current is not None and _is_mapping(annotation, typing)
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _is_mapping(annotation: Any, typing: Any) -> bool:
+    # dict[K, M], also inside Annotated[...] or M | None.
+    if typing.get_origin(annotation) is dict:
+        return True
+    return any(_is_mapping(arg, typing) for arg in typing.get_args(annotation))
 
 
 def _inner_model(annotation: Any, typing: Any) -> Any:

@@ -1,0 +1,140 @@
+"""Proposal scenarios made ready to cost and compare: derived events filled in from settlements.
+
+:mod:`wagebrief.inputs.proposals` parses the proposals file (and the unit file's simple
+``scenarios:`` form); what needs the settlement data and the contract metrics (the comparator
+pattern a ``derive: comparator_median`` scenario is built from) is done here, so that both the
+costing and the market position read the same resolved scenarios.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+
+import pandas as pd
+
+from wagebrief.analysis.metrics import pattern_by_year
+from wagebrief.config import paths
+from wagebrief.fiscal import fiscal_year_start
+from wagebrief.inputs import gaps, settlements
+from wagebrief.inputs.proposals import (Event, ProposalError, Proposals, Scenario, load, parse_scenarios,
+                                        proposals_path)
+from wagebrief.inputs.units import Unit
+
+
+def _settlement_events(root: str | Path | None) -> pd.DataFrame:
+    p = paths(root)
+    if p.settlements.is_file():
+        return settlements.load(p.settlements)
+    try:
+        return settlements.validate([p.raw_settlements]).valid
+    except settlements.SettlementFileError as exc:
+        raise ProposalError(f"comparator_pattern needs settlement data ({exc}); run 'wagebrief build'") from exc
+
+
+def comparator_pattern(unit: Unit, fiscal_years: Collection[int], *, min_comparators: int = 3,
+                       events: pd.DataFrame | None = None, root: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """The comparators' median base increase for each fiscal year, and notes on how it was found.
+
+    Uses :func:`wagebrief.analysis.metrics.pattern_by_year` on the fiscal-year basis over the unit's
+    comparator jurisdictions in its occupation group (all groups if none). A year with fewer than
+    ``min_comparators`` settled units takes the median of the latest earlier year that has
+    enough, and the notes say so.
+    """
+    events = gaps.for_unit(_settlement_events(root) if events is None else events, unit)
+    ev = events[events["jurisdiction"].isin(unit.jurisdictions)]
+    notes: list[str] = []
+    same = ev[ev["occupation_group"].eq(unit.occupation_group)]
+    if same.empty:
+        notes.append(f"No comparator settlements in occupation group {unit.occupation_group!r}; "
+                     "the comparator pattern uses all of the comparators' units.")
+        same = ev
+    if same.empty:
+        raise ProposalError(f"comparator_pattern: no settlements for {unit.unit}'s comparators")
+    pat = pattern_by_year(same, "fiscal", unit.fiscal_year_start_month)
+    ok = pat[pat["count"] >= min_comparators].sort_values("year")
+    rows = []
+    short: dict[int, list[tuple[int, int]]] = {}  # source year -> [(fiscal year, settlements known)]
+    for fy in sorted(fiscal_years):
+        hit = ok[ok["year"] == fy]
+        if len(hit):
+            rows.append((fy, float(hit["median"].iloc[0]), int(hit["count"].iloc[0]), fy, False))
+            continue
+        prior = ok[ok["year"] < fy]
+        if prior.empty:
+            raise ProposalError(f"comparator_pattern: no fiscal year up to FY{fy} has {min_comparators} or more "
+                                f"comparator settlements for {unit.unit}")
+        last = prior.iloc[-1]
+        rows.append((fy, float(last["median"]), int(last["count"]), int(last["year"]), True))
+        short.setdefault(int(last["year"]), []).append((fy, int(pat.loc[pat["year"] == fy, "count"].sum())))
+    for src, years in short.items():
+        m = ok.loc[ok["year"] == src].iloc[0]
+        span = f"FY{years[0][0]}" + (f"-FY{years[-1][0]}" if len(years) > 1 else "")
+        notes.append(f"{span}: fewer than {min_comparators} comparator settlements are known "
+                     f"({', '.join(str(k) for _, k in years)}); the comparator pattern carries FY{src}'s median "
+                     f"({float(m['median']):.2f}%, {int(m['count'])} settlements) forward.")
+    table = pd.DataFrame(rows, columns=["fiscal_year", "increase_pct", "n_settlements", "from_fiscal_year", "carried_forward"])
+    return table, notes
+
+
+def resolve(proposals: Proposals, unit: Unit, *, events: pd.DataFrame | None = None,
+            root: str | Path | None = None) -> tuple[dict[str, Scenario], list[str]]:
+    """Scenarios with derived events filled in (and notes on their derivation).
+
+    A ``comparator_median`` scenario gets one ``gwi_pct`` event per fiscal year of the term, on the
+    later of the fiscal-year start and the term start, worth that year's comparator median; then
+    the step movements of ``steps_from``, then its own events.
+    """
+    out: dict[str, Scenario] = {}
+    notes: list[str] = []
+    for name, s in proposals.scenarios.items():
+        evs = list(s.events)
+        if s.steps_from:
+            evs = [e for e in proposals.scenarios[s.steps_from].events if e.kind == "step_movement"] + evs
+        if s.derive == "comparator_median":
+            table, n = comparator_pattern(unit, proposals.fiscal_years, min_comparators=proposals.min_comparators,
+                                          events=events, root=root)
+            notes += n
+            starts = fiscal_year_start(table["fiscal_year"], proposals.fy_start_month)
+            gwis = [Event(max(pd.Timestamp(d), proposals.term_start), "gwi_pct", float(p),
+                          note=f"comparator median FY{int(fy)} ({k} settlements" + (f", from FY{int(src)})" if c else ")"))
+                    for d, p, fy, k, src, c in zip(starts, table["increase_pct"], table["fiscal_year"],
+                                                   table["n_settlements"], table["from_fiscal_year"], table["carried_forward"])]
+            evs = gwis + evs
+        out[name] = Scenario(name=s.name, label=s.label, phrase=s.phrase, events=tuple(evs), derive=s.derive,
+                             steps_from=s.steps_from, notes=s.notes, resolved=True)
+    return out, notes
+
+
+def scenarios_for(unit: Unit, root: str | Path | None = None, *, events: pd.DataFrame | None = None,
+                  start: pd.Timestamp | None = None
+                  ) -> tuple[dict[str, Scenario], str, tuple[pd.Timestamp, pd.Timestamp] | None, list[str]]:
+    """The proposal scenarios for ``unit``: (name -> resolved Scenario, source, proposal term or None, notes).
+
+    First the proposals (``comparators/proposals/<unit>.yml`` or the unit file's ``scenarios``,
+    read by :func:`wagebrief.inputs.proposals.load` and resolved by :func:`resolve`, as the costing
+    reads them); failing that, the unit file's simple form
+    (:func:`wagebrief.inputs.proposals.parse_scenarios`). None found is not an error.
+    """
+    sc, term, notes = _costed(unit, root, events)
+    if sc:
+        where = proposals_path(unit.unit, root)
+        src = f"comparators/proposals/{unit.unit}.yml" if where.is_file() else f"comparators/{unit.unit}.yml"
+        return sc, src, term, notes
+    if "scenarios" in unit.extra:
+        sc, n = parse_scenarios(unit.extra["scenarios"], unit.term_years, start)
+        return sc, f"comparators/{unit.unit}.yml", None, notes + n
+    return {}, "", None, notes
+
+
+def _costed(unit: Unit, root: str | Path | None, events: pd.DataFrame | None
+            ) -> tuple[dict[str, Scenario], tuple[pd.Timestamp, pd.Timestamp] | None, list[str]]:
+    """The scenarios the costing reads, resolved, with the proposal term; none (and why, as a
+    note) when there are none or they cannot be read."""
+    try:
+        prop = load(unit, root)
+        resolved, notes = resolve(prop, unit, events=events, root=root)
+    except Exception as exc:  # no proposals file, or one the costing rejects: the market section goes on
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return {}, None, [] if "no scenarios to cost" in msg else [f"The proposal scenarios could not be read ({msg})."]
+    return resolved, (pd.Timestamp(prop.term_start), pd.Timestamp(prop.term_end)), list(notes)

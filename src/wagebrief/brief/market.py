@@ -1,0 +1,354 @@
+"""The brief's "Market position" section: sentences, tables and figures from a :class:`MarketAnalysis`.
+
+The numbers are :func:`wagebrief.analysis.market.analyse`'s; this module only words and draws
+them. Section text, captions and caveats are plain text holding names as given; whoever renders
+them escapes them (``wagebrief.brief.core.section_html`` does, and :func:`table_html` escapes tables).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from wagebrief.analysis import comparables
+from wagebrief.analysis.forecast import internal_comparables, internal_rows
+from wagebrief.analysis.market import PATTERN, MarketAnalysis, _load_events, analyse
+from wagebrief.analysis.position import LONGEVITY_YEARS, percentile
+from wagebrief.analysis.projection import describe_increases
+from wagebrief.brief import figures
+from wagebrief.brief.section import Figure, Section, Table, format_value
+from wagebrief.inputs import gaps, provenance
+from wagebrief.inputs.proposals import scenario_label
+
+MEASURE_LABELS = {
+    "entry": "entry (minimum step)", "top": "top step",
+    "entry_hourly": "entry, hourly", "top_hourly": "top step, hourly",
+    "top_longevity_10": "top step + longevity at 10 years",
+    "top_longevity_15": "top step + longevity at 15 years",
+    "top_longevity_20": "top step + longevity at 20 years",
+}
+
+
+def mpl_text(text: Any) -> str:
+    """Text safe for a matplotlib label: ``$`` would start mathtext."""
+    return str(text).replace("$", r"\$")
+
+
+def _money(x: float, measure: str = "top") -> str:
+    return f"${x:,.2f}" if "hourly" in measure else f"${x:,.0f}"
+
+
+def _where(pct: float) -> str:
+    """"4.2% below the comparator median" / "the comparator median" (within 0.05%)."""
+    if abs(pct) < 0.05:
+        return "the comparator median"
+    return f"{abs(pct):.1f}% {'above' if pct > 0 else 'below'} the comparator median"
+
+
+def _where_short(pct: float) -> str:
+    if abs(pct) < 0.05:
+        return "at the median"
+    return f"{abs(pct):.1f}% {'above' if pct > 0 else 'below'}"
+
+
+def sentences(a: MarketAnalysis) -> list[str]:
+    """One sentence per benchmark title: now, and after each scenario, built from the numbers."""
+    out = []
+    order = [s for s in ("management", "union", PATTERN) if s in a.scenarios] + \
+            [s for s in a.scenarios if s not in ("management", "union", PATTERN)]
+    for t in a.titles:
+        p = a.position[(a.position["benchmark_title"] == t) & (a.position["measure"] == "top")] if len(a.position) else a.position
+        if p.empty or not np.isfinite(p["unit_value"].iloc[0]):
+            out.append(f"There is no top-step pay for the unit's {t} on {a.as_of:%Y-%m-%d}, so its position "
+                       "cannot be stated.")
+            continue
+        r = p.iloc[0]
+        if r["n_comparators"] == 0:
+            out.append(f"No comparator has a {t} schedule on {a.as_of:%Y-%m-%d}.")
+            continue
+        pct = r["pct_vs_median"]
+        now = (f"Our top-step {t} earns {_where(pct)} "
+               f"({_money(r['unit_value'])} against {_money(r['median'])} on {a.as_of:%Y-%m-%d}; "
+               f"rank {r['rank']} of {r['out_of']}, {r['n_comparators']} comparators with data)")
+        later = []
+        for s in order:
+            o = a.outlook[(a.outlook["scenario"] == s) & (a.outlook["benchmark_title"] == t) & (a.outlook["measure"] == "top")] \
+                if len(a.outlook) else a.outlook
+            if o.empty or not np.isfinite(o["pct_vs_median"].iloc[0]):
+                continue
+            phrase = a.scenarios[s].phrase
+            prep = "under" if s == PATTERN or "pattern" in phrase else "after"
+            later.append(f"{_where_short(o['pct_vs_median'].iloc[0])} {prep} {phrase}")
+        if later:
+            joined = later[0] if len(later) == 1 else ", ".join(later[:-1]) + " and " + later[-1]
+            now += f", and would be {joined} by {a.end:%Y-%m-%d}, the end of the proposed contract"
+        out.append(now + ".")
+    return out
+
+
+def position_table(a: MarketAnalysis | pd.DataFrame) -> pd.DataFrame:
+    """The position summary (of an analysis, or rows of one) for display: one row per title x measure."""
+    p = a.position if isinstance(a, MarketAnalysis) else a
+    if p.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        "Benchmark title": p["benchmark_title"], "Measure": p["measure"].map(MEASURE_LABELS),
+        "Unit": p["unit_value"],
+        "Rank": [f"{r} of {o}" if r is not None and not pd.isna(r) else "n/a" for r, o in zip(p["rank"], p["out_of"])],
+        "Comparators with data": p["n_comparators"],
+        "Median": p["median"], "Mean": p["mean"],
+        "vs median %": p["pct_vs_median"], "vs mean %": p["pct_vs_mean"],
+        "To median $": p["to_median_dollars"], "To median %": p["to_median_pct"],
+        "To 60th $": p["to_p60_dollars"], "To 60th %": p["to_p60_pct"],
+        "To 75th $": p["to_p75_dollars"], "To 75th %": p["to_p75_pct"],
+        "Missing (left out)": p["missing"],
+    })
+
+
+POSITION_FORMATS = {
+    "Unit": "${:,.2f}", "Median": "${:,.2f}", "Mean": "${:,.2f}", "vs median %": "{:+.1f}%",
+    "vs mean %": "{:+.1f}%", "To median $": "${:,.0f}", "To median %": "{:.1f}%", "To 60th $": "${:,.0f}",
+    "To 60th %": "{:.1f}%", "To 75th $": "${:,.0f}", "To 75th %": "{:.1f}%",
+}
+
+
+def _status(r) -> str:
+    if r.get("projected"):
+        return "PROJECTED (forecast)"
+    if r.get("adjusted"):
+        return "known increases applied"
+    return "as scheduled"
+
+
+def detail_table(a: MarketAnalysis, title: str) -> pd.DataFrame:
+    """One title's jurisdictions at ``as_of``: pay, hours, hourly, longevity, rank, status."""
+    d = a.current[a.current["benchmark_title"].eq(title)] if len(a.current) else a.current
+    if d.empty:
+        return pd.DataFrame()
+    out = pd.DataFrame({
+        "Rank (top)": d["rank_top"], "Jurisdiction": d["jurisdiction"],
+        "Role": d["role"], "Schedule date": d["schedule_date"].dt.strftime("%Y-%m-%d"),
+        "Steps": d["steps"], "Entry": d["entry"], "Top": d["top"], "Hours/week": d["hours_per_week"],
+        "Entry hourly": d["entry_hourly"], "Top hourly": d["top_hourly"],
+    })
+    for n in LONGEVITY_YEARS:
+        if d[f"longevity_{n}"].notna().any():
+            out[f"Top + longevity {n}y"] = d[f"top_longevity_{n}"]
+    out["Status"] = [_status(r) for r in d.to_dict("records")]
+    miss = a.missing[(a.missing["benchmark_title"] == title) & (a.missing["when"] == a.as_of)]
+    if len(miss):
+        extra = pd.DataFrame({"Jurisdiction": miss["jurisdiction"], "Role": np.where(
+            miss["jurisdiction"].str.casefold() == a.unit.employer.jurisdiction.casefold(), "unit", "comparator"),
+            "Status": "NO DATA: " + miss["reason"]})
+        out = pd.concat([out, extra], ignore_index=True)
+    return out.reset_index(drop=True)
+
+
+DETAIL_FORMATS = {"Entry": "${:,.0f}", "Top": "${:,.0f}", "Hours/week": "{:g}", "Entry hourly": "${:,.2f}",
+                  "Top hourly": "${:,.2f}", **{f"Top + longevity {n}y": "${:,.0f}" for n in LONGEVITY_YEARS}}
+
+
+def outlook_table(a: MarketAnalysis) -> pd.DataFrame:
+    """The position at the end of the proposed contract under each scenario, for display."""
+    if a.outlook.empty:
+        return pd.DataFrame()
+    o = a.outlook
+    return pd.DataFrame({
+        "Scenario": o["scenario"].map(lambda s: a.scenarios[s].phrase if s in a.scenarios else scenario_label(s)),
+        "Base increases": o["scenario"].map(lambda s: describe_increases(a.scenarios[s]) if s in a.scenarios else ""),
+        "Benchmark title": o["benchmark_title"], "Measure": o["measure"].map(MEASURE_LABELS),
+        "Unit": o["unit_value"], "Comparator median": o["median"], "vs median %": o["pct_vs_median"],
+        "Rank": [f"{r} of {n}" if r is not None and not pd.isna(r) else "n/a" for r, n in zip(o["rank"], o["out_of"])],
+        "Comparators with data": o["n_comparators"], "Of them projected": o["n_projected"],
+        "Missing (left out)": o["missing"],
+    })
+
+
+OUTLOOK_FORMATS = {"Unit": "${:,.0f}", "Comparator median": "${:,.0f}", "vs median %": "{:+.1f}%"}
+
+
+def projection_table(a: MarketAnalysis, title: str) -> pd.DataFrame:
+    """Each comparator's top step now and at the end of the proposed contract, and how it got there."""
+    p = a.projected[(a.projected["benchmark_title"] == title)] if len(a.projected) else a.projected
+    if p.empty:
+        return pd.DataFrame()
+    now = a.current.set_index(["jurisdiction", "benchmark_title"])["top"] if len(a.current) else pd.Series(dtype=float)
+    rows = []
+    for r in p.to_dict("records"):
+        who = r["jurisdiction"] if r["role"] == "comparator" else f"{r['jurisdiction']} ({scenario_label(r['scenario'])})"
+        rows.append({"Jurisdiction": who, "Role": r["role"], "Top now": now.get((r["jurisdiction"], title), np.nan),
+                     f"Top {a.end:%Y-%m-%d}": r["top"],
+                     "Contract known through": f"{r['known_through']:%Y-%m-%d}" if pd.notna(r.get("known_through")) else "unknown",
+                     "Status": "PROJECTED (forecast)" if r.get("projected") else ("proposal" if r["role"] == "unit" else "known"),
+                     "Increases applied": r.get("increases", "")})
+    return pd.DataFrame(rows)
+
+
+def pattern_table(a: MarketAnalysis) -> pd.DataFrame:
+    """The comparator pattern per contract year, for display."""
+    p = a.pattern
+    if p.empty:
+        return p
+    return pd.DataFrame({"Contract year": p["year"], "From": p["from"].dt.strftime("%Y-%m-%d"),
+                         "To": p["to"].dt.strftime("%Y-%m-%d"), "Comparator median %": p["median_pct"],
+                         "Comparators": p["n"], "Of them forecast": p["n_projected"]})
+
+
+def position_figure(a: MarketAnalysis, when: str = "now"):
+    """Top-step pay by jurisdiction, one panel per title; the unit highlighted, projected cells
+    hatched, the comparator median dashed. ``when``: "now" (at ``as_of``) or "end" (projected)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    data = a.current if when == "now" else a.projected
+    titles = [t for t in a.titles if len(data) and (data["benchmark_title"] == t).any()]
+    if not titles:
+        return None
+    heights = [max(2.5, 0.32 * (data["benchmark_title"] == t).sum() + 1.2) for t in titles]
+    fig, axes = figures.new((8, sum(heights)), nrows=len(titles), squeeze=False,
+                                height_ratios=heights)
+    axes = axes[:, 0]
+    unit_j = a.unit.employer.jurisdiction.casefold()
+    for ax, t in zip(axes, titles):
+        d = data[data["benchmark_title"] == t].sort_values("top")
+        labels = [mpl_text(r["jurisdiction"] if r.get("role") != "unit" or when == "now"
+                           else f"{r['jurisdiction']}: {scenario_label(r['scenario'])}") for r in d.to_dict("records")]
+        is_unit = d["jurisdiction"].str.casefold().eq(unit_j).to_numpy()
+        colors = np.where(is_unit, "#c0392b", "#7f8c8d")
+        bars = ax.barh(range(len(d)), d["top"], color=colors)
+        for bar, proj in zip(bars, d["projected"].fillna(False).astype(bool)):
+            if proj:
+                bar.set_hatch("///")
+                bar.set_edgecolor("white")
+        comp = d.loc[~is_unit, "top"]
+        if len(comp):
+            med = percentile(comp, 50)
+            ax.axvline(med, color="black", linestyle="--", linewidth=1)
+        ax.set_yticks(range(len(d)), labels, fontsize=8)
+        ax.set_title(mpl_text(f"{t}: top step" + (f" on {a.as_of:%Y-%m-%d}" if when == "now" else f", projected to {a.end:%Y-%m-%d}")),
+                     fontsize=10, loc="left")
+        ax.xaxis.set_major_formatter(lambda x, _: f"${x / 1000:,.0f}k")
+        lo = float(d["top"].min())
+        ax.set_xlim(lo * 0.85, float(d["top"].max()) * 1.03)
+    handles = [Patch(color="#c0392b", label="this unit"), Patch(color="#7f8c8d", label="comparator"),
+               Patch(facecolor="#7f8c8d", hatch="///", edgecolor="white", label="projected (forecast)")]
+    handles.append(Line2D([0], [0], color="black", linestyle="--", label="comparator median"))
+    fig.legend(handles=handles, loc="lower center", ncols=4, fontsize=8, frameon=False)
+    return figures.finish(fig, rect=(0, 0.35 / sum(heights), 1, 1))  # the legend's strip at the bottom
+
+
+def table_html(table: Table) -> str:
+    """A :class:`~wagebrief.brief.section.Table` as escaped HTML, its ``formats`` applied, NaN as "–"."""
+    df = table.data
+    fmts = {c: (lambda f: lambda v: "–" if v is None or (isinstance(v, float) and not np.isfinite(v)) or v is pd.NA
+                else format_value(f, v))(f) for c, f in table.formats.items() if c in df.columns}
+    return df.to_html(index=False, escape=True, na_rep="–", formatters=fmts, border=0)
+
+
+def _source(a: MarketAnalysis) -> str:
+    """The source line of the tables built from the salary schedules and settlements."""
+    s = "Salary schedules: data/raw/salaries; settlements: data/raw/settlements"
+    return s + (" (SYNTHETIC demo data)" if a.synthetic else "")
+
+
+def _settlements_source(rows: pd.DataFrame, unit) -> str:
+    """A table's settlements source line, labelled from the rows the table was built from (and
+    the unit file's own flag), not from whatever else sits in the folder."""
+    lab = provenance.rows_label("Settlements", rows)
+    tag = (" (SYNTHETIC)" if lab.kind == provenance.SYNTHETIC or unit.synthetic
+           else f" (partly SYNTHETIC: {lab.detail})" if lab.kind == provenance.MIXED else "")
+    return "Settlements: data/raw/settlements" + tag
+
+
+def brief_section(unit, root: str | Path | None = None, *, as_of: str | pd.Timestamp | None = None,
+                  analysis: MarketAnalysis | None = None) -> Section:
+    """The brief's "Market position" :class:`~wagebrief.brief.section.Section` for ``unit``."""
+    if isinstance(unit, str):
+        unit = gaps.load_unit(unit, root=root)[0]
+    a = analysis or analyse(unit, as_of=as_of, root=root)
+    sec = Section(title="Market position")
+    if not a.titles:
+        sec.text.append(f"There are no salary schedules for the unit's benchmark titles "
+                        f"({unit.occupation_group}), so its pay cannot be placed among its comparators.")
+        sec.caveats += a.notes
+        return sec
+    sec.text += sentences(a)
+    sec.text.append(
+        f"Positions compare annual pay on {a.as_of:%Y-%m-%d} (rank 1 = highest; ties share the best rank). "
+        "Medians and percentiles are of the comparators only, by linear interpolation (Excel PERCENTILE.INC). "
+        "Comparators without data are named and left out, never counted as zero. "
+        f"The proposed contract runs {a.start:%Y-%m-%d} to {a.end:%Y-%m-%d}; comparators are carried there "
+        "with their settled increases, and with the forecast where their contracts expire (marked PROJECTED).")
+    src = _source(a)
+    sec.tables.append(Table("Market position by benchmark title", position_table(a), src, POSITION_FORMATS))
+    for t in a.titles:
+        d = detail_table(a, t)
+        if len(d):
+            sec.tables.append(Table(f"{t}: pay by jurisdiction on {a.as_of:%Y-%m-%d}", d, src, DETAIL_FORMATS))
+    out = outlook_table(a)
+    if len(out):
+        sec.tables.append(Table(f"Position at the end of the proposed contract ({a.end:%Y-%m-%d}) under each scenario",
+                                out, src + f"; scenarios: {a.scenario_source or 'comparator pattern'}", OUTLOOK_FORMATS))
+    for t in a.titles:
+        p = projection_table(a, t)
+        if len(p):
+            sec.tables.append(Table(f"{t}: top step carried to {a.end:%Y-%m-%d}", p, src,
+                                    {"Top now": "${:,.0f}", f"Top {a.end:%Y-%m-%d}": "${:,.0f}"}))
+    pt = pattern_table(a)
+    if len(pt):
+        sec.tables.append(Table("Comparator pattern: median base increase per year of the proposed contract", pt,
+                                src + (f"; forecast: {a.forecast.label}" if a.forecast else ""),
+                                {"Comparator median %": "{:.2f}%"}))
+    for when, cap in (("now", f"Top-step pay on {a.as_of:%Y-%m-%d}"),
+                      ("end", f"Top-step pay projected to {a.end:%Y-%m-%d} (hatched: forecast)")):
+        fig = position_figure(a, when)
+        if fig is not None:
+            sec.figures.append(Figure(cap, fig, src))
+
+    # Comparables: how the chosen set scores.
+    comp = a.comparables
+    if comp is not None:
+        shown = comparables.display_table(comp, chosen_only=True)
+        sec.text += comp.summary()
+        sec.tables.append(Table("How the chosen comparators score (points earned per factor, out of its weight)", shown,
+                                "Comparator profile (wagebrief.public.series)" + (" - SYNTHETIC" if comp.synthetic else ""),
+                                {"score": "{:.0f}", "coverage": "{:.0f}%", "population": "{:,.0f}",
+                                 "median_hh_income": "${:,.0f}", "gov_pay": "${:,.0f}",
+                                 **{c: "{:.1f}" for c in shown.columns if " pts/" in c}}))
+        sec.caveats += comp.notes
+    elif a.comparables_error:
+        sec.caveats.append(f"The comparables scoring could not be computed ({a.comparables_error}).")
+
+    # Internal comparables.
+    internal = internal_comparables(unit, a.events if a.events is not None else _load_events(root), a.start)
+    if len(internal):
+        sec.tables.append(Table(f"Internal comparables: {unit.employer.name}'s units", internal_display(internal),
+                                _settlements_source(internal_rows(unit, a.events if a.events is not None else _load_events(root)), unit),
+                                INTERNAL_FORMATS))
+    else:
+        sec.caveats.append(f"No other {unit.employer.name} units are in the settlement data, so there are no "
+                           "internal comparables.")
+    if len(a.missing):
+        sec.caveats.append("Left out for missing data: " + "; ".join(
+            f"{r.jurisdiction} ({r.benchmark_title}, {r.when:%Y-%m-%d}: {r.reason})"
+            for r in a.missing.itertuples(index=False)) + ".")
+    sec.caveats += a.notes
+    return sec
+
+
+def internal_display(internal: pd.DataFrame) -> pd.DataFrame:
+    """The internal comparables (:func:`~wagebrief.analysis.forecast.internal_comparables`) for display."""
+    return pd.DataFrame({
+        "Unit": internal["unit"], "Group": internal["occupation_group"], "Contract": internal["settlement_id"],
+        "Term": internal["term_start"].dt.strftime("%Y-%m-%d") + " to " + internal["term_end"].dt.strftime("%Y-%m-%d"),
+        "Type": internal["settlement_type"], "First year %": internal["first_year_pct"],
+        "Average annual %": internal["avg_annual_pct"], "Life of contract %": internal["life_of_contract_pct"],
+        "Lump sums $": internal["lump_sum_total"], "Round": internal["cycle"],
+    })
+
+
+INTERNAL_FORMATS = {"First year %": "{:.2f}%", "Average annual %": "{:.2f}%", "Life of contract %": "{:.2f}%",
+                    "Lump sums $": "${:,.0f}"}
