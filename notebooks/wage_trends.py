@@ -30,7 +30,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from wagebrief.analysis import trends as models
-from wagebrief.brief.core import show
+from wagebrief.brief.page import show
 
 u = models.resolve_unit(unit, project_root or None, cycle_year)
 inputs = models.load_inputs(u, project_root or None)
