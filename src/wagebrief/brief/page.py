@@ -65,8 +65,8 @@ def render(name: str, **context: Any) -> str:
 
 
 def fragment(name: str, **context: Any) -> str:
-    """:func:`render` without the template's final line break: a piece of a page, which the page
-    puts on a line of its own."""
+    """:func:`render` without the template file's final line break: a piece of a page ends at its
+    last tag, and what it goes into (a notebook output, a page) puts the line breaks around it."""
     return render(name, **context).removesuffix("\n")
 
 

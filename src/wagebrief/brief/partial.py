@@ -68,7 +68,8 @@ def problem_lines(exc: BaseException, root: str | Path | None = None) -> list[st
     the error carries them, else the error's first line; paths relative to the project root."""
     lines = getattr(exc, "problems", None)
     if not (isinstance(lines, list) and lines and all(isinstance(x, str) for x in lines)):
-        lines = [one_line(exc)]  # the same wording as a failed unit's error  # never empty: an error with no message is named by its type
+        # The same wording as a failed unit's error; never empty: an error with no message is named by its type.
+        lines = [one_line(exc)]
     prefix = str(paths(root).root) + "/"
     return [x.replace(prefix, "") for x in lines]
 

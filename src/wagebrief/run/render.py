@@ -330,8 +330,8 @@ def mark_not_current(page: str, generated_at: str, failed_at: str, reason: str) 
         page = head + rest.split(STALE_END, 1)[1]
     else:
         page = page.replace("<title>", "<title>NOT CURRENT: ", 1)
-    banner = (STALE_START + brief_page.fragment("not_current.html.j2", generated_at=generated_at, failed_at=failed_at,
-                                          reason=reason) + STALE_END)
+    banner = brief_page.fragment("not_current.html.j2", generated_at=generated_at, failed_at=failed_at, reason=reason)
+    banner = STALE_START + banner + STALE_END
     for anchor in ('<main class="wb-brief">', "<body>"):
         if anchor in page:
             return page.replace(anchor, anchor + "\n" + banner, 1)
