@@ -52,9 +52,9 @@ class FailedSection(Section):
 # --------------------------------------------------------------------------- loading
 
 def load(unit: str, root: str | Path | None = None, cycle_year: int | None = None):
-    """``data.load``, except that a comparator whose settlement rows were all rejected is
-    accepted: returns ``(BriefData, warnings)``, each warning naming the rejected rows, and the
-    settlements section states the gap (its caveats)."""
+    """:func:`wagebrief.brief.data.load`, except that a comparator whose settlement rows were
+    all rejected is accepted: returns ``(BriefData, warnings)``, each warning naming the rejected
+    rows, and the settlements section states the gap (its caveats)."""
     u, warnings = gaps.load_unit(unit, root=root)
     data = brief_data.load(u, root, cycle_year)
     data.notes.extend(f"{w}." for w in warnings)

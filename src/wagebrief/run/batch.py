@@ -463,8 +463,8 @@ def write_index(r: Run, cycle_dir: Path) -> Path:
               f"{f', {len(r.with_problems)} with problems' if r.with_problems else ''}"
               f"{f', {len(r.failed)} failed' if r.failed else ''}")
     index = brief_page.render("index.html.j2", title=f"Bargaining briefs {r.cycle or ''}".strip(), counts=counts,
-                        finished_at=r.finished_at,
-                        entries=[_index_row(e, r.started_at) for e in r.extra.get("index", [])])
+                              finished_at=r.finished_at,
+                              entries=[_index_row(e, r.started_at) for e in r.extra.get("index", [])])
     path = cycle_dir / "index.html"
     io.write_text(path, index)
     return path
