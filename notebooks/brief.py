@@ -15,24 +15,32 @@
 
 # %% tags=["parameters"]
 # Rendered per unit by `wagebrief render`; runs by hand in JupyterLab with these defaults.
-# The numbers come from `wagebrief.brief.core`; this notebook only lays them out.
+# The numbers come from `wagebrief.brief`'s section modules; this notebook only lays them out.
 unit = "state-clerical"
 cycle_year = 2027
 project_root = ""
 
 # %%
-# partial.* instead of brief.*: a section whose inputs are bad (a roster row, say) shows its
-# problems in a box and every other section still renders.
-from wagebrief.brief import core as brief, partial
+# partial.* instead of the section modules: a section whose inputs are bad (a roster row, say)
+# shows its problems in a box and every other section still renders.
+from wagebrief.brief import appendix, page, partial
 
 data, warnings = partial.load(unit, root=project_root or None, cycle_year=cycle_year)
 sections = partial.compute(data)
-partial.show_html("cover", lambda: brief.cover(data))
+
+# %%
+partial.show_html("cover", lambda: page.cover(data))
+
+# %%
 partial.show_status(sections, warnings)
+
+# %%
 partial.show(sections["summary"])
 
 # %%
 partial.show(sections["settlements"])
+
+# %%
 partial.show(sections["inflation"])
 
 # %%
@@ -56,4 +64,6 @@ for factor in sections["factors"]:
 
 # %%
 partial.show(sections["methodology"])
-partial.show_html("appendix", lambda: brief.appendix_html(data))
+
+# %%
+partial.show_html("appendix", lambda: appendix.appendix_html(data))

@@ -31,7 +31,7 @@ from IPython.display import Markdown, display
 
 from wagebrief.analysis import outlook as wage_outlook, trends as models
 from wagebrief.brief import outlook as brief_outlook
-from wagebrief.brief.core import show
+from wagebrief.brief.page import show
 
 u = wage_outlook.resolve_unit(unit, project_root or None, cycle_year)
 inputs = wage_outlook.load_inputs(u, project_root or None)

@@ -138,7 +138,7 @@ def plain_script(root: Path, names: list[str], env: dict) -> tuple[float, float]
     script.write_text(
         "import sys, time\n"
         f"def brief(unit, cycle_year=None, project_root={str(root)!r}):\n"
-        "    from wagebrief import brief as _b\n"
+        "    from wagebrief.brief import page as _b\n"
         "    _b.show = lambda *a, **k: None\n" + body + "\n"
         "times = []\n"
         "for name in sys.argv[1:]:\n"

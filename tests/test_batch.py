@@ -29,10 +29,10 @@ project_root = ""
 
 # %%
 from IPython.display import HTML, display
-from wagebrief.brief import core as brief
+import html
 from wagebrief.inputs import units
 u = units.load(unit, root=project_root or None)
-display(HTML("<h2>" + brief.html.escape(u.name) + "</h2>"))
+display(HTML("<h2>" + html.escape(u.name) + "</h2>"))
 print("LEAKED" if "marker" in globals() else "CLEAN", unit)
 marker = unit
 '''

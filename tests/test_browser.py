@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from wagebrief.brief.core import CONFIDENTIAL
+from wagebrief.brief.page import CONFIDENTIAL
 from wagebrief.cli import app
 
 pytestmark = pytest.mark.browser

@@ -8,6 +8,7 @@ import re
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from wagebrief.brief import page as brief_page
 from wagebrief.run import render
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n fake").decode()
@@ -34,7 +35,7 @@ def test_outputs_are_laid_out_and_code_never_is():
     assert "secret_variable" not in page and "compute_everything" not in page
     assert not re.search(r"<script\b|(src|href)=\"https?://", page)
     # the confidentiality mark that print CSS repeats on every page
-    assert page.count(render.CONFIDENTIAL) == 1 and "wb-page-mark" in page and "@media print" in page
+    assert page.count(brief_page.CONFIDENTIAL) == 1 and "wb-page-mark" in page and "@media print" in page
 
 
 def test_text_streams_and_errors_are_escaped_not_interpreted():
@@ -54,7 +55,7 @@ def test_a_figure_caption_becomes_the_images_alt_text(monkeypatch):
     import IPython.display
     from IPython.display import SVG
 
-    from wagebrief.brief import core as brief, figures
+    from wagebrief.brief import figures
     from wagebrief.brief.section import Figure, Section
 
     fig, ax = figures.new((3, 2))
@@ -62,7 +63,7 @@ def test_a_figure_caption_becomes_the_images_alt_text(monkeypatch):
     ax.set_title("Growth <%>")
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda obj, **k: shown.append(obj))
-    brief.show(Section("S", figures=[Figure("Top-step pay", figures.finish(fig))]))
+    brief_page.show(Section("S", figures=[Figure("Top-step pay", figures.finish(fig))]))
     images = [o for o in shown if isinstance(o, SVG)]
     assert len(images) == 1
     data, meta = images[0]._repr_svg_()

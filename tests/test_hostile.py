@@ -14,7 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import rows
-from wagebrief.brief import core as brief
+from wagebrief.brief import data as brief_data, page
+from wagebrief.brief import settlements as brief_settlements
 from wagebrief.inputs import settlements, units
 from wagebrief.cli import app
 from wagebrief.brief.section import Section, Table
@@ -64,13 +65,13 @@ def assert_escaped(html: str) -> None:
 
 def test_brief_cover_and_sections_escape_names(tmp_path):
     root = hostile_project(tmp_path)
-    data = brief.load("hostile", root=root)
+    data = brief_data.load("hostile", root=root)
     assert set(data.comparator_names) == {COMPARATOR, FORMULA}
-    cover = brief.cover(data)
+    cover = page.cover(data)
     assert_escaped(cover)
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Clerical &amp; &quot;Local&quot; 1 — Ωmega" in cover
     assert "Town of &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Sons&quot; Ünïon" in cover
-    html = brief.section_html(brief.settlements_section(data))
+    html = page.section_html(brief_settlements.settlements_section(data))
     assert_escaped(html)
     assert "&lt;img src=x onerror=alert(2)&gt; &amp; 'Co'" in html  # the comparator, in the table
     assert FORMULA.replace('"', "&quot;") in html or FORMULA in html  # text in HTML is not a formula
@@ -82,7 +83,7 @@ def test_section_html_escapes_every_part():
         tables=[Table(caption=UNION, data=pd.DataFrame({SCRIPT: [COMPARATOR, UNIT_NAME], "n": [1, 2]}), source=SCRIPT)],
         caveats=[COMPARATOR],
     )
-    html = brief.section_html(section)
+    html = page.section_html(section)
     assert_escaped(html)
     assert html.count("&lt;script&gt;") >= 4
 

@@ -37,7 +37,7 @@ from filelock import FileLock
 from typer.testing import CliRunner
 
 from wagebrief.run import batch, render
-from wagebrief.brief import figures, partial
+from wagebrief.brief import figures, messages, partial
 from wagebrief import io
 from wagebrief.inputs import units
 from wagebrief.cli import app
@@ -337,13 +337,13 @@ def test_an_error_message_is_never_empty():
         (line,) = partial.problem_lines(exc)
         name = type(exc).__name__
         assert line.startswith(f"{name}: ") and line[len(name) + 2:].strip(), line
-        assert render.one_line(exc)[len(name) + 2:].strip()
+        assert messages.one_line(exc)[len(name) + 2:].strip()
     # The kernel's error for a mathtext label: its message starts with a line break.
     cell_error = ValueError("cell failed")
     cell_error.ename, cell_error.evalue = "ValueError", f"\n{LABEL}\n      ^\nParseException: Expected end of text"
-    assert render.one_line(cell_error) == f"ValueError: {LABEL}"
+    assert messages.one_line(cell_error) == f"ValueError: {LABEL}"
     cell_error.evalue = ""
-    assert render.one_line(cell_error).startswith("ValueError: (no message)")
+    assert messages.one_line(cell_error).startswith("ValueError: (no message)")
 
 
 # --------------------------------------------------------------------------- a full disk

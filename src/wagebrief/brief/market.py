@@ -2,7 +2,7 @@
 
 The numbers are :func:`wagebrief.analysis.market.analyse`'s; this module only words and draws
 them. Section text, captions and caveats are plain text holding names as given; whoever renders
-them escapes them (``wagebrief.brief.core.section_html`` does, and :func:`table_html` escapes tables).
+them escapes them (``wagebrief.brief.page.section_html`` does, and :func:`table_html` escapes tables).
 """
 
 from __future__ import annotations

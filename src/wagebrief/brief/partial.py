@@ -8,19 +8,20 @@ problems in the output's metadata under :data:`STATUS_KEY`, which is how
 :mod:`wagebrief.run.render` marks the unit "rendered with problems" without parsing HTML.
 
 The notebook calls :func:`load`, :func:`compute` and :func:`show`; the sections themselves
-are :mod:`wagebrief.brief.core`'s and the analysis modules'.
+are the section modules' (:mod:`wagebrief.brief.settlements`, ...) and the analysis modules'.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from wagebrief.inputs import gaps
-from wagebrief.config import paths
+from wagebrief.brief import data as brief_data, page
+from wagebrief.brief.messages import one_line
 from wagebrief.brief.section import Section
+from wagebrief.config import paths
+from wagebrief.inputs import gaps
 
 #: Key of the output metadata the renderer reads problems and warnings from.
 STATUS_KEY = "wagebrief"
@@ -51,13 +52,11 @@ class FailedSection(Section):
 # --------------------------------------------------------------------------- loading
 
 def load(unit: str, root: str | Path | None = None, cycle_year: int | None = None):
-    """``brief.load``, except that a comparator whose settlement rows were all rejected is
-    accepted: returns ``(BriefData, warnings)``, each warning naming the rejected rows, and the
-    settlements section states the gap (its caveats)."""
-    from wagebrief.brief import core as brief
-
+    """:func:`wagebrief.brief.data.load`, except that a comparator whose settlement rows were
+    all rejected is accepted: returns ``(BriefData, warnings)``, each warning naming the rejected
+    rows, and the settlements section states the gap (its caveats)."""
     u, warnings = gaps.load_unit(unit, root=root)
-    data = brief.load(u, root, cycle_year)
+    data = brief_data.load(u, root, cycle_year)
     data.notes.extend(f"{w}." for w in warnings)
     return data, warnings
 
@@ -69,9 +68,8 @@ def problem_lines(exc: BaseException, root: str | Path | None = None) -> list[st
     the error carries them, else the error's first line; paths relative to the project root."""
     lines = getattr(exc, "problems", None)
     if not (isinstance(lines, list) and lines and all(isinstance(x, str) for x in lines)):
-        from wagebrief.run.render import one_line  # the same wording as a failed unit's error
-
-        lines = [one_line(exc)]  # never empty: an error with no message is named by its type
+        # The same wording as a failed unit's error; never empty: an error with no message is named by its type.
+        lines = [one_line(exc)]
     prefix = str(paths(root).root) + "/"
     return [x.replace(prefix, "") for x in lines]
 
@@ -99,9 +97,9 @@ def _attempt(fn: Callable[[], Any]) -> Any:
 def compute(data) -> dict:
     """Every section of the brief, each computed once and on its own:
     a section that raises is a :class:`FailedSection` and the others are unaffected."""
-    from wagebrief.brief import core as brief
     from wagebrief.analysis import costing, market
-    from wagebrief.brief import costing as costing_section, factors as factor_sections, market as market_section, outlook
+    from wagebrief.brief import costing as costing_section, factors as factor_sections, inflation
+    from wagebrief.brief import market as market_section, methodology, outlook, settlements, summary
 
     root = data.root
     position = _attempt(lambda: market.analyse(data.unit, root=root, events=data.events))
@@ -111,23 +109,23 @@ def compute(data) -> dict:
         return failed(key, dep, root) if isinstance(dep, BaseException) else _guard(key, fn, root)
 
     sections: dict[str, Any] = {
-        "settlements": _guard("settlements", lambda: brief.settlements_section(data), root),
-        "inflation": _guard("inflation", lambda: brief.inflation_section(data), root),
+        "settlements": _guard("settlements", lambda: settlements.settlements_section(data), root),
+        "inflation": _guard("inflation", lambda: inflation.inflation_section(data), root),
         "outlook": _guard("outlook", lambda: outlook.brief_section(data.unit, root=root), root),
         "market": using(position, "market", lambda: market_section.brief_section(data.unit, root=root, analysis=position)),
         "costing": using(cost, "costing", lambda: costing_section.brief_section(data.unit, root=root, costing=cost)),
-        "methodology": _guard("methodology", lambda: brief.methodology_section(data), root),
+        "methodology": _guard("methodology", lambda: methodology.methodology_section(data), root),
     }
     factors = using(position, "factors", lambda: list(factor_sections.statutory_factors(data.unit, root=root, analysis=position)))
     sections["factors"] = [factors] if isinstance(factors, FailedSection) else factors
 
-    def summary() -> Section:
+    def summarise() -> Section:
         # A failed analysis contributes no sentence; its box says why.
         ms = [] if isinstance(position, BaseException) else market_section.sentences(position)
         cs = [] if isinstance(cost, BaseException) else costing_section.sentences(cost)
-        return brief.executive_summary(sections, ms, cs)
+        return summary.executive_summary(sections, ms, cs)
 
-    sections["summary"] = _guard("summary", summary, root)
+    sections["summary"] = _guard("summary", summarise, root)
     return sections
 
 
@@ -143,27 +141,12 @@ def failures(sections: dict) -> list[FailedSection]:
 
 def box_html(section: FailedSection) -> str:
     """A failed section as a box that cannot be missed: its title and every problem."""
-    n = len(section.problems)
-    items = "".join(f"<li><code>{html.escape(p)}</code></li>" for p in section.problems)
-    return (f'<div class="wb-problem" role="alert" style="{BOX_STYLE}">'
-            f"<h2>{html.escape(section.title)}</h2>"
-            f"<p><b>PROBLEM: this section could not be computed</b> ({n} problem{'s' if n != 1 else ''}). "
-            "Every other section of this brief is complete; fix the lines below and render again.</p>"
-            f"<ul>{items}</ul></div>")
+    return page.fragment("problem.html.j2", box_style=BOX_STYLE, title=section.title, problems=section.problems)
 
 
 def status_html(sections: dict, warnings: list[str]) -> str:
     """The banner under the cover: which sections have problems, and the data warnings."""
-    failed_now = failures(sections)
-    parts = []
-    if failed_now:
-        names = ", ".join(f"“{s.title}”" for s in failed_now)
-        parts.append(f"<p><b>RENDERED WITH PROBLEMS:</b> {html.escape(names)} could not be computed; "
-                     "each shows its problems in a box. The other sections are complete.</p>")
-    if warnings:
-        parts.append("<p><b>Data warnings:</b></p><ul>"
-                     + "".join(f"<li>{html.escape(w)}</li>" for w in warnings) + "</ul>")
-    return f'<div class="wb-status" style="{BOX_STYLE}">{"".join(parts)}</div>' if parts else ""
+    return page.fragment("status.html.j2", box_style=BOX_STYLE, failed=failures(sections), warnings=warnings)
 
 
 def _display_box(section: FailedSection) -> None:
@@ -173,14 +156,12 @@ def _display_box(section: FailedSection) -> None:
 
 
 def show(section: Section) -> None:
-    """``brief.show``, or the problem box of a failed section (also when showing it fails)."""
-    from wagebrief.brief import core as brief
-
+    """``page.show``, or the problem box of a failed section (also when showing it fails)."""
     if isinstance(section, FailedSection):
         _display_box(section)
         return
     try:
-        brief.show(section)
+        page.show(section)
     except Exception as exc:  # a figure that cannot be drawn still leaves a trace
         _display_box(FailedSection(section.title, problems=problem_lines(exc)))
 

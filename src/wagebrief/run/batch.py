@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import html
 import json
 import logging
 import multiprocessing
@@ -28,9 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wagebrief import __version__, io
-from wagebrief.run import render
-from wagebrief.inputs import units
+from wagebrief.brief import page as brief_page
+from wagebrief.brief.messages import one_line
 from wagebrief.config import ROOT_ENV, Paths, paths
+from wagebrief.inputs import units
+from wagebrief.run import render
 
 log = logging.getLogger("wagebrief.run.render")
 
@@ -119,7 +120,7 @@ def render_units(names: list[str], cycle: int | None = None, root: str | Path | 
                     try:
                         done(fut.result())
                     except Exception as exc:  # the worker itself died
-                        done(render.RenderResult(futures[fut], None, False, 0.0, error=render.one_line(exc),
+                        done(render.RenderResult(futures[fut], None, False, 0.0, error=one_line(exc),
                                                  generated_at=render.now()))
     finally:
         bar.close()
@@ -311,7 +312,7 @@ def vintages(root: Path) -> dict:
     try:
         out.update(series.vintages(root=root))
     except Exception as exc:  # the manifest still records what it could
-        out["series_error"] = render.one_line(exc)
+        out["series_error"] = one_line(exc)
     if p.settlements.exists():
         s = pd.read_parquet(p.settlements, columns=["effective_date", "ratified_date", "source"])
         out["settlements_rows"] = len(s)
@@ -407,7 +408,7 @@ def _mark_previous(cycle_dir: Path, e: dict, failed_at: str) -> None:
         page = path.read_text(encoding="utf-8")
         io.write_text(path, render.mark_not_current(page, e["previous"]["generated_at"], failed_at, e["error"]))
     except OSError as exc:  # a full disk: the brief stays as it was, and the index still says NOT current
-        log.error("could not mark %s as not current: %s", path.name, render.one_line(exc))
+        log.error("could not mark %s as not current: %s", path.name, one_line(exc))
 
 
 def earlier_briefs(cycle_dir: Path, rendered_now: set[str], last: dict | None = None) -> list[dict]:
@@ -426,62 +427,44 @@ def earlier_briefs(cycle_dir: Path, rendered_now: set[str], last: dict | None = 
     return out
 
 
-def _status_html(e: dict) -> str:
-    status = _status_of(e)
-    warned = "".join(f"<br>warning: {html.escape(str(w))}" for w in e.get("warnings") or [])
-    if status == render.RENDERED:
-        return "rendered" + warned
-    if status == render.WITH_PROBLEMS:
-        items = "".join(f"<li>{html.escape(str(p))}</li>" for p in e.get("problems") or [])
-        return f'<b class="wb-bad">rendered with problems:</b><ul>{items}</ul>{warned}'
-    text = f'<b class="wb-bad">FAILED</b>: {html.escape(str(e.get("error", "")))}'
-    prev = e.get("previous")
-    if isinstance(prev, dict) and prev.get("file"):
-        when = html.escape(str(prev.get("generated_at", "")))
-        href = _href(prev["file"])
-        brief = f'<a href="{href}">previous brief from {when}</a>' if href else f"previous brief from {when}"
-        text += f"<br>{brief}, <b>NOT current</b>: this run failed: {html.escape(str(e.get('error', '')))}"
-    return text
-
-
 def _href(file: object) -> str | None:
     """A link to a brief in the index's own folder, as a relative path (``./city-police.html``):
     only for a file named ``<unit id>.html``, so no name can become a ``javascript:`` link."""
     name = Path(str(file)).name
     if not (name.endswith(".html") and units.is_unit_id(name[:-len(".html")])):
         return None
-    return html.escape(f"./{name}", quote=True)
+    return f"./{name}"
+
+
+def _index_row(e: dict, run_started: str) -> dict:
+    """An index entry as the index template shows it: plain text, escaped by the template."""
+    status = _status_of(e)
+    prev = e.get("previous")
+    return {
+        "unit": str(e["unit"]),
+        "href": _href(e["file"]) if e.get("file") and status != render.FAILED else None,
+        "kind": {render.RENDERED: "rendered", render.WITH_PROBLEMS: "problems"}.get(status, "failed"),
+        "warnings": [str(w) for w in e.get("warnings") or []],
+        "problems": [str(p) for p in e.get("problems") or []],
+        "error": str(e.get("error", "")),
+        "previous": ({"href": _href(prev["file"]), "when": str(prev.get("generated_at", ""))}
+                     if isinstance(prev, dict) and prev.get("file") else None),
+        "earlier": str(e.get("run_started_at", "")) if e.get("run_started_at") != run_started else None,
+        "generated_at": str(e.get("generated_at", "")),
+        "seconds": f"{float(e.get('seconds') or 0):.1f}",
+    }
 
 
 def write_index(r: Run, cycle_dir: Path) -> Path:
     """reports/<cycle>/index.html: every brief with its status and when it was generated,
     including briefs an earlier run made that this one did not re-render, and for a unit that
     failed now, its previous brief marked as not current."""
-    rows = []
-    for e in r.extra.get("index", []):
-        name = html.escape(str(e["unit"]))
-        href = _href(e["file"]) if e.get("file") and _status_of(e) != render.FAILED else None
-        link = f'<a href="{href}">{name}</a>' if href else name
-        status = _status_html(e)
-        if e.get("run_started_at") != r.started_at:
-            status += f' (earlier run, started {html.escape(str(e.get("run_started_at", "")))})'
-        rows.append(f"<tr><td>{link}</td><td>{status}</td><td>{html.escape(str(e.get('generated_at', '')))}</td>"
-                    f"<td>{float(e.get('seconds') or 0):.1f} s</td></tr>")
-    title = f"Bargaining briefs {html.escape(str(r.cycle or ''))}".strip()
     counts = (f"{len(r.results) - len(r.failed)} of {len(r.results)} briefs rendered"
               f"{f', {len(r.with_problems)} with problems' if r.with_problems else ''}"
               f"{f', {len(r.failed)} failed' if r.failed else ''}")
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:sans-serif;margin:2em}} td,th{{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}}
-.wb-confidential{{font-weight:bold;color:#8b0000;text-transform:uppercase}} .wb-bad{{color:#b00020}}</style></head>
-<body><div class="wb-confidential">{html.escape(render.CONFIDENTIAL)}</div>
-<h1>{title}</h1>
-<p>Generated {html.escape(r.finished_at)}: {counts}.</p>
-<table><tr><th>Unit</th><th>Status</th><th>Generated</th><th>Time</th></tr>
-{chr(10).join(rows)}
-</table></body></html>
-"""
+    index = brief_page.render("index.html.j2", title=f"Bargaining briefs {r.cycle or ''}".strip(), counts=counts,
+                              finished_at=r.finished_at,
+                              entries=[_index_row(e, r.started_at) for e in r.extra.get("index", [])])
     path = cycle_dir / "index.html"
-    io.write_text(path, page)
+    io.write_text(path, index)
     return path

@@ -5,7 +5,7 @@ bargaining cycle has many units, so briefs are rendered in-process: each worker 
 kernel (:class:`Renderer`), resets its namespace before every brief, and runs the notebook with
 nbclient. Parameters are injected by papermill's own parameterizer, which writes them as Python
 literals, never as code. The HTML is exported with every input cell hidden, images inline, and
-nothing loaded from another host (:func:`to_html`).
+nothing loaded from another host (:func:`to_html`, with :mod:`wagebrief.brief.page`'s template).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import base64
 import contextlib
 import copy
 import datetime as dt
-import html
 import os
 import signal
 import sys
@@ -24,38 +23,18 @@ from pathlib import Path
 
 import nbformat
 
-from wagebrief.inputs import gaps
 from wagebrief import io
-from wagebrief.config import paths
+from wagebrief.brief import page as brief_page
+from wagebrief.brief.messages import one_line
 from wagebrief.brief.partial import STATUS_KEY
+from wagebrief.config import paths
+from wagebrief.inputs import gaps
 
 BRIEF_NOTEBOOK = "brief.ipynb"
 KERNEL = "python3"
-CONFIDENTIAL = "Confidential: prepared for collective bargaining"
 #: The first cell of every run: the previous brief's variables are gone before this one starts.
 RESET_SOURCE = 'get_ipython().run_line_magic("reset", "-f")'
 RESET_TAG = "wagebrief-reset"
-
-PRINT_CSS = """
-<style>
-.wb-confidential { font-weight: bold; color: #8b0000; text-transform: uppercase; letter-spacing: .04em; }
-.wb-synthetic { background: #fff3cd; border: 2px solid #b8860b; padding: .6em; margin: .6em 0; }
-.wb-source { font-size: .8em; color: #555; }
-.wb-caveat { font-style: italic; }
-table.wb-table { border-collapse: collapse; font-size: .85em; }
-table.wb-table th, table.wb-table td { padding: 2px 8px; border-bottom: 1px solid #ddd; text-align: right; }
-table.wb-table td:first-child, table.wb-table th:first-child { text-align: left; }
-.wb-page-mark { display: none; }
-@media print {
-  @page { margin: 18mm 12mm; }
-  .wb-page-mark { display: block; position: fixed; top: 0; right: 0; font-size: 9pt; color: #8b0000; }
-  img, table, h3 { page-break-inside: avoid; }
-  h2, h3 { page-break-after: avoid; }
-  img { max-width: 100% !important; }
-  table.wb-table { display: table; font-size: 7.5pt; }
-}
-</style>
-"""
 
 
 RENDERED, WITH_PROBLEMS, FAILED = "rendered", "rendered with problems", "failed"
@@ -272,41 +251,22 @@ def remove_leftover_kernels(tmpdir: str | Path | None = None) -> list[Path]:
     return removed
 
 
-BASE_CSS = """
-<style>
-body { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: #222;
-       line-height: 1.45; margin: 0; }
-main.wb-brief { max-width: 62rem; margin: 0 auto; padding: 1.5rem 2rem 3rem; }
-h1 { font-size: 1.8em; margin: .3em 0; }
-h2 { font-size: 1.35em; margin: 1.6em 0 .4em; border-bottom: 1px solid #ccc; padding-bottom: .15em; }
-h3 { font-size: 1.05em; margin: 1.2em 0 .3em; }
-img { max-width: 100%; height: auto; display: block; margin: .6em 0; }
-table.wb-table { display: block; max-width: 100%; overflow-x: auto; }  /* a wide table scrolls, the page does not */
-pre.wb-stream, pre.wb-text { font-size: .8em; background: #f6f6f6; padding: .4em; white-space: pre-wrap; }
-</style>
-"""
-
-
 def to_html(nb: nbformat.NotebookNode, title: str) -> str:
     """An executed notebook as one offline HTML file: its outputs and Markdown, never its code.
 
-    A brief's outputs are HTML written (and escaped) by :mod:`wagebrief.brief.core` and SVG charts, so
-    they are laid out directly on a page of our own: no code cells, no script, no stylesheet or
-    font from another host, images inline with their captions as alt text. (nbconvert's "lab"
-    template took ~0.5 s a brief, mostly re-parsing its ~1 MB of output with BeautifulSoup, and
-    shipped ~1 MB of CSS and CDN scripts that had to be stripped.)
+    A brief's outputs are HTML written (and escaped) by :mod:`wagebrief.brief.page`'s templates and
+    SVG charts, so they are laid out directly on a page of our own (``brief.html.j2``): no code
+    cells, no script, no stylesheet or font from another host, images inline with their captions
+    as alt text. (nbconvert's "lab" template took ~0.5 s a brief, mostly re-parsing its ~1 MB of
+    output with BeautifulSoup, and shipped ~1 MB of CSS and CDN scripts that had to be stripped.)
     """
-    parts: list[str] = []
+    blocks: list[dict] = []
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            parts.append(_markdown(cell.source))
+            blocks.append({"kind": "markdown", "html": brief_page.trusted(_markdown(cell.source))})
         elif cell.cell_type == "code":
-            parts += [_output(o) for o in cell.get("outputs", [])]
-    mark = f'<div class="wb-page-mark">{html.escape(CONFIDENTIAL)}</div>'
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{html.escape(title)}</title>\n{BASE_CSS}{PRINT_CSS}</head>\n"
-            f'<body>\n<main class="wb-brief">\n{"".join(parts)}</main>\n{mark}\n</body>\n</html>\n')
+            blocks += [b for b in map(_output, cell.get("outputs", [])) if b]
+    return brief_page.render("brief.html.j2", title=title, blocks=blocks)
 
 
 def _markdown(source: str) -> str:
@@ -315,17 +275,17 @@ def _markdown(source: str) -> str:
     return mistune.html(source)
 
 
-def _output(out: dict) -> str:
-    """One cell output as HTML: rich HTML as the library wrote it, images inline, text escaped."""
+def _output(out: dict) -> dict | None:
+    """One cell output as a block of the page: rich HTML as the library wrote it (trusted), images
+    inline, text to be escaped; None for an output with nothing to show."""
     kind = out.get("output_type")
     if kind == "stream":
-        return f'<pre class="wb-stream">{html.escape(_text(out.get("text", "")))}</pre>\n'
+        return {"kind": "pre", "css": "wb-stream", "text": _text(out.get("text", ""))}
     if kind == "error":
-        message = f"{out.get('ename', '')}: {out.get('evalue', '')}"
-        return f'<pre class="wb-text">{html.escape(message)}</pre>\n'
+        return {"kind": "pre", "css": "wb-text", "text": f"{out.get('ename', '')}: {out.get('evalue', '')}"}
     data = out.get("data", {})
     if "text/html" in data:
-        return _text(data["text/html"]) + "\n"
+        return {"kind": "html", "html": brief_page.trusted(_text(data["text/html"]))}
     for mime in ("image/svg+xml", "image/png", "image/jpeg"):
         if mime in data:
             alt = (out.get("metadata", {}).get(mime) or {}).get("alt", "chart")
@@ -333,10 +293,10 @@ def _output(out: dict) -> str:
                 b64 = base64.b64encode(_text(data[mime]).encode("utf-8")).decode("ascii")
             else:
                 b64 = "".join(_text(data[mime]).split())
-            return f'<img alt="{html.escape(str(alt), quote=True)}" src="data:{mime};base64,{b64}">\n'
+            return {"kind": "image", "alt": str(alt), "mime": mime, "data": b64}
     if "text/plain" in data:
-        return f'<pre class="wb-text">{html.escape(_text(data["text/plain"]))}</pre>\n'
-    return ""
+        return {"kind": "pre", "css": "wb-text", "text": _text(data["text/plain"])}
+    return None
 
 
 def _text(v) -> str:
@@ -370,10 +330,8 @@ def mark_not_current(page: str, generated_at: str, failed_at: str, reason: str) 
         page = head + rest.split(STALE_END, 1)[1]
     else:
         page = page.replace("<title>", "<title>NOT CURRENT: ", 1)
-    banner = (f'{STALE_START}<div class="wb-stale" role="alert" style="border:4px solid #b00020;'
-              f'background:#fdecea;padding:.8em 1em"><b>NOT CURRENT: this is the previous brief, generated '
-              f"{html.escape(generated_at)}.</b> Re-rendering it on {html.escape(failed_at)} failed: "
-              f"{html.escape(reason)}. Its numbers may be out of date.</div>{STALE_END}")
+    banner = brief_page.fragment("not_current.html.j2", generated_at=generated_at, failed_at=failed_at, reason=reason)
+    banner = STALE_START + banner + STALE_END
     for anchor in ('<main class="wb-brief">', "<body>"):
         if anchor in page:
             return page.replace(anchor, anchor + "\n" + banner, 1)
@@ -434,24 +392,6 @@ def render_many(unit_names: list[str], cycle_year: int | None = None, root: str 
     p = paths(root)
     with Renderer(p.notebooks / BRIEF_NOTEBOOK) as r:
         return [render_with(r, name, cycle_year, p.root) for name in unit_names]
-
-
-def one_line(exc: BaseException) -> str:
-    """An exception as one line: the notebook's own error name and message when it has one."""
-    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
-    name, text = (str(ename), str(evalue or "")) if ename else (type(exc).__name__, str(exc))
-    return f"{name}: {first_line(text) or _no_message(exc)}"
-
-
-def first_line(text: str) -> str:
-    """The first line of ``text`` that has something on it ("" if none)."""
-    return next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")
-
-
-def _no_message(exc: BaseException) -> str:
-    # An error without a message still says what it was, never an empty "ValueError: ".
-    detail = first_line(repr(exc))
-    return f"(no message) {detail}" if detail and detail != f"{type(exc).__name__}()" else "(no message)"
 
 
 def now() -> str:

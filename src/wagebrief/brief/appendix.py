@@ -1,0 +1,44 @@
+"""The appendix: every settlement event of the unit's comparators, with its source and link."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from wagebrief.brief import page
+from wagebrief.brief.data import BriefData
+
+
+def _money(x: float) -> str:
+    return f"${x:,.0f}" if float(x).is_integer() else f"${x:,.2f}"
+
+
+def event_value(r: dict) -> str:
+    """An event's value as typed: "2.5%", "$0.93/hour", "$1,000 on $52,000"; cents kept."""
+    parts = [f"{r['pct']:g}%"] if pd.notna(r.get("pct")) else []
+    if pd.notna(r.get("amount")):
+        per = "/hour" if r.get("amount_per") == "hour" else ""
+        parts.append(_money(r["amount"]) + per)
+    if r.get("event") == "gwi_flat" and pd.notna(r.get("reference_salary")):
+        parts.append("on " + _money(r["reference_salary"]) + ("/hour" if r.get("reference_per") == "hour" else ""))
+    return " ".join(parts)
+
+
+def appendix_rows(data: BriefData) -> list[dict]:
+    """The appendix's rows as plain text: ``cells`` in column order, and ``url``, a link only
+    when ``link`` (an http or https address)."""
+    e = data.comparator_events().sort_values(["jurisdiction", "term_start", "effective_date"])
+    rows = []
+    for r in e.itertuples(index=False):
+        url = str(r.source_url) if isinstance(r.source_url, str) else ""
+        rows.append({
+            "cells": [str(r.settlement_id), str(r.jurisdiction), f"{r.term_start:%Y-%m-%d} to {r.term_end:%Y-%m-%d}",
+                      str(r.settlement_type).replace("_", " "), f"{r.effective_date:%Y-%m-%d}", str(r.event),
+                      event_value(r._asdict()).strip(), str(r.source)],
+            "url": url, "link": url.startswith(("http://", "https://")),
+        })
+    return rows
+
+
+def appendix_html(data: BriefData) -> str:
+    """The full settlement list of the unit's comparators, with sources and links (escaped)."""
+    return page.fragment("appendix.html.j2", rows=appendix_rows(data))

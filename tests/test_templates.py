@@ -1,0 +1,116 @@
+"""Every HTML template escapes what it is given: hostile text goes through each one (by the
+function that renders it) and comes out as text, never as markup, script or template code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from types import SimpleNamespace
+
+import nbformat
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from wagebrief.brief import appendix, page, partial
+from wagebrief.brief.section import Section, Table
+from wagebrief.inputs import provenance
+from wagebrief.run import batch, render
+
+#: One string holding every way out of a text node or an attribute value, an entity that must
+#: not pass as one, and template syntax that must not be evaluated.
+HOSTILE = ("<script>alert(1)</script> \"onmouseover=alert(2) 'x' &amp; {{ 7*7 }} {% if 1 %}IF{% endif %} "
+           "</style><b><img src=x onerror=alert(3)>")
+RAW = ["<script>alert(1)</script>", '"onmouseover=alert(2)', "'x'", "&amp; {{", "</style><b>",
+       "<img src=x onerror=alert(3)>"]
+
+
+def _appendix() -> str:
+    day = pd.Timestamp("2025-07-01")
+    events = pd.DataFrame([
+        {"settlement_id": HOSTILE, "jurisdiction": HOSTILE, "term_start": day, "term_end": day,
+         "settlement_type": HOSTILE, "effective_date": day, "event": HOSTILE, "source": HOSTILE,
+         "source_url": "https://example.org/?q=" + HOSTILE, "pct": 2.5},
+        {"settlement_id": "S2", "jurisdiction": "J", "term_start": day, "term_end": day, "settlement_type": "t",
+         "effective_date": day, "event": "gwi_pct", "source": "s", "source_url": HOSTILE, "pct": 2.5},
+    ])
+    return appendix.appendix_html(SimpleNamespace(comparator_events=lambda: events))
+
+
+def _cover(monkeypatch) -> str:
+    labels = [provenance.InputLabel(HOSTILE, provenance.SYNTHETIC, HOSTILE)]
+    monkeypatch.setattr(page, "input_labels", lambda data: labels)
+    monkeypatch.setattr(page, "vintages", lambda data: {"settlement": HOSTILE, "cpi": HOSTILE, "eci": HOSTILE})
+    unit = SimpleNamespace(name=HOSTILE, employer=SimpleNamespace(name=HOSTILE), cycle_year=HOSTILE,
+                           occupation_group=HOSTILE)
+    return page.cover(SimpleNamespace(unit=unit), dt.datetime(2026, 1, 2))
+
+
+def _section() -> str:
+    table = Table(HOSTILE, pd.DataFrame({"a": [1]}), source=HOSTILE)  # the cells are pandas's to escape
+    return page.section_html(Section(HOSTILE, text=[HOSTILE], tables=[table], caveats=[HOSTILE]))
+
+
+def _brief_page() -> str:
+    nb = new_notebook(cells=[new_markdown_cell("# Brief"), new_code_cell("", outputs=[
+        new_output("stream", name="stdout", text=HOSTILE),
+        new_output("error", ename=HOSTILE, evalue=HOSTILE, traceback=[]),
+        new_output("display_data", data={"image/png": "iVBORw0KGgo="}, metadata={"image/png": {"alt": HOSTILE}}),
+        new_output("display_data", data={"text/plain": HOSTILE}),
+    ])])
+    return render.to_html(nb, HOSTILE)
+
+
+def _index(tmp_path) -> str:
+    entries = [
+        {"unit": HOSTILE, "ok": True, "status": render.RENDERED, "file": HOSTILE, "warnings": [HOSTILE],
+         "generated_at": HOSTILE, "seconds": 1.0, "run_started_at": HOSTILE},
+        {"unit": "b-unit", "ok": True, "status": render.WITH_PROBLEMS, "file": "b-unit.html",
+         "problems": [HOSTILE], "warnings": [HOSTILE], "run_started_at": "now"},
+        {"unit": "c-unit", "ok": False, "status": render.FAILED, "error": HOSTILE, "run_started_at": "now",
+         "previous": {"file": "c-unit.html", "generated_at": HOSTILE}},
+    ]
+    run = batch.Run(None, [], "now", HOSTILE, 1.0, 1, extra={"index": entries})
+    return batch.write_index(run, tmp_path).read_text(encoding="utf-8")
+
+
+#: Each template and how the package renders it.
+CASES = {
+    "appendix.html.j2": lambda mp, tmp: _appendix(),
+    "cover.html.j2": lambda mp, tmp: _cover(mp),
+    "section.html.j2": lambda mp, tmp: _section(),
+    "source.html.j2": lambda mp, tmp: page.fragment("source.html.j2", source=HOSTILE),
+    "problem.html.j2": lambda mp, tmp: partial.box_html(partial.FailedSection(HOSTILE, problems=[HOSTILE])),
+    "status.html.j2": lambda mp, tmp: partial.status_html({"x": partial.FailedSection(HOSTILE)}, [HOSTILE]),
+    "brief.html.j2": lambda mp, tmp: _brief_page(),
+    "not_current.html.j2": lambda mp, tmp: render.mark_not_current(_brief_page(), HOSTILE, HOSTILE, HOSTILE),
+    "index.html.j2": lambda mp, tmp: _index(tmp),
+}
+
+
+def test_every_template_has_a_hostile_case():
+    assert sorted(page.environment().list_templates()) == sorted(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_hostile_text_comes_out_escaped(name, monkeypatch, tmp_path):
+    out = CASES[name](monkeypatch, tmp_path)
+    for raw in RAW:
+        assert raw not in out, (name, raw)
+    assert html.escape(HOSTILE) in out  # as html.escape writes it: &quot; and &#x27; for quotes
+    assert "{{ 7*7 }}" in out and "{% if 1 %}IF{% endif %}" in out  # text, not code
+
+
+def test_a_name_a_template_is_not_given_is_an_error():
+    import jinja2
+
+    with pytest.raises(jinja2.UndefinedError):
+        page.fragment("source.html.j2")
+
+
+def test_trusted_fragments_pass_unchanged():
+    out = page.section_html(Section("T", tables=[Table("c", pd.DataFrame({"a": ["<b>x</b>"]}))]))
+    assert '<table class="dataframe wb-table">\n  <thead>' in out and "&lt;b&gt;x&lt;/b&gt;" in out
+    nb = nbformat.v4.new_notebook(cells=[new_code_cell("", outputs=[
+        new_output("display_data", data={"text/html": "<p class='lib'>made by the library</p>"})])])
+    assert "<p class='lib'>made by the library</p>\n" in render.to_html(nb, "t")
