@@ -176,9 +176,10 @@ def normalise_profile(profile: pd.DataFrame | None, employer_type: str | None = 
     fips, and per factor ``src_<factor>``, ``syn_<factor>`` and ``org_<factor>``: where its
     figure comes from, whether it is SYNTHETIC, and whether it was "typed" or "pulled").
 
-    Accepts the comparator-profile table of :func:`wagebrief.public.series.comparator_profile`, as
-    combined with typed profiles by :func:`wagebrief.inputs.profiles.combine` (or a hand-made table
-    using those column names); nullable numbers become floats with NaN.
+    Accepts the comparator-profile table of
+    :func:`wagebrief.public.pulled_profiles.comparator_profile`, as combined with typed profiles by
+    :func:`wagebrief.inputs.profiles.combine` (or a hand-made table using those column names);
+    nullable numbers become floats with NaN.
     """
     cols = ["jurisdiction", "state", "jurisdiction_type", *NUMERIC, "profile_note", "fips",
             *[f"src_{f}" for f in NUMERIC], *[f"syn_{f}" for f in NUMERIC], *[f"org_{f}" for f in NUMERIC]]
@@ -208,8 +209,8 @@ def normalise_profile(profile: pd.DataFrame | None, employer_type: str | None = 
 
 
 def load_profile(root: str | Path | None = None, unit: Any = None) -> tuple[pd.DataFrame | None, str | None]:
-    """The comparator profile: the pulled one (:mod:`wagebrief.public.series`) with the analyst's typed
-    profiles (:mod:`wagebrief.inputs.profiles`) laid over it; or (None, why not).
+    """The comparator profile: the pulled one (:mod:`wagebrief.public.pulled_profiles`) with the
+    analyst's typed profiles (:mod:`wagebrief.inputs.profiles`) laid over it; or (None, why not).
 
     Typed rows are matched to the unit files' jurisdictions by ``fips`` (``unit``'s first, then
     every unit file's). The second value, when not None, is a note (the pull unavailable, typed
@@ -220,9 +221,9 @@ def load_profile(root: str | Path | None = None, unit: Any = None) -> tuple[pd.D
     whys: list[str] = []
     pulled = None
     try:
-        from wagebrief.public import series
+        from wagebrief.public import pulled_profiles
 
-        pulled = series.comparator_profile(root)
+        pulled = pulled_profiles.comparator_profile(root)
     except Exception as exc:  # a missing table must not stop a brief
         whys.append(f"the pulled comparator profile is unavailable ({type(exc).__name__}: {exc})")
     typed, notes = profiles.load(root)
@@ -424,9 +425,9 @@ def score_unit(unit, root: str | Path | None = None, *, weights: Mapping[str, fl
                profile: pd.DataFrame | None = None, events: pd.DataFrame | None = None) -> Comparables:
     """Score every candidate jurisdiction for ``unit`` (a Unit or a unit id).
 
-    ``profile`` defaults to :func:`wagebrief.public.series.comparator_profile`; ``events`` (valid
-    settlement rows) to the processed or raw settlements, so jurisdictions without a profile
-    are still candidates on the factors that need no profile (state, type).
+    ``profile`` defaults to :func:`wagebrief.public.pulled_profiles.comparator_profile`;
+    ``events`` (valid settlement rows) to the processed or raw settlements, so jurisdictions
+    without a profile are still candidates on the factors that need no profile (state, type).
     """
     from wagebrief.inputs import units
 
