@@ -43,6 +43,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wagebrief.config import paths
+from wagebrief.inputs import profiles, settlements, units
+from wagebrief.public import pulled_profiles
+
 FACTORS = ("population", "median_hh_income", "gov_pay", "region", "jurisdiction_type")
 #: Default weights (points out of 100). A module setting; ``wagebrief comparables --weight``
 #: and the ``weights`` argument override it.
@@ -216,13 +220,9 @@ def load_profile(root: str | Path | None = None, unit: Any = None) -> tuple[pd.D
     every unit file's). The second value, when not None, is a note (the pull unavailable, typed
     rows rejected) even when a table is returned.
     """
-    from wagebrief.inputs import profiles
-
     whys: list[str] = []
     pulled = None
     try:
-        from wagebrief.public import pulled_profiles
-
         pulled = pulled_profiles.comparator_profile(root)
     except Exception as exc:  # a missing table must not stop a brief
         whys.append(f"the pulled comparator profile is unavailable ({type(exc).__name__}: {exc})")
@@ -237,8 +237,6 @@ def load_profile(root: str | Path | None = None, unit: Any = None) -> tuple[pd.D
 
 
 def _fips_names(root: str | Path | None, unit: Any) -> dict[str, tuple[str, str]]:
-    from wagebrief.inputs import profiles, units
-
     known: list = [unit] if unit is not None and not isinstance(unit, str) else []
     try:
         known += units.load_all(root)
@@ -429,8 +427,6 @@ def score_unit(unit, root: str | Path | None = None, *, weights: Mapping[str, fl
     ``events`` (valid settlement rows) to the processed or raw settlements, so jurisdictions
     without a profile are still candidates on the factors that need no profile (state, type).
     """
-    from wagebrief.inputs import units
-
     if isinstance(unit, str):
         unit = units.load(unit, root=root)
     notes: list[str] = []
@@ -465,9 +461,6 @@ def score_unit(unit, root: str | Path | None = None, *, weights: Mapping[str, fl
 
 
 def _events(root: str | Path | None) -> pd.DataFrame | None:
-    from wagebrief.inputs import settlements
-    from wagebrief.config import paths
-
     p = paths(root)
     try:
         if p.settlements.is_file():
