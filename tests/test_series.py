@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from wagebrief.public import series
+from wagebrief.public import pulled_profiles, series
 from wagebrief.public.pull import manifest
 from wagebrief.public.pull.settings import Comparator
 
@@ -164,7 +164,7 @@ def ct_root(tmp_path):
 
 
 def test_profile_row_says_which_geography_and_year_each_figure_uses(ct_root):
-    p = series.build_comparator_profile(ct_root, [STAMFORD]).iloc[0]
+    p = pulled_profiles.build_comparator_profile(ct_root, [STAMFORD]).iloc[0]
     assert (p["population"], p["population_year"]) == (136000, 2023)
     assert pd.isna(p["median_hh_income"]) and p["median_hh_income_year"] == 2023  # sentinel -> missing
     assert p["acs_geoid"] == "0919073070" and p["acs_geography_era"] == "ct_planning_region"
@@ -178,7 +178,7 @@ def test_profile_row_says_which_geography_and_year_each_figure_uses(ct_root):
 
 
 def test_a_comparator_file_naming_the_county_stays_in_the_county_era(ct_root):
-    p = series.build_comparator_profile(ct_root, [Comparator("City of Stamford", "CT", "municipal", "09001")]).iloc[0]
+    p = pulled_profiles.build_comparator_profile(ct_root, [Comparator("City of Stamford", "CT", "municipal", "09001")]).iloc[0]
     assert p["qcew_year"] == 2023 and p["qcew_area_fips"] == "09001" and p["qcew_geography_era"] == "county"
     assert p["state_local_gov_avg_annual_pay"] == pytest.approx((25356542 + 450165575) / (361 + 7704))
     assert p["state_local_gov_employment"] == 361 + 7704
@@ -187,11 +187,11 @@ def test_a_comparator_file_naming_the_county_stays_in_the_county_era(ct_root):
 
 
 def test_qcew_history_refuses_to_join_across_the_ct_break_unless_asked_to_flag(ct_root):
-    with pytest.raises(series.GeographyBreakError, match=r"City of Stamford: QCEW years \[2023\] .* \[2024\]"):
-        series.qcew_history(ct_root, [STAMFORD])
-    h = series.qcew_history(ct_root, [STAMFORD], on_break="flag")
+    with pytest.raises(pulled_profiles.GeographyBreakError, match=r"City of Stamford: QCEW years \[2023\] .* \[2024\]"):
+        pulled_profiles.qcew_history(ct_root, [STAMFORD])
+    h = pulled_profiles.qcew_history(ct_root, [STAMFORD], on_break="flag")
     assert h["geography_break"].all() and set(h["area_fips"]) == {"09001", "09190"}
-    one_era = series.qcew_history(ct_root, [Comparator("City of Stamford", "CT", "municipal", "09190")])
+    one_era = pulled_profiles.qcew_history(ct_root, [Comparator("City of Stamford", "CT", "municipal", "09190")])
     assert set(one_era["year"]) == {2024} and not one_era["geography_break"].any()
 
 
@@ -255,7 +255,7 @@ def test_the_snapshot_script_reproduces_the_shipped_files(tmp_path):
 def test_the_shipped_profile_is_synthetic_and_says_so():
     from wagebrief.public.pull.settings import demo_comparators
 
-    p = series.build_comparator_profile(REPO, demo_comparators())  # independent of the unit files
+    p = pulled_profiles.build_comparator_profile(REPO, demo_comparators())  # independent of the unit files
     assert len(p) > 0 and p["synthetic"].all()
     assert p["source"].str.contains("SYNTHETIC").all()
     assert p["population"].notna().all() and p["qcew_year"].notna().all()
@@ -263,7 +263,7 @@ def test_the_shipped_profile_is_synthetic_and_says_so():
 
 def test_profile_keeps_acs_and_qcew_sources_apart(ct_root):
     # ct_root's ACS files are real-format, unflagged; its QCEW files are marked synthetic.
-    p = series.build_comparator_profile(ct_root, [STAMFORD]).iloc[0]
+    p = pulled_profiles.build_comparator_profile(ct_root, [STAMFORD]).iloc[0]
     assert not p["acs_synthetic"] and p["qcew_synthetic"]
     assert "Census ACS 5-year 2023" in p["acs_source"] and "SYNTHETIC" not in p["acs_source"]
     assert "QCEW" in p["qcew_source"] and "SYNTHETIC" in p["qcew_source"]
@@ -271,8 +271,8 @@ def test_profile_keeps_acs_and_qcew_sources_apart(ct_root):
 
 def test_an_unplaceable_comparator_is_noted_in_its_row_not_warned_into_a_brief(ct_root, caplog):
     town = Comparator("Town of Nowhere", "CT", "municipal")
-    with caplog.at_level("WARNING", logger="wagebrief.public.series"):
-        p = series.build_comparator_profile(ct_root, [town]).iloc[0]
+    with caplog.at_level("WARNING", logger="wagebrief.public.pulled_profiles"):
+        p = pulled_profiles.build_comparator_profile(ct_root, [town]).iloc[0]
     assert not [r for r in caplog.records if r.levelname == "WARNING"]
     assert "no geography known" in p["note"] and "data/raw/profiles/" in p["note"]
     assert pd.isna(p["population"])

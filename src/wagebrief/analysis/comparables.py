@@ -43,6 +43,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wagebrief.config import paths
+from wagebrief.inputs import profiles, settlements, units
+from wagebrief.public import pulled_profiles
+
 FACTORS = ("population", "median_hh_income", "gov_pay", "region", "jurisdiction_type")
 #: Default weights (points out of 100). A module setting; ``wagebrief comparables --weight``
 #: and the ``weights`` argument override it.
@@ -176,9 +180,10 @@ def normalise_profile(profile: pd.DataFrame | None, employer_type: str | None = 
     fips, and per factor ``src_<factor>``, ``syn_<factor>`` and ``org_<factor>``: where its
     figure comes from, whether it is SYNTHETIC, and whether it was "typed" or "pulled").
 
-    Accepts the comparator-profile table of :func:`wagebrief.public.series.comparator_profile`, as
-    combined with typed profiles by :func:`wagebrief.inputs.profiles.combine` (or a hand-made table
-    using those column names); nullable numbers become floats with NaN.
+    Accepts the comparator-profile table of
+    :func:`wagebrief.public.pulled_profiles.comparator_profile`, as combined with typed profiles by
+    :func:`wagebrief.inputs.profiles.combine` (or a hand-made table using those column names);
+    nullable numbers become floats with NaN.
     """
     cols = ["jurisdiction", "state", "jurisdiction_type", *NUMERIC, "profile_note", "fips",
             *[f"src_{f}" for f in NUMERIC], *[f"syn_{f}" for f in NUMERIC], *[f"org_{f}" for f in NUMERIC]]
@@ -208,21 +213,17 @@ def normalise_profile(profile: pd.DataFrame | None, employer_type: str | None = 
 
 
 def load_profile(root: str | Path | None = None, unit: Any = None) -> tuple[pd.DataFrame | None, str | None]:
-    """The comparator profile: the pulled one (:mod:`wagebrief.public.series`) with the analyst's typed
-    profiles (:mod:`wagebrief.inputs.profiles`) laid over it; or (None, why not).
+    """The comparator profile: the pulled one (:mod:`wagebrief.public.pulled_profiles`) with the
+    analyst's typed profiles (:mod:`wagebrief.inputs.profiles`) laid over it; or (None, why not).
 
     Typed rows are matched to the unit files' jurisdictions by ``fips`` (``unit``'s first, then
     every unit file's). The second value, when not None, is a note (the pull unavailable, typed
     rows rejected) even when a table is returned.
     """
-    from wagebrief.inputs import profiles
-
     whys: list[str] = []
     pulled = None
     try:
-        from wagebrief.public import series
-
-        pulled = series.comparator_profile(root)
+        pulled = pulled_profiles.comparator_profile(root)
     except Exception as exc:  # a missing table must not stop a brief
         whys.append(f"the pulled comparator profile is unavailable ({type(exc).__name__}: {exc})")
     typed, notes = profiles.load(root)
@@ -236,8 +237,6 @@ def load_profile(root: str | Path | None = None, unit: Any = None) -> tuple[pd.D
 
 
 def _fips_names(root: str | Path | None, unit: Any) -> dict[str, tuple[str, str]]:
-    from wagebrief.inputs import profiles, units
-
     known: list = [unit] if unit is not None and not isinstance(unit, str) else []
     try:
         known += units.load_all(root)
@@ -424,12 +423,10 @@ def score_unit(unit, root: str | Path | None = None, *, weights: Mapping[str, fl
                profile: pd.DataFrame | None = None, events: pd.DataFrame | None = None) -> Comparables:
     """Score every candidate jurisdiction for ``unit`` (a Unit or a unit id).
 
-    ``profile`` defaults to :func:`wagebrief.public.series.comparator_profile`; ``events`` (valid
-    settlement rows) to the processed or raw settlements, so jurisdictions without a profile
-    are still candidates on the factors that need no profile (state, type).
+    ``profile`` defaults to :func:`wagebrief.public.pulled_profiles.comparator_profile`;
+    ``events`` (valid settlement rows) to the processed or raw settlements, so jurisdictions
+    without a profile are still candidates on the factors that need no profile (state, type).
     """
-    from wagebrief.inputs import units
-
     if isinstance(unit, str):
         unit = units.load(unit, root=root)
     notes: list[str] = []
@@ -464,9 +461,6 @@ def score_unit(unit, root: str | Path | None = None, *, weights: Mapping[str, fl
 
 
 def _events(root: str | Path | None) -> pd.DataFrame | None:
-    from wagebrief.inputs import settlements
-    from wagebrief.config import paths
-
     p = paths(root)
     try:
         if p.settlements.is_file():

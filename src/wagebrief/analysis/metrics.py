@@ -21,6 +21,7 @@ Conventions
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 
@@ -290,8 +291,6 @@ _ANNUAL_MEMO: dict[tuple, pd.DataFrame] = {}
 
 def _content_key(events: pd.DataFrame) -> tuple:
     """A key that changes when any column the measures read changes (values, order or dtype)."""
-    import hashlib
-
     cols = [c for c in _NEEDED if c in events.columns]
     digest = hashlib.blake2b(pd.util.hash_pandas_object(events[cols], index=False).to_numpy().tobytes(),
                              digest_size=16).hexdigest()

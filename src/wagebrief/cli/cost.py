@@ -10,6 +10,8 @@ import typer
 
 from wagebrief import io
 
+# Commands import the stage modules inside their bodies so `wagebrief --help` starts fast.
+
 
 class Format(str, Enum):
     table = "table"

@@ -11,6 +11,8 @@ import typer
 
 from wagebrief.config import DEFAULT_FY_START_MONTH
 
+# Commands import the stage modules inside their bodies so `wagebrief --help` starts fast.
+
 
 class Format(str, Enum):
     table = "table"

@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+# Commands import the stage modules inside their bodies so `wagebrief --help` starts fast.
+
 
 def profiles(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Profile CSV files or folders (default: data/raw/profiles).")] = None,

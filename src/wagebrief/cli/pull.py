@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+# Commands import the stage modules inside their bodies so `wagebrief --help` starts fast.
+
 
 class Source(str, Enum):
     bls = "bls"

@@ -8,6 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
+# Commands import the stage modules inside their bodies so `wagebrief --help` starts fast.
+
 
 def render(
     unit: Annotated[Optional[list[str]], typer.Option("--unit", "-u", help="Unit to render (repeatable).")] = None,

@@ -9,6 +9,8 @@ import typer
 
 from wagebrief.config import DEFAULT_FY_START_MONTH
 
+# Commands import the stage modules inside their bodies so `wagebrief --help` starts fast.
+
 template_app = typer.Typer(help="Write entry templates for input files.", no_args_is_help=True)
 
 

@@ -1,9 +1,9 @@
 """Comparator profiles the analyst types: ``data/raw/profiles/*.csv``.
 
-The pulled profile (:func:`wagebrief.public.series.comparator_profile`) only knows the jurisdictions
-in ``pull/areas.yml`` (or with a ``fips`` the pull can place). For any other town, county or
-authority the analyst types the figures the comparables scoring uses, with their source, into a
-CSV file here. :data:`COLUMN_DOCS` documents the columns (the input reference page is generated
+The pulled profile (:func:`wagebrief.public.pulled_profiles.comparator_profile`) only knows the
+jurisdictions in ``pull/areas.yml`` (or with a ``fips`` the pull can place). For any other town,
+county or authority the analyst types the figures the comparables scoring uses, with their
+source, into a CSV file here. :data:`COLUMN_DOCS` documents the columns (the input reference page is generated
 from it).
 
 Precedence, factor by factor: a figure typed here **wins over** the pulled one for the same

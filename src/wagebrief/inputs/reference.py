@@ -9,14 +9,14 @@ generation. Regenerate with ``wagebrief reference --out docs/inputs.md`` (or
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 import sys
 from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel
+
+from wagebrief.inputs import profiles, proposals_schema, roster, salaries, settlements, template, units
 
 REGENERATE = "wagebrief reference --out docs/inputs.md"
 
@@ -181,22 +181,12 @@ def column_table(docs: dict[str, tuple[str, str, str]], vocabularies: dict[str, 
 
 def vocabularies() -> dict[str, tuple[str, ...]]:
     """Every vocabulary an input file uses, by the column or field that takes it."""
-    from wagebrief.inputs import proposals_schema as ps
-    from wagebrief.inputs import settlements, units
-
+    ps = proposals_schema
     out = dict(settlements.VOCABULARIES)
     out.update({"cpi.basis": units.CPI_BASES, "steps.timing": ps.STEP_TIMINGS,
                 "longevity.basis": ps.LONGEVITY_BASES, "scenarios.<name>.derive": ps.DERIVATIONS,
                 "proposals: event kinds": ps.EVENT_KINDS})
     return out
-
-
-def _profiles():
-    # The analyst-typed comparator profiles are another engineer's module; document them when present.
-    if importlib.util.find_spec("wagebrief.inputs.profiles") is None:
-        return None
-    module = importlib.import_module("wagebrief.inputs.profiles")
-    return module if hasattr(module, "COLUMN_DOCS") else None
 
 
 def _code(lang: str, text: str) -> list[str]:
@@ -205,8 +195,6 @@ def _code(lang: str, text: str) -> list[str]:
 
 def markdown() -> str:
     """The whole reference page, as markdown."""
-    from wagebrief.inputs import proposals_schema, roster, salaries, settlements, template, units
-
     vocab = vocabularies()
     settlement_example = ",".join(template.columns()) + "\n" + "\n".join(
         ",".join(_csv(row.get(c, "")) for c in template.columns()) for _, row in template.EXAMPLES)
@@ -285,17 +273,15 @@ def markdown() -> str:
         *_code("csv", SALARY_EXAMPLE),
         "",
     ]
-    prof = _profiles()
-    if prof is not None:
-        out += [
-            "## Comparator profiles: `data/raw/profiles/*.csv`",
-            "",
-            "Figures for the comparables scoring that the pull cannot find; a typed figure wins over",
-            "the pulled one, and a blank one is filled from the pull.",
-            "",
-            *column_table(prof.COLUMN_DOCS, {"jurisdiction_type": getattr(prof, "JURISDICTION_TYPES", ())}),
-            "",
-        ]
+    out += [
+        "## Comparator profiles: `data/raw/profiles/*.csv`",
+        "",
+        "Figures for the comparables scoring that the pull cannot find; a typed figure wins over",
+        "the pulled one, and a blank one is filled from the pull.",
+        "",
+        *column_table(profiles.COLUMN_DOCS, {"jurisdiction_type": profiles.JURISDICTION_TYPES}),
+        "",
+    ]
     return "\n".join(out)
 
 

@@ -23,6 +23,7 @@ parsing is vectorized, the rules are one pandera schema (:data:`SCHEMA`), proble
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from wagebrief import io as wio
 from wagebrief.inputs import safeyaml, workbook
 from wagebrief.config import paths
 from wagebrief.io import TextDecodeError, decode_text
@@ -210,8 +212,6 @@ def discover(folders: Iterable[str | Path]) -> list[Path]:
 
 
 def _read_text(path: Path, required: Sequence[str], optional: Sequence[str] = ()) -> pd.DataFrame:
-    import io
-
     try:
         if path.suffix.lower() == ".xlsx":
             workbook.check(path, SalaryFileError)  # a zip bomb is refused before it is expanded
@@ -387,10 +387,8 @@ def validate(folders: Iterable[str | Path] | None = None, *, title_map: str | Pa
 
 def write_processed(result: ValidationResult, root: str | Path | None = None) -> list[Path]:
     """Write ``salaries.parquet`` and ``salary_rejects.csv`` atomically."""
-    from wagebrief import io
-
-    io.write_parquet(result.valid, processed_path(root))
-    io.write_csv(result.rejects, rejects_path(root))
+    wio.write_parquet(result.valid, processed_path(root))
+    wio.write_csv(result.rejects, rejects_path(root))
     return [processed_path(root), rejects_path(root)]
 
 

@@ -10,12 +10,14 @@ overwritten: ``data/raw`` files are the analysts' own.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wagebrief.inputs import roster, salaries, units
+from wagebrief.inputs import roster, salaries, settlements, units
 from wagebrief.config import DEFAULT_FY_START_MONTH, paths
 from wagebrief.inputs.yamlschema import suggest
 
@@ -66,8 +68,6 @@ def targets(unit: str, root: str | Path | None = None) -> dict[str, Path]:
 
 def _settlement_jurisdictions(root: str | Path | None) -> dict[str, Jurisdiction]:
     """Each jurisdiction in the raw settlement data with its (most common) state and type."""
-    from wagebrief.inputs import settlements
-
     try:
         raw = settlements.read_files([paths(root).raw_settlements])
     except settlements.SettlementFileError:
@@ -122,8 +122,6 @@ def plan(unit: str, *, name: str, employer: str, occupation_group: str, cycle_ye
 
 def _q(text: str) -> str:
     """A YAML scalar for a flow mapping: plain when safe, else JSON-quoted (valid YAML)."""
-    import json
-
     words = {"yes", "no", "on", "off", "true", "false", "null", "y", "n", "~"}
     if re.fullmatch(r"[A-Za-z][A-Za-z0-9 .'()&/-]*", text) and text.lower() not in words:
         return text
@@ -171,8 +169,6 @@ def _fy_start(u: NewUnit, offset: int) -> str:
 
 def proposals_yaml(u: NewUnit) -> str:
     """The commented proposals file; every offer is TODO so nothing is costed by accident."""
-    import datetime as dt
-
     start = dt.date(u.cycle_year, u.fiscal_year_start_month, 1)
     end = dt.date(u.cycle_year + u.term_years, u.fiscal_year_start_month, 1) - dt.timedelta(days=1)
 

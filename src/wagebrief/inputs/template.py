@@ -78,6 +78,7 @@ def _doc(col: str) -> str:
 
 def write_settlements(path: str | Path) -> Path:
     """Write the settlement entry workbook to ``path`` (``.xlsx``) and return the path."""
+    # openpyxl is imported here: only writing the workbook needs it, not the template's columns.
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font

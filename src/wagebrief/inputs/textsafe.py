@@ -12,6 +12,7 @@ alias), so :func:`quote` bounds what is quoted.
 from __future__ import annotations
 
 import re
+import reprlib
 import unicodedata
 
 #: Zero-width and bidirectional formatting characters: ZWSP, ZWNJ, ZWJ, LRM, RLM (U+200B-U+200F),
@@ -36,8 +37,6 @@ def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
 
 def _short_repr(value: object, limit: int) -> str:
     # reprlib bounds the work for nested containers (an alias-expanded YAML tree), not just the text.
-    import reprlib
-
     r = reprlib.Repr()
     r.maxstring = r.maxother = limit
     r.maxlist = r.maxtuple = r.maxdict = r.maxset = 10

@@ -10,6 +10,7 @@ validators here keep wagebrief's messages ("expected a whole number, got 'x'", "
 from __future__ import annotations
 
 import difflib
+import typing
 from collections.abc import Collection, Sequence
 from typing import Annotated, Any, Literal
 
@@ -121,8 +122,6 @@ def field_name(loc: Sequence[str | int]) -> str:
 
 def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
     """The model class that validates the mapping at ``loc`` (for the keys it allows)."""
-    import typing
-
     current: Any = model
     named = False  # the field before maps names to models (proposals' scenarios): this part is a name
     for part in loc:

@@ -28,6 +28,7 @@ import pandas as pd
 from wagebrief import io
 from wagebrief.analysis import metrics
 from wagebrief.config import DEFAULT_FY_START_MONTH, Paths
+from wagebrief.inputs import salaries
 from wagebrief.inputs.settlements import ValidationResult
 
 
@@ -38,8 +39,6 @@ def settlement_outputs(p: Paths) -> list[Path]:
 
 def salary_outputs(p: Paths) -> list[Path]:
     """The salary files :func:`write_processed` writes when given a salary result."""
-    from wagebrief.inputs import salaries
-
     return [salaries.processed_path(p.root), salaries.rejects_path(p.root)]
 
 
@@ -200,8 +199,6 @@ def validate_salaries(p: Paths) -> ValidationResult | None:
     :func:`write_processed` writes the result beside the settlement tables, so briefs read the
     validated schedules instead of validating them again for every unit.
     """
-    from wagebrief.inputs import salaries
-
     folder = salaries.raw_dir(p.root)
     if not folder.is_dir() or not salaries.discover([folder]):
         return None

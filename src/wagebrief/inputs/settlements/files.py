@@ -253,7 +253,7 @@ def _read_xlsx(path: Path, include_hidden: bool = False, notes: list[dict] | Non
     sheet that holds settlement columns is skipped with a warning appended to ``notes`` (a hidden
     sheet of other things, like a template's dropdown lists, is skipped as any such sheet is).
     """
-    import openpyxl
+    import openpyxl  # here: only workbooks need it, and CSV-only runs need not load it
 
     workbook.check(path, SettlementFileError)  # before openpyxl expands anything
     wb = openpyxl.load_workbook(path, read_only=True, data_only=False)

@@ -106,6 +106,20 @@ def manifest_row(root: str | Path | None, path: str) -> dict[str, str] | None:
     return hits[-1] if hits else None
 
 
+def pulled_rows(root: str | Path | None, source: str) -> pd.DataFrame:
+    """Manifest lines of ``source`` whose files exist, oldest retrieval first."""
+    m = read_manifest(root)
+    m = m[m["source"] == source].copy()
+    for p in m["path"]:  # a committed manifest is input too: it may not point reads out of data/raw
+        try:
+            raw_path(root, p)
+        except ValueError as exc:
+            raise ManifestError(f"{paths(root).manifest}: {exc}") from None
+    raw = paths(root).raw
+    m = m[[(raw / p).is_file() for p in m["path"]]] if len(m) else m
+    return m.sort_values(["retrieved_at", "path"], kind="stable")
+
+
 def _cell(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
