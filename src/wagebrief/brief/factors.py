@@ -225,6 +225,6 @@ def _profile_rows(unit, prof: pd.DataFrame | None) -> Table | None:
                  rows.rename(columns={"jurisdiction": "Jurisdiction", "population": "Population",
                                       "median_hh_income": "Median household income",
                                       "gov_pay": "State & local gov. average pay"}),
-                 "Comparator profile: ACS and QCEW (wagebrief.public.series)" + (" - SYNTHETIC" if synth else ""),
+                 "Comparator profile: ACS and QCEW (wagebrief.public.pulled_profiles)" + (" - SYNTHETIC" if synth else ""),
                  {"Population": "{:,.0f}", "Median household income": "${:,.0f}",
                   "State & local gov. average pay": "${:,.0f}"})

@@ -314,7 +314,7 @@ def brief_section(unit, root: str | Path | None = None, *, as_of: str | pd.Times
         shown = comparables.display_table(comp, chosen_only=True)
         sec.text += comp.summary()
         sec.tables.append(Table("How the chosen comparators score (points earned per factor, out of its weight)", shown,
-                                "Comparator profile (wagebrief.public.series)" + (" - SYNTHETIC" if comp.synthetic else ""),
+                                "Comparator profile (wagebrief.public.pulled_profiles)" + (" - SYNTHETIC" if comp.synthetic else ""),
                                 {"score": "{:.0f}", "coverage": "{:.0f}%", "population": "{:,.0f}",
                                  "median_hh_income": "${:,.0f}", "gov_pay": "${:,.0f}",
                                  **{c: "{:.1f}" for c in shown.columns if " pts/" in c}}))
