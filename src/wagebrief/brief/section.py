@@ -1,8 +1,9 @@
 """What a brief section is: words, tables and figures built from computed numbers.
 
-Each analysis module (metrics, models, market, costing) offers a function that returns a
-:class:`Section`; the brief notebook only displays them. Keeping the numbers here, not in the
-notebook, is what lets tests check them.
+Each section module of this package (settlements, inflation, outlook, market, costing, factors,
+summary, methodology) turns numbers from :mod:`wagebrief.analysis` into a :class:`Section`; the
+brief notebook only displays them. Keeping the words here and the numbers in the analysis
+modules, never in the notebook, is what lets tests check both.
 """
 
 from __future__ import annotations
