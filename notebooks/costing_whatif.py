@@ -36,7 +36,8 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from wagebrief.analysis import costing, market
-from wagebrief.brief import costing as costing_section
+from wagebrief.analysis.scenarios import scenarios_for
+from wagebrief.brief import costing as costing_section, market as market_section
 from wagebrief.inputs import gaps
 
 root = project_root or None
@@ -73,13 +74,10 @@ for sentence in costing_section.sentences(cost):
 # at the end of the proposed contract.
 
 # %%
-# The what-if's base-wage increases, as the market analysis reads a proposal (lump sums and steps
-# do not move a schedule's entry or top rate).
-increases = tuple((e.effective_date, "pct" if e.kind == "gwi_pct" else "flat", e.value)
-                  for e in whatif.events if e.kind in ("gwi_pct", "gwi_flat"))
-scenarios = {**market.scenarios_for(u, root)[0], "what_if": market.Proposal("what_if", whatif.phrase, increases)}
+# The market analysis reads the same Scenario objects as the costing (one place for proposals).
+scenarios = {**scenarios_for(u, root)[0], "what_if": whatif}
 position = market.analyse(u, root=root, scenarios=scenarios)
-at_end = market.outlook_table(position)
+at_end = market_section.outlook_table(position)
 at_end[at_end["Scenario"].isin([whatif.phrase, reference.phrase])].round(2)
 
 # %%

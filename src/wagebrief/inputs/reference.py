@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from wagebrief.inputs import profiles, proposals_schema, roster, salaries, settlements, template, units
+from wagebrief.inputs import areas, profiles, proposals_schema, roster, salaries, settlements, template, units
 
 REGENERATE = "wagebrief reference --out docs/inputs.md"
 
@@ -30,6 +30,12 @@ cpi: {series: CUUR0100SA0}          # basis defaults to fiscal
 comparators:
   - {jurisdiction: City of New Haven, state: CT, jurisdiction_type: municipal}
   - {jurisdiction: Town of West Hartford, state: CT, jurisdiction_type: municipal, fips: "0900382660"}
+"""
+
+#: A row of the shipped file (codes from Census, see the file's header).
+AREAS_EXAMPLE = """\
+jurisdictions:
+  New Haven: {state: CT, type: city, county: "09009", planning_region: "09170", cousub: "52070"}
 """
 
 PROPOSALS_EXAMPLE = """\
@@ -280,6 +286,17 @@ def markdown() -> str:
         "the pulled one, and a blank one is filled from the pull.",
         "",
         *column_table(profiles.COLUMN_DOCS, {"jurisdiction_type": profiles.JURISDICTION_TYPES}),
+        "",
+        "## Area mapping: `src/wagebrief/public/pull/areas.yml`",
+        "",
+        _doc(areas.AreasFile.__doc__),
+        "The pull places a comparator on its QCEW area and Census geography from this file (or from",
+        "a `fips` in the unit file). Add a jurisdiction here to profile it; codes are quoted so they",
+        "keep their leading zeros. Unknown keys are errors.",
+        "",
+        *model_table(areas.AreasFile),
+        "",
+        *_code("yaml", AREAS_EXAMPLE),
         "",
     ]
     return "\n".join(out)
