@@ -74,7 +74,7 @@ def _series_call(fn_name: str, *args, **kw):
 
 def _complete_cpi(cpi: pd.DataFrame) -> pd.DataFrame:
     # series.cpi_annual() returns only years that have ended (n_months says how many were published).
-    keep = ["year", "value", "yoy_pct"] + [c for c in ("n_months", "source", "vintage") if c in cpi]
+    keep = ["year", "value", "yoy_pct"] + [c for c in ("n_months", "missing_months", "source", "vintage") if c in cpi]
     return cpi[keep].dropna(subset=["value"]).sort_values("year").reset_index(drop=True)
 
 

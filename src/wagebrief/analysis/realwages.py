@@ -8,10 +8,75 @@ calendar or fiscal years. Real index = 100 * nominal / CPI; real change = real i
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from wagebrief.analysis.metrics import year_of
+from wagebrief.inputs.settlements import BASE_EVENTS
+
 COLUMNS = ["entity", "role", "year", "nominal_index", "cpi_index", "real_index"]
+
+#: The real-wage table's comparator row: the median, across comparators, of each one's own
+#: compounded change (not the compounded yearly medians of :func:`wages_against_prices`).
+MEDIAN_OF_COMPOUNDED = "Comparator median of compounded changes"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Consecutive yearly changes from the base year's level to the end year's level.
+
+    ``n_changes`` changes, in years ``first_year`` .. ``end_year``; the CPI change over the span
+    is the end year's average over the base year's average (the year before the first change).
+    """
+    base_year: int
+    end_year: int
+
+    @property
+    def first_year(self) -> int:
+        return self.base_year + 1
+
+    @property
+    def n_changes(self) -> int:
+        return self.end_year - self.base_year
+
+
+def last_span(years, n: int = 5) -> Span | None:
+    """The last run of up to ``n`` consecutive years among ``years``, as a :class:`Span`."""
+    ys = sorted({int(y) for y in years})
+    if not ys:
+        return None
+    run = [ys[-1]]
+    for y in reversed(ys[:-1]):
+        if y != run[-1] - 1 or len(run) == n:
+            break  # a missing year ends the run: a span never jumps a gap
+        run.append(y)
+    return Span(run[-1] - 1, run[0])
+
+
+def compound_pct(pcts) -> float:
+    """Yearly percent changes compounded into one percent change."""
+    return (float(np.prod([1 + float(x) / 100 for x in pcts])) - 1) * 100
+
+
+def wages_against_prices(yearly: pd.DataFrame, before: int, n: int = 5) -> dict | None:
+    """Compounded yearly comparator medians against compounded CPI over the last ``n`` years.
+
+    ``yearly`` has year, median_increase_pct (that year's median across comparators) and
+    cpi_pct (the change in the year's average CPI). Years before ``before`` with both values
+    count; the span is the last run of consecutive such years. Returns span, wages_pct
+    (compounded yearly medians), cpi_pct, real_pct; None if no year qualifies.
+    """
+    both = yearly.dropna(subset=["median_increase_pct", "cpi_pct"])
+    both = both[both["year"] < before]
+    span = last_span(both["year"], n)
+    if span is None:
+        return None
+    s = both[both["year"].between(span.first_year, span.end_year)].set_index("year")
+    wages, prices = compound_pct(s["median_increase_pct"]), compound_pct(s["cpi_pct"])
+    return {"span": span, "wages_pct": wages, "cpi_pct": prices,
+            "real_pct": ((1 + wages / 100) / (1 + prices / 100) - 1) * 100}
 
 
 def cumulative_index(annual: pd.DataFrame, base_year: int, end_year: int) -> pd.DataFrame:
@@ -53,7 +118,7 @@ def real_wages(comparators: pd.DataFrame, own: pd.DataFrame, cpi: pd.DataFrame, 
     comp = cumulative_index(comparators, base_year, end_year)
     comp["role"] = "comparator"
     med = comp.groupby("year")["nominal_index"].median().reset_index()
-    med["entity"], med["role"] = "Comparator median", "comparator median"
+    med["entity"], med["role"] = MEDIAN_OF_COMPOUNDED, "comparator median"
     parts = [comp, med]
     if len(own):
         mine = cumulative_index(own.assign(jurisdiction=unit_label), base_year, end_year)
@@ -81,3 +146,28 @@ def table(long: pd.DataFrame) -> pd.DataFrame:
     order = {"unit": 0, "comparator median": 1, "comparator": 2}
     t = pd.DataFrame(rows, columns=["entity", "role", "base_year", "through", "nominal_pct", "cpi_pct", "real_pct"])
     return t.sort_values(["role", "entity"], key=lambda s: s.map(order) if s.name == "role" else s).reset_index(drop=True)
+
+
+def partial_years(cpi: pd.DataFrame, years) -> pd.DataFrame:
+    """The CPI years among ``years`` averaged from fewer than 12 months: year, n_months, missing_months."""
+    cols = ["year", "n_months", "missing_months"]
+    if cpi is None or cpi.empty or "n_months" not in cpi:
+        return pd.DataFrame(columns=cols)
+    wanted = {int(y) for y in years}
+    p = cpi[cpi["year"].astype(int).isin(wanted) & (cpi["n_months"] < 12)]
+    return p[cols].sort_values("year").reset_index(drop=True)
+
+
+def increase_timing(events: pd.DataFrame, span: Span, basis: str, fy_start_month: int) -> dict:
+    """How many base increases effective in the span took effect after the first day of their year.
+
+    Such an increase is counted at its full percent in that year, though it raised pay for only
+    part of the year CPI is averaged over. Returns n_increases and n_after_start.
+    """
+    ev = events[events["event"].isin(BASE_EVENTS)].dropna(subset=["effective_date"])
+    d = pd.to_datetime(ev["effective_date"])
+    yr = year_of(d, basis, fy_start_month)
+    d = d[yr.between(span.first_year, span.end_year)]
+    start = 1 if basis == "calendar" else fy_start_month
+    on_start = (d.dt.month == start) & (d.dt.day == 1)
+    return {"n_increases": int(len(d)), "n_after_start": int((~on_start).sum())}

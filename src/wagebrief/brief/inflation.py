@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from wagebrief.analysis import metrics
+from wagebrief.analysis import metrics, realwages
+from wagebrief.analysis.realwages import partial_years
 from wagebrief.brief import figures
 from wagebrief.brief.data import BriefData, pct, sources_line
 from wagebrief.brief.section import Figure, Section, Table
+from wagebrief.brief.spans import span_words, year_label
 
 
 def inflation_table(data: BriefData) -> pd.DataFrame:
@@ -39,28 +41,41 @@ def inflation_section(data: BriefData) -> Section:
 
     u = data.unit
     t = inflation_table(data)
-    both = t.dropna(subset=["median_increase_pct", "cpi_pct"])
-    both = both[both["year"] < u.cycle_year].tail(5)
     v = series.vintages(root=data.root)
-    label = (lambda y: f"FY{y}") if u.cpi_basis == "fiscal" else str
+    label = lambda y: year_label(y, u.cpi_basis)  # noqa: E731
+    cpi = series.cpi_annual(u.cpi_series, basis=u.cpi_basis, fy_start_month=u.fiscal_year_start_month, root=data.root)
     text = []
-    if len(both):
-        wages = ((1 + both["median_increase_pct"] / 100).prod() - 1) * 100
-        prices = ((1 + both["cpi_pct"] / 100).prod() - 1) * 100
-        real = ((1 + wages / 100) / (1 + prices / 100) - 1) * 100
+    w = realwages.wages_against_prices(t, u.cycle_year)
+    if w is not None:
+        span = w["span"]
+        real = w["real_pct"]
         verdict = "ahead of" if real > 0.05 else "behind" if real < -0.05 else "level with"
+        # Only the two ends' averages enter the compounded CPI change (the yearly changes telescope).
+        short = partial_years(cpi, [span.base_year, span.end_year])
         text.append(
-            f"From {label(both['year'].iloc[0])} to {label(both['year'].iloc[-1])}, the comparators' median base "
-            f"increases compounded to {pct(wages)}, while CPI-U ({u.cpi_series}) rose {pct(prices)}: "
+            f"{_cap(span_words(span, u.cpi_basis))}, the comparators' yearly median base increases "
+            f"(each year's median across comparators, compounded) came to {pct(w['wages_pct'])}, while the "
+            f"average of CPI-U ({u.cpi_series}) rose {pct(w['cpi_pct'])}{_partial_clause(short, label)}: "
             f"settlements ran {verdict} inflation by {pct(abs(real))} in real terms.")
+        timing = realwages.increase_timing(data.comparator_events(), span, u.cpi_basis, u.fiscal_year_start_month)
+        kind = "fiscal year" if u.cpi_basis == "fiscal" else "year"
+        text.append(
+            f"The two are timed differently: an increase counts at its full percent in the {kind} it takes "
+            f"effect, while CPI-U is the average price level over the {kind}; {timing['n_after_start']} of the "
+            f"{timing['n_increases']} comparator increases effective in {label(span.first_year)}–"
+            f"{label(span.end_year)} took effect after the {kind}'s first day, so the comparison counts each of "
+            f"those raises in full in a {kind} whose average pay it lifted only in part.")
     caveats = []
+    short = partial_years(cpi, list(t["year"]) + list(t["year"] - 1))
+    if len(short):
+        caveats.append(_partial_note(short, label))
     if t["eci_pct"].isna().any():
         caveats.append("The ECI column is blank where BLS values for that quarter are not in the snapshot; "
                        "gaps are left as gaps.")
     src = (f"Sources: {sources_line(data).removeprefix('Source: ')} CPI-U {u.cpi_series}: {v['cpi_source']}. "
            f"ECI CIU3020000000000A (state and local government wages and salaries, 12-month change): {v['eci_source']}.")
     shown = pd.DataFrame({
-        "Year": t["year"].map(label), "Comparator median increase": t["median_increase_pct"].map(pct),
+        "Year": t["year"].map(label), "Comparator median increase (that year's median)": t["median_increase_pct"].map(pct),
         "CPI-U change": t["cpi_pct"].map(pct), "ECI state & local wages": t["eci_pct"].map(lambda x: pct(x, 1)),
         "Real median increase": t["real_median_pct"].map(pct),
     })
@@ -85,3 +100,30 @@ def inflation_figure(data: BriefData, t: pd.DataFrame):
     fig.text(0.01, 0.01, "Sources: settlements (see table), BLS CPI-U and ECI", fontsize=7, color="#555")
     return figures.finish(fig)
 
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _months(row) -> str:
+    gaps = f"; {row.missing_months} not published" if row.missing_months else ""
+    return f"{row.n_months} months{gaps}"
+
+
+def _partial_clause(short: pd.DataFrame, label) -> str:
+    """' (the FY2026 average is of 11 months; 2025-10 not published)' for partial years, else ''."""
+    if short.empty:
+        return ""
+    bits = [f"the {label(r.year)} average is of {_months(r)}" for r in short.itertuples()]
+    return " (" + "; ".join(bits) + ")"
+
+
+def _partial_note(short: pd.DataFrame, label) -> str:
+    """The table note for CPI averages of fewer than 12 months, with the rule used."""
+    years = ", ".join(f"{label(r.year)} ({_months(r)})" for r in short.itertuples())
+    why = (" BLS published no October 2025 index (the 2025 federal shutdown)."
+           if short["missing_months"].str.contains("2025-10").any() else "")
+    return (f"CPI-U averages of fewer than 12 months: {years}.{why} Such a year is averaged over the months "
+            "published, not filled, the rule BLS's own published 2025 annual average follows (see "
+            "Methodology); every change from or to that year uses the partial average.")

@@ -28,6 +28,26 @@ METHODOLOGY = [
      "Weighted means use employees covered."),
     ("Real wages", "Nominal increases deflated by the CPI-U series named in the unit file, on the unit's "
      "fiscal or calendar years."),
+    ("Spans of years", "\"Over the five fiscal years FY2022–FY2026, from the FY2021 average\" means five yearly "
+     "changes compounded: increases effective in FY2022 to FY2026, and the FY2026 average CPI over the FY2021 "
+     "average. A span never jumps a missing year."),
+    ("Comparator median, two ways", "The headline (summary, Settlements against inflation) compounds each "
+     "year's median across comparators (\"yearly median base increases\"). The real-wage table's \"Comparator "
+     "median of compounded changes\" compounds each comparator's own increases first and takes the median of "
+     "those. The two differ when comparators' increases fall in different years."),
+    ("Wage and CPI timing", "An increase counts at its full percent in the year it takes effect, whatever the "
+     "month; CPI is the year's average price level. For an increase effective on the year's first day the two "
+     "match; for a later one the wage side counts the whole raise in a year it lifted only in part, so the "
+     "brief says how many such increases the span holds. wagebrief keeps the effective-year convention because "
+     "it is how settlements are quoted and bargained."),
+    ("CPI years with unpublished months", "A year's average CPI is the mean of the months BLS published; a "
+     "month BLS never published is left out, not interpolated, and every table and sentence using that year "
+     "says how many months it holds. BLS collected no October 2025 CPI data (2025 federal shutdown; "
+     "https://www.bls.gov/cpi/additional-resources/2025-federal-government-shutdown-impact-cpi.htm). BLS's own "
+     "published 2025 annual average index (period M13 in BLS's database, as shipped in the cpi package) equals "
+     "the mean of the 11 published months, and wagebrief applies the same rule to fiscal years; BLS's notes "
+     "stored here do not spell the annual-average rule out in words, so that reading is wagebrief's, checked "
+     "against BLS's published figure (tests/test_series.py)."),
     ("Forecasts and the settlement range", "statsmodels models (pooled trend, mixed effects, inflation "
      "pass-through) checked by a rolling-origin backtest against naive baselines; the range comes from the "
      "method with the lowest backtest error, and says so when no model beats the baselines."),

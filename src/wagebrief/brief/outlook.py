@@ -15,9 +15,11 @@ import pandas as pd
 
 from wagebrief.analysis.backtest import LABELS as BT_LABELS
 from wagebrief.analysis.outlook import Inputs, Outlook, unit_outlook
+from wagebrief.analysis.realwages import Span, partial_years
 from wagebrief.analysis.trends import summary_table
 from wagebrief.brief import figures
 from wagebrief.brief.section import Figure, Section, Table
+from wagebrief.brief.spans import span_words
 
 TITLE = "Wage trends and outlook"
 
@@ -184,19 +186,25 @@ def _sentences(o: Outlook) -> list[str]:
 
     if o.real_table is not None and len(o.real_table):
         t = o.real_table.set_index("role")
-        base = _yl(o.real_table["base_year"].iloc[0], b)
+        base = int(o.real_table["base_year"].iloc[0])
         parts = []
         if "unit" in t.index:
             r = t.loc[["unit"]].iloc[0]
             word = "gain" if r["real_pct"] >= 0 else "loss"
-            parts.append(f"Since {base}, the unit's base wages rose {_p(r['nominal_pct'])} through "
-                         f"{_yl(r['through'], b)} while {inp.cpi_name} rose {_p(r['cpi_pct'])}, a real {word} of "
-                         f"{_p(abs(r['real_pct']))}")
+            parts.append(f"{span_words(Span(base, int(r['through'])), b)}, the unit's base wages rose "
+                         f"{_p(r['nominal_pct'])} while the average of {inp.cpi_name} rose {_p(r['cpi_pct'])}, "
+                         f"a real {word} of {_p(abs(r['real_pct']))}")
         if "comparator median" in t.index:
             r = t.loc[["comparator median"]].iloc[0]
-            parts.append(f"the comparator median's real change was {r['real_pct']:+.1f}% through {_yl(r['through'], b)}")
+            parts.append(f"the median across comparators of each one's own compounded real change was "
+                         f"{r['real_pct']:+.1f}% {span_words(Span(base, int(r['through'])), b)}")
         if parts:
             sentence = "; ".join(parts)
+            short = partial_years(inp.cpi, [base, *o.real_table["through"]])
+            if len(short):
+                sentence += " (" + "; ".join(
+                    f"the {_yl(y, b)} CPI average is of {n} months, {m} not published"
+                    for y, n, m in short.itertuples(index=False)) + ")"
             text.append(sentence[0].upper() + sentence[1:] + ".")
     return text
 
@@ -212,6 +220,12 @@ def caveats(o: Outlook) -> list[str]:
             out.append(f"{r.label}: {r.fallback_reason}, so {r.used if r.status == 'fallback' else 'nothing'} "
                        f"{'was used instead' if r.status == 'fallback' else 'could be fitted'}.")
     out += o.backtest.notes
+    short = partial_years(inp.cpi, inp.cpi["year"]) if inp.cpi is not None else pd.DataFrame()
+    if len(short):
+        out.append("CPI averages of fewer than 12 months, used as published (not filled) by the models' CPI t-1 "
+                   "and the real-wage figures: " + "; ".join(
+                       f"{_yl(y, inp.basis)} ({n} months, {m} not published)"
+                       for y, n, m in short.itertuples(index=False)) + ".")
     if o.range_fallback:
         if o.backtest.best:
             out.append(f"{BT_LABELS[o.backtest.best]} gives no interval for every contract year, so the range "

@@ -220,6 +220,10 @@ def cpi_annual(
     m = m.assign(period=m["date"].dt.year if basis == "calendar" else fiscal_year(m["date"], start))
     have = m.dropna(subset=["value"])
     last_obs = have["date"].max()
+    # The gap rule: average the published months, never interpolate. BLS collected no October 2025
+    # data (https://www.bls.gov/cpi/additional-resources/2025-federal-government-shutdown-impact-cpi.htm)
+    # and its published 2025 annual average (M13) is the mean of the 11 published months
+    # (tests/test_series.py checks it); the brief discloses every such year (n_months).
     g = have.groupby("period")
     out = pd.DataFrame({"value": g["value"].mean(), "n_months": g["value"].size(),
                         "source": g["source"].last(), "vintage": g["vintage"].last(),
