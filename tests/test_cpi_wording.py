@@ -99,3 +99,24 @@ def test_increase_timing_counts_raises_after_the_year_start():
     cal = realwages.increase_timing(ev, Span(2021, 2022), "calendar", 7)
     # Calendar 2022 holds 2022-01-01 (first day) and 2022-07-01 (mid-year): 2 increases, 1 after the start.
     assert cal == {"n_increases": 2, "n_after_start": 1}
+
+
+def test_inflation_table_eci_is_the_models_measure(monkeypatch):
+    # Fiscal years from July. Published 12-month changes: Sep 2024 3.0 and Dec 2024 4.0 (both FY2025),
+    # Jun 2025 5.0 (FY2025 too), Mar 2026 2.0 (FY2026). FY2025 = (3 + 4 + 5) / 3 = 4.0 over 3 quarters;
+    # FY2026 = 2.0 over 1 quarter. The old table took only June: FY2025 5.0, FY2026 blank.
+    from types import SimpleNamespace
+
+    eci = pd.DataFrame({"year": [2024, 2024, 2025, 2026], "quarter": [3, 4, 2, 1], "index": float("nan"),
+                        "pct_12m": [3.0, 4.0, 5.0, 2.0]})
+    cpi = pd.DataFrame({"year": [2025, 2026], "yoy_pct": [3.0, 3.0]})
+    pattern = pd.DataFrame({"year": [2025, 2026], "median": [2.0, 2.0]})
+    monkeypatch.setattr(series, "eci", lambda root=None: eci)
+    monkeypatch.setattr(series, "cpi_annual", lambda *a, **k: cpi)
+    monkeypatch.setattr(inflation.metrics, "pattern_by_year", lambda *a, **k: pattern)
+    unit = SimpleNamespace(cpi_basis="fiscal", fiscal_year_start_month=7, cpi_series="X")
+    data = SimpleNamespace(unit=unit, root=None, comparator_events=lambda: pd.DataFrame())
+    t = inflation.inflation_table(data).set_index("year")
+    assert t.loc[2025, "eci_pct"] == pytest.approx(4.0) and t.loc[2025, "eci_quarters"] == 3
+    assert t.loc[2026, "eci_pct"] == pytest.approx(2.0) and t.loc[2026, "eci_quarters"] == 1
+    assert inflation._eci_cell(4.0, 3) == "4.0% (3 of 4 quarters)" and inflation._eci_cell(float("nan"), 0) == "—"

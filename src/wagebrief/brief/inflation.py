@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from wagebrief.analysis import metrics, realwages
+from wagebrief.analysis import metrics, realwages, trends
 from wagebrief.analysis.realwages import partial_years
 from wagebrief.brief import figures
 from wagebrief.brief.data import BriefData, pct, sources_line
@@ -16,23 +16,35 @@ from wagebrief.brief.spans import span_words, year_label
 def inflation_table(data: BriefData) -> pd.DataFrame:
     """Per year: the comparator median base increase, CPI-U and the ECI (state and local wages).
 
-    Years follow the unit's basis (fiscal or calendar). The ECI is the 12-month change to the
-    quarter that ends the year (June for a July fiscal year, December for a calendar year);
-    a quarter BLS values are missing for stays missing.
+    Years follow the unit's basis (fiscal or calendar). The ECI is measured one way everywhere
+    (here and in the models, :func:`wagebrief.analysis.trends.eci_annual`): the mean of the
+    12-month changes published for the quarters ending in the year, with ``eci_quarters``; a year
+    with no published quarter stays missing.
     """
     from wagebrief.public import series
 
     u = data.unit
     pattern = metrics.pattern_by_year(data.comparator_events(), u.cpi_basis, u.fiscal_year_start_month)
     cpi = series.cpi_annual(u.cpi_series, basis=u.cpi_basis, fy_start_month=u.fiscal_year_start_month, root=data.root)
-    eci = series.eci(root=data.root)
-    end_month = 12 if u.cpi_basis == "calendar" or u.fiscal_year_start_month == 1 else u.fiscal_year_start_month - 1
-    eci = eci[(eci["period_end"].str[-2:].astype(int) == end_month)].set_index("year")["pct_12m"]
+    eci = trends.eci_annual(series.eci(root=data.root), u.cpi_basis, u.fiscal_year_start_month).set_index("year")
     t = pd.DataFrame({"year": pattern["year"], "median_increase_pct": pattern["median"].to_numpy()})
     t["cpi_pct"] = t["year"].map(cpi.set_index("year")["yoy_pct"])
-    t["eci_pct"] = t["year"].map(eci)
+    t["eci_pct"] = t["year"].map(eci["value"])
+    t["eci_quarters"] = t["year"].map(eci["n_quarters"]).astype("Int64")
     t["real_median_pct"] = ((1 + t["median_increase_pct"] / 100) / (1 + t["cpi_pct"] / 100) - 1) * 100
     return t
+
+
+ECI_COLUMN = "ECI state & local wages (mean of published quarters)"
+ECI_NOTE = ("ECI: each year's figure is the mean of the 12-month changes BLS published for the quarters ending "
+            "in that year (computed from the index where only the index is published); the number of quarters "
+            "is shown beside it, as years built from different quarters are not strictly alike. The forecast "
+            "models use the same measure.")
+
+
+def _eci_cell(x: float, n) -> str:
+    """'3.4% (2 of 4 quarters)'; missing -> '—'."""
+    return "—" if pd.isna(x) else f"{pct(x, 1)} ({int(n)} of 4 quarters)"
 
 
 def inflation_section(data: BriefData) -> Section:
@@ -70,13 +82,14 @@ def inflation_section(data: BriefData) -> Section:
     if len(short):
         caveats.append(_partial_note(short, label))
     if t["eci_pct"].isna().any():
-        caveats.append("The ECI column is blank where BLS values for that quarter are not in the snapshot; "
-                       "gaps are left as gaps.")
+        caveats.append("The ECI column is blank for years with no published quarter in the snapshot; gaps "
+                       "are left as gaps.")
+    caveats.append(ECI_NOTE)
     src = (f"Sources: {sources_line(data).removeprefix('Source: ')} CPI-U {u.cpi_series}: {v['cpi_source']}. "
-           f"ECI CIU3020000000000A (state and local government wages and salaries, 12-month change): {v['eci_source']}.")
+           f"ECI CIU3020000000000A (state and local government wages and salaries, 12-month changes): {v['eci_source']}.")
     shown = pd.DataFrame({
         "Year": t["year"].map(label), "Comparator median increase (that year's median)": t["median_increase_pct"].map(pct),
-        "CPI-U change": t["cpi_pct"].map(pct), "ECI state & local wages": t["eci_pct"].map(lambda x: pct(x, 1)),
+        "CPI-U change": t["cpi_pct"].map(pct), ECI_COLUMN: [_eci_cell(x, n) for x, n in zip(t["eci_pct"], t["eci_quarters"])],
         "Real median increase": t["real_median_pct"].map(pct),
     })
     return Section("Settlements against inflation", text=text,
@@ -90,7 +103,7 @@ def inflation_figure(data: BriefData, t: pd.DataFrame):
     fig, ax = figures.new((8, 3.8))
     ax.bar(t["year"], t["median_increase_pct"], color="#4c78a8", alpha=0.8, label="Comparator median base increase")
     ax.plot(t["year"], t["cpi_pct"], color="#e45756", marker="o", lw=2, label=f"CPI-U {data.unit.cpi_series}")
-    ax.plot(t["year"], t["eci_pct"], color="#54a24b", marker="s", lw=0, label="ECI state & local wages (12-month)")
+    ax.plot(t["year"], t["eci_pct"], color="#54a24b", marker="s", lw=0, label="ECI state & local wages (mean of published quarters' 12-month changes)")
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xlabel("Fiscal year" if data.unit.cpi_basis == "fiscal" else "Year")
     ax.set_ylabel("Percent change")

@@ -40,6 +40,11 @@ METHODOLOGY = [
      "match; for a later one the wage side counts the whole raise in a year it lifted only in part, so the "
      "brief says how many such increases the span holds. wagebrief keeps the effective-year convention because "
      "it is how settlements are quoted and bargained."),
+    ("ECI, one measure", "Everywhere the brief shows or models the ECI for state and local government wages, "
+     "a year's figure is the mean of the 12-month changes published for the quarters ending in that year "
+     "(computed from the index where only the index is published), with the number of quarters beside it. "
+     "The 12-month change to the year's last quarter alone would be cleaner, but the snapshot of published "
+     "values holds few year-end quarters (for July fiscal years, two Junes), which would starve the models."),
     ("CPI years with unpublished months", "A year's average CPI is the mean of the months BLS published; a "
      "month BLS never published is left out, not interpolated, and every table and sentence using that year "
      "says how many months it holds. BLS collected no October 2025 CPI data (2025 federal shutdown; "

@@ -235,8 +235,9 @@ def caveats(o: Outlook) -> list[str]:
     wi = o.results.get("wage_index")
     if wi is not None and wi.status == "ok" and wi.spec.get("missing_years"):
         span = inp.eci["year"]
-        out.append(f"The ECI series is sparse: each year's value averages the {int(inp.eci['n_quarters'].min())} to "
-                   f"{int(inp.eci['n_quarters'].max())} quarters published in it, and {wi.spec['missing_years']} of "
+        out.append(f"The ECI series is sparse: each year's value is the mean of the 12-month changes of the "
+                   f"{int(inp.eci['n_quarters'].min())} to {int(inp.eci['n_quarters'].max())} quarters published in "
+                   f"it (the measure the Settlements against inflation table shows), and {wi.spec['missing_years']} of "
                    f"the {int(span.max() - span.min() + 1)} years from {_yl(span.min(), inp.basis)} to "
                    f"{_yl(span.max(), inp.basis)} have none, which the time-series model treats as missing.")
     fc = o.forecast
