@@ -131,9 +131,11 @@ def police() -> costing.Costing:
 def test_brief_section(police: costing.Costing) -> None:
     s = costing_section.brief_section("city-police", costing=police)
     assert isinstance(s, Section) and s.title
-    side, by_year = (t.data for t in s.tables)
+    side, by_year, one_pct = (t.data for t in s.tables)
     assert list(side["Scenario"]) == ["Management offer", "Union demand", "Comparator pattern"]
-    assert list(by_year["Fiscal year"]) == ["FY2028", "FY2029", "FY2030", "Term"]
+    # Three budget lines (recurring, one-time, total) per fiscal year and for the term.
+    assert list(by_year["Fiscal year"].drop_duplicates()) == ["FY2028", "FY2029", "FY2030", "Term"]
+    assert list(one_pct["Fiscal year"]) == ["FY2028", "FY2029", "FY2030"]
     term = costing.table(police).query("fiscal_year == 'Term'").set_index("scenario")
     assert side.loc[0, "Total cost over the term"] == f"${term.loc['management', 'total_cost']:,.2f}"
     assert s.text[0].startswith("Management's offer costs $")

@@ -51,7 +51,10 @@ Conventions
   per employee (headcount); as a percent of base payroll (the frozen roster's pay for the
   year, or for the term). ``cost_of_1pct``: what a 1% GWI on the frozen roster from the first
   day of the first costed fiscal year adds, roll-up included (longevity tiers reached anyway
-  are not part of it). ``end_of_term_lift``: the annual pay and roll-up added by the scenario
+  are not part of it). ``cost_of_1pct_on_scenario``: the same 1% from each fiscal year's start
+  on that scenario's payroll, in that year only; ``one_time_cost``: the lump sums and the roll-up
+  they add, ``recurring_cost`` the rest (both in :mod:`wagebrief.analysis.costing_measures`).
+  ``end_of_term_lift``: the annual pay and roll-up added by the scenario
   as it stands on ``term_end`` (the wage base of the following calendar year caps it), set
   against the term's cost. Lump sums add no lift. Differences are against
   ``reference_scenario``, in dollars and as a percent of its cost.
@@ -75,6 +78,7 @@ import pandas as pd
 
 from wagebrief.analysis import disclosure
 from wagebrief.analysis.costing_engine import WAGE_PARTS, _periods, _simulate
+from wagebrief.analysis.costing_measures import cost_of_1pct_by_scenario, one_time_costs
 from wagebrief.analysis.scenarios import resolve
 from wagebrief.config import paths
 from wagebrief.fiscal import fiscal_year_start
@@ -94,7 +98,7 @@ class Costing:
     scenarios: dict[str, Scenario]
     by_year: pd.DataFrame  #: one row per scenario x fiscal year
     summary: pd.DataFrame  #: one row per scenario, over the term
-    cost_of_1pct: pd.DataFrame  #: fiscal_year, wages, rollup, total
+    cost_of_1pct: pd.DataFrame  #: fiscal_year, wages, rollup, total (on the frozen roster)
     wage_bases: pd.DataFrame  #: calendar year, wage_base, basis
     rate_names: list[str]
     notes: list[str] = field(default_factory=list)
@@ -105,6 +109,8 @@ class Costing:
     counts: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: the fewest employees a presented figure may be computed from (see :mod:`wagebrief.analysis.disclosure`)
     min_group: int = disclosure.DEFAULT_MIN_GROUP_SIZE
+    #: scenario, fiscal_year, wages, rollup, total: a 1% GWI from each fiscal year's start on the scenario's payroll
+    cost_of_1pct_scenarios: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def employees(self) -> int:
@@ -188,11 +194,18 @@ def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scen
     by_year["difference"] = by_year["total_cost"] - ref_total
     by_year["difference_pct"] = by_year["difference"] / ref_total.where(ref_total != 0) * 100
     by_year["cost_of_1pct"] = by_year["fiscal_year"].map(c1.set_index("fiscal_year")["total"])
+    lift_cap = cap_by_year[lift_year]
+    c1s = cost_of_1pct_by_scenario(roster, prop, scenarios, periods, caps, lift_cap, rate_names)
+    by_year = by_year.merge(c1s[["scenario", "fiscal_year", "total"]].rename(columns={"total": "cost_of_1pct_on_scenario"}),
+                            on=["scenario", "fiscal_year"], how="left")
+    once = one_time_costs(roster, prop, scenarios, periods, caps, lift_cap, rate_names, by_year)
+    by_year = by_year.merge(once, on=["scenario", "fiscal_year"], how="left")
     money = ["base_payroll"] + WAGE_PARTS + ["wage_cost"] + roll + ["rollup", "total_cost"]
     by_year = by_year[["scenario", "label", "fiscal_year", "employees", "fte"] + money + [
-        "cumulative_cost", "cost_per_employee", "pct_of_base_payroll", "difference", "difference_pct", "cost_of_1pct"]]
+        "recurring_cost", "one_time_cost", "cumulative_cost", "cost_per_employee", "pct_of_base_payroll",
+        "difference", "difference_pct", "cost_of_1pct", "cost_of_1pct_on_scenario"]]
 
-    summary = by_year.groupby("scenario", sort=False)[money].sum().reset_index()
+    summary = by_year.groupby("scenario", sort=False)[money + ["recurring_cost", "one_time_cost"]].sum().reset_index()
     summary.insert(1, "label", [scenarios[s].label for s in summary["scenario"]])
     summary.insert(2, "employees", n)
     summary.insert(3, "fte", fte_sum)
@@ -208,7 +221,7 @@ def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scen
     summary["lift_to_term_cost"] = summary["end_of_term_lift"] / summary["total_cost"].where(summary["total_cost"] != 0)
     return Costing(unit=unit or prop.unit, proposals=prop, scenarios=scenarios, by_year=by_year, summary=summary,
                    cost_of_1pct=c1, wage_bases=wb, rate_names=rate_names, notes=_notes(prop, wb, roster),
-                   counts=pd.DataFrame(counts),
+                   counts=pd.DataFrame(counts), cost_of_1pct_scenarios=c1s,
                    min_group=disclosure.min_group_size() if min_group is None else int(min_group))
 
 
@@ -421,11 +434,16 @@ def table(costing: Costing, scenarios: list[str] | None = None) -> pd.DataFrame:
     money["wage_cost"] = money[WAGE_PARTS].sum(axis=1)
     money["rollup"] = money[costing.rollup_parts].sum(axis=1) if costing.rollup_parts else 0
     money["total_cost"] = money["wage_cost"] + money["rollup"]
+    # The one-time line is rounded on its own; the recurring line is the rest of the displayed total, so they foot.
+    money["one_time_cost"] = np.floor(by["one_time_cost"].to_numpy() * 100 + 0.5).astype("int64")
+    money["recurring_cost"] = money["total_cost"] - money["one_time_cost"]
+    money["cost_of_1pct_on_scenario"] = np.floor(by["cost_of_1pct_on_scenario"].to_numpy() * 100 + 0.5).astype("int64")
     ref = money["total_cost"].where(by["scenario"].eq(costing.reference)).groupby(by["fiscal_year"]).transform("max")
     money["difference"] = money["total_cost"] - ref.astype("int64")
     money["scenario"] = by["scenario"]
     money["cumulative_cost"] = money.groupby("scenario", sort=False)["total_cost"].cumsum()
-    cols = ["base_payroll"] + WAGE_PARTS + ["wage_cost"] + costing.rollup_parts + ["rollup", "total_cost", "cumulative_cost"]
+    cols = ["base_payroll"] + WAGE_PARTS + ["wage_cost"] + costing.rollup_parts + [
+        "rollup", "total_cost", "recurring_cost", "one_time_cost", "cumulative_cost"]
     out = by[["scenario", "label", "fiscal_year", "employees", "fte"]].copy()
     out["fiscal_year"] = "FY" + out["fiscal_year"].astype(str)
     for c in cols:
@@ -435,6 +453,7 @@ def table(costing: Costing, scenarios: list[str] | None = None) -> pd.DataFrame:
     out["difference"] = money["difference"] / 100
     out["difference_pct"] = by["difference_pct"]
     out["cost_of_1pct"] = money["cost_of_1pct"] / 100
+    out["cost_of_1pct_on_scenario"] = money["cost_of_1pct_on_scenario"] / 100
 
     s = costing.summary.set_index("scenario")
     lift = _foot(s[["lift_wages", "lift_rollup"]].to_numpy(float))
@@ -442,9 +461,11 @@ def table(costing: Costing, scenarios: list[str] | None = None) -> pd.DataFrame:
     for name, grp in money.groupby("scenario", sort=False):
         term = {"scenario": name, "label": s.loc[name, "label"], "fiscal_year": "Term",
                 "employees": s.loc[name, "employees"], "fte": s.loc[name, "fte"]}
-        for c in ["base_payroll"] + WAGE_PARTS + ["wage_cost"] + costing.rollup_parts + ["rollup", "total_cost", "difference", "cost_of_1pct"]:
+        for c in ["base_payroll"] + WAGE_PARTS + ["wage_cost"] + costing.rollup_parts + ["rollup", "total_cost", "recurring_cost", "one_time_cost", "difference", "cost_of_1pct"]:
             term[c] = grp[c].sum() / 100
         term["cumulative_cost"] = term["total_cost"]
+        # A 1% raise on a scenario's payroll is priced year by year (each from its own start); no term figure.
+        term["cost_of_1pct_on_scenario"] = np.nan
         term["cost_per_employee"] = round(float(s.loc[name, "cost_per_employee"]), 2)
         term["pct_of_base_payroll"] = s.loc[name, "pct_of_base_payroll"]
         term["difference_pct"] = s.loc[name, "difference_pct"]
@@ -485,8 +506,12 @@ def to_json(costing: Costing, scenarios: list[str] | None = None) -> dict:
     summary = costing.summary[costing.summary["scenario"].isin(keep)]
     unit_hidden = disclosure.too_few(costing.employees, costing.min_group)
     c1 = costing.cost_of_1pct.astype(object)
+    c1s = costing.cost_of_1pct_scenarios
+    c1s = (c1s[c1s["scenario"].isin(keep)] if len(c1s) else c1s).astype(object)
     if unit_hidden:
         c1[["wages", "rollup", "total"]] = None
+        if len(c1s):
+            c1s[["wages", "rollup", "total"]] = None
     hidden = [{"scenario": s, "fiscal_year": fy, "columns": sorted(v)} for (s, fy), v in cells.items() if v and s in keep]
 
     p = costing.proposals
@@ -503,6 +528,7 @@ def to_json(costing: Costing, scenarios: list[str] | None = None) -> dict:
         "by_year": records(hide(by_year, by_year["fiscal_year"])),
         "summary": records(hide(summary, pd.Series("Term", index=summary.index))),
         "cost_of_1pct": records(c1),
+        "cost_of_1pct_on_scenario": records(c1s),
         "min_group_size": costing.min_group,
         "suppressed": hidden,
         "social_security_wage_base": records(costing.wage_bases),
