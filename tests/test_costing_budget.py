@@ -94,3 +94,55 @@ def test_new_tables_are_suppressed_for_a_small_unit(tmp_path: Path) -> None:
     by = costing_section.by_fiscal_year(c)
     assert (by.drop(columns=["Fiscal year", "Budget line"]) == mark).all().all()
     assert all(r["total"] is None for r in costing.to_json(c)["cost_of_1pct_on_scenario"])
+
+
+# ----------------------------------------------------------------------------- 3. wage base
+
+CAL_PROPOSALS = """
+unit: testunit
+term_start: 2027-01-01
+term_end: 2027-12-31
+roster_as_of: 2026-12-31
+rollup: {social_security: true, medicare: false}
+scenarios:
+  management:
+    label: Management offer
+    events:
+      - {effective_date: 2027-01-01, gwi_pct: 2.0}
+"""
+CAL_ROSTER = """employee_id,title,step,hire_date,annual_base_salary,fte
+T1,Clerk,3,2020-03-15,50000,1
+T4,Director,8,2005-05-05,190000,1
+"""
+
+
+def test_unpublished_wage_base_is_projected_and_override_wins(tmp_path: Path) -> None:
+    # Ten years of published growth: (184,500 / 118,500) ** (1/10) - 1 = 4.5268% a year.
+    # 2027: 184,500 * 1.045268 = 192,852 -> 192,900 (nearest $300); 2028: 201,582 -> 201,600.
+    prop, df = make_costing_inputs(tmp_path, CAL_PROPOSALS, CAL_ROSTER, fy_month=1)
+    c = costing.cost_roster(df, prop, min_group=1)
+    wb = c.wage_bases.set_index("year")
+    assert list(wb["wage_base"]) == [192900, 201600]
+    assert set(wb["basis"]) == {"projected at 4.53% a year from 2026"}
+    # FY2027 = calendar 2027. A 2% GWI: wages 0.02 * 240,000 = 4,800. T1 is taxed on all 1,000 more;
+    # T4 goes from 190,000 (under the base) to 193,800, taxed only up to 192,900: 2,900 more.
+    # SS = 0.062 * (1,000 + 2,900) = 241.80. (Carried flat at 184,500, T4 added nothing: 62.00.)
+    r = row(c, "management", 2027)
+    assert r["social_security"] == pytest.approx(0.062 * 3900, abs=1e-9)
+    assert r["total_cost"] == pytest.approx(4800 + 241.80, abs=1e-9)
+    note = next(n for n in c.notes if "Social Security wage base" in n)
+    assert note.startswith("The Social Security wage base for 2027-2028 is not yet published and is projected: "
+                           "the 2026 base ($184,500) grows 4.53% a year, the average growth of SSA's published "
+                           "bases over the ten years 2016-2026 ($118,500 to $184,500)")
+    assert "$192,900 (2027), $201,600 (2028)" in note
+    assert "The projected base binds in 2027 " in note  # T4 passes it in 2027; the 2028 lift does not reach it
+
+    # The unit's own figure for 2027 wins: at 195,000 all of T4's 3,800 is taxed: 0.062 * 4,800 = 297.60.
+    prop2, df2 = make_costing_inputs(tmp_path, CAL_PROPOSALS + "social_security_wage_base: {2027: 195000}\n",
+                                     CAL_ROSTER, fy_month=1)
+    c2 = costing.cost_roster(df2, prop2, min_group=1)
+    assert c2.wage_bases.set_index("year").loc[2027, "basis"] == "set in proposals"
+    assert row(c2, "management", 2027)["social_security"] == pytest.approx(0.062 * 4800, abs=1e-9)
+    note2 = next(n for n in c2.notes if "Social Security wage base" in n)
+    assert note2.startswith("The Social Security wage base for 2028 is not yet published")
+    assert "The base for 2027 is the one set in the proposals file, not projected." in note2

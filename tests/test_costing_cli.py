@@ -89,7 +89,7 @@ def test_json_full_precision_and_scenario_filter() -> None:
     assert list(data["scenarios"]) == ["union"]
     assert data["fiscal_years"] == [2028, 2029, 2030] and data["synthetic"] is True
     assert any(len(repr(r["gwi"]).split(".")[-1]) > 2 for r in data["by_year"])  # not rounded
-    assert any("carried forward" in n for n in data["notes"])
+    assert any("is projected" in n for n in data["notes"])
     assert data["by_year"][0]["difference"] > 0  # still against management
 
 
@@ -146,7 +146,7 @@ def test_brief_section(police: costing.Costing) -> None:
     assert [t.get_text() for t in ax.get_xticklabels()] == ["FY2028", "FY2029", "FY2030"]
     assert len(ax.get_lines()) >= 3
     assert any("SYNTHETIC roster" in t.get_text() for t in fig.texts)
-    assert any("carried forward" in c for c in s.caveats)
+    assert any("is projected" in c for c in s.caveats)
 
 
 def test_brief_section_shows_aggregates_only(police: costing.Costing) -> None:

@@ -35,8 +35,11 @@ Conventions
   baseline's longevity: tiers reached after ``roster_as_of`` and, on a percent basis, the
   longevity on raises.
 * **Roll-up.** Employer Social Security is 6.2% of wages up to the calendar year's taxable wage
-  base (SSA's published bases, package data ``data/ss_wage_base.csv``; a later year carries the
-  last published or analyst-set base forward and the notes say so). Fiscal years straddle two
+  base (SSA's published bases, package data ``data/ss_wage_base.csv``; an unpublished year takes
+  the proposals file's ``social_security_wage_base`` if set, else the last published base grown
+  at the average rate of the last ten published years, rounded to $300
+  (:func:`wagebrief.inputs.proposals.wage_bases`); the notes name the projected years, the rate
+  and the years where the base binds). Fiscal years straddle two
   calendar years, so wages are split at 1 January and capped on each employee's calendar-year
   cumulative wages, starting from 1 January before the first costed fiscal year (those first
   months are paid at roster rates). The roll-up cost is scenario tax - baseline tax. Medicare is
@@ -169,9 +172,11 @@ def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scen
                        "rollup": one[roll_cols].sum(axis=1).to_numpy()})
     c1["total"] = c1["wages"] + c1["rollup"]
     counts = []
+    binds: set[int] = set()  # calendar years whose wage base changes some scenario's cost
     for name, s in scenarios.items():
         per_period, lift, who = _simulate(roster, list(s.events), prop, periods, caps, cap_by_year[lift_year], rate_names)
         counts += _counts(name, who, fys, n)
+        binds |= who["capped_years"] | ({lift_year} if who["lift_capped"] else set())
         y = per_year(per_period)
         y.insert(0, "base_payroll", base)
         y.insert(0, "fte", fte_sum)
@@ -220,7 +225,7 @@ def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scen
     summary["lift_pct_of_base_payroll"] = summary["lift_wages"] / base * 100
     summary["lift_to_term_cost"] = summary["end_of_term_lift"] / summary["total_cost"].where(summary["total_cost"] != 0)
     return Costing(unit=unit or prop.unit, proposals=prop, scenarios=scenarios, by_year=by_year, summary=summary,
-                   cost_of_1pct=c1, wage_bases=wb, rate_names=rate_names, notes=_notes(prop, wb, roster),
+                   cost_of_1pct=c1, wage_bases=wb, rate_names=rate_names, notes=_notes(prop, wb, roster, binds),
                    counts=pd.DataFrame(counts), cost_of_1pct_scenarios=c1s,
                    min_group=disclosure.min_group_size() if min_group is None else int(min_group))
 
@@ -240,16 +245,11 @@ def _counts(scenario: str, who: dict, fys: list[int], n: int) -> list[dict]:
     return rows
 
 
-def _notes(prop: Proposals, wb: pd.DataFrame, roster: pd.DataFrame) -> list[str]:
+def _notes(prop: Proposals, wb: pd.DataFrame, roster: pd.DataFrame, binds: set[int] = frozenset()) -> list[str]:
     notes = []
-    carried = wb[wb["basis"].str.startswith("carried")]
-    if prop.rollup.social_security and len(carried):
-        src = int(carried["basis"].iloc[0].split()[-1])
-        base = float(wb.loc[wb["year"] == src, "wage_base"].iloc[0]) if src in set(wb["year"]) else float(carried["wage_base"].iloc[0])
-        years = carried["year"].tolist()
-        span = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
-        notes.append(f"The Social Security wage base for {span} is not yet published; the {src} base "
-                     f"(${base:,.0f}) is carried forward.")
+    projected = wb[wb["basis"].str.startswith("projected")]
+    if prop.rollup.social_security and len(projected):
+        notes.append(_projection_note(wb, projected, binds))
     if not prop.rollup.social_security:
         notes.append("The unit is not covered by Social Security: no employer OASDI is costed.")
     if prop.steps is not None:
@@ -263,6 +263,36 @@ def _notes(prop: Proposals, wb: pd.DataFrame, roster: pd.DataFrame) -> list[str]
     notes.append("Lump sums are paid pro rata to FTE and " + ("are" if prop.rollup.lump_sums_pensionable else "are not")
                  + " pensionable; they do not raise the base rate.")
     return notes
+
+
+def _span(years: list[int]) -> str:
+    """Consecutive years as "2027-2030", others listed: "2027, 2029"."""
+    years = sorted(years)
+    if years == list(range(years[0], years[-1] + 1)) and len(years) > 1:
+        return f"{years[0]}-{years[-1]}"
+    return ", ".join(str(y) for y in years)
+
+
+def _projection_note(wb: pd.DataFrame, projected: pd.DataFrame, binds: set[int]) -> str:
+    """The note naming the projected wage bases, the assumed growth, and the years they bind in."""
+    g, first, last = props.wage_base_growth()
+    table = props.wage_base_table().set_index("year")["wage_base"]
+    years = [int(y) for y in projected["year"]]
+    values = ", ".join(f"${v:,.0f} ({int(y)})" for y, v in zip(projected["year"], projected["wage_base"]))
+    text = (f"The Social Security wage base for {_span(years)} is not yet published and is projected: the {last} "
+            f"base (${table[last]:,.0f}) grows {g * 100:.2f}% a year, the average growth of SSA's published bases "
+            f"over the ten years {first}-{last} (${table[first]:,.0f} to ${table[last]:,.0f}), rounded to the "
+            f"nearest $300 as SSA rounds: {values}.")
+    bound = sorted(y for y in years if y in binds)
+    if bound:
+        text += (f" The projected base binds in {_span(bound)} (some employees' wages pass it), so the Social "
+                 "Security roll-up in those years depends on this assumption.")
+    else:
+        text += " No employee's wages reach a projected base, so the projection does not change these costs."
+    if (wb["basis"] == "set in proposals").any():
+        set_years = [int(y) for y in wb.loc[wb["basis"] == "set in proposals", "year"]]
+        text += f" The base for {_span(set_years)} is the one set in the proposals file, not projected."
+    return text
 
 
 # --------------------------------------------------------------------------- the whole unit
