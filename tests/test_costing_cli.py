@@ -89,7 +89,7 @@ def test_json_full_precision_and_scenario_filter() -> None:
     assert list(data["scenarios"]) == ["union"]
     assert data["fiscal_years"] == [2028, 2029, 2030] and data["synthetic"] is True
     assert any(len(repr(r["gwi"]).split(".")[-1]) > 2 for r in data["by_year"])  # not rounded
-    assert any("carried forward" in n for n in data["notes"])
+    assert any("is projected" in n for n in data["notes"])
     assert data["by_year"][0]["difference"] > 0  # still against management
 
 
@@ -131,9 +131,11 @@ def police() -> costing.Costing:
 def test_brief_section(police: costing.Costing) -> None:
     s = costing_section.brief_section("city-police", costing=police)
     assert isinstance(s, Section) and s.title
-    side, by_year = (t.data for t in s.tables)
+    side, by_year, one_pct = (t.data for t in s.tables)
     assert list(side["Scenario"]) == ["Management offer", "Union demand", "Comparator pattern"]
-    assert list(by_year["Fiscal year"]) == ["FY2028", "FY2029", "FY2030", "Term"]
+    # Three budget lines (recurring, one-time, total) per fiscal year and for the term.
+    assert list(by_year["Fiscal year"].drop_duplicates()) == ["FY2028", "FY2029", "FY2030", "Term"]
+    assert list(one_pct["Fiscal year"]) == ["FY2028", "FY2029", "FY2030"]
     term = costing.table(police).query("fiscal_year == 'Term'").set_index("scenario")
     assert side.loc[0, "Total cost over the term"] == f"${term.loc['management', 'total_cost']:,.2f}"
     assert s.text[0].startswith("Management's offer costs $")
@@ -144,7 +146,7 @@ def test_brief_section(police: costing.Costing) -> None:
     assert [t.get_text() for t in ax.get_xticklabels()] == ["FY2028", "FY2029", "FY2030"]
     assert len(ax.get_lines()) >= 3
     assert any("SYNTHETIC roster" in t.get_text() for t in fig.texts)
-    assert any("carried forward" in c for c in s.caveats)
+    assert any("is projected" in c for c in s.caveats)
 
 
 def test_brief_section_shows_aggregates_only(police: costing.Costing) -> None:

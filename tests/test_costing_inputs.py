@@ -165,13 +165,16 @@ def test_wage_base_table() -> None:
     assert t["source"].str.contains("ssa.gov").all()
 
 
-def test_wage_base_beyond_the_table_is_carried_forward_and_said() -> None:
+def test_wage_base_beyond_the_table_is_projected_and_said() -> None:
+    # Issue 15: unpublished bases are projected (no longer carried forward flat); an override still wins.
+    # 184,500 * (184,500 / 118,500) ** (1/10) = 192,852 -> 192,900 (nearest $300).
     wb = proposals.wage_bases([2026, 2027, 2028], {2028: 199000})
-    assert wb.to_dict("list") == {"year": [2026, 2027, 2028], "wage_base": [184500, 184500, 199000],
-                                  "basis": ["published", "carried forward from 2026", "set in proposals"]}
+    assert wb.to_dict("list") == {"year": [2026, 2027, 2028], "wage_base": [184500, 192900, 199000],
+                                  "basis": ["published", "projected at 4.53% a year from 2026", "set in proposals"]}
     c = costing.cost_unit("state-clerical")
-    assert "The Social Security wage base for 2027-2030 is not yet published; the 2026 base ($184,500) is carried forward." in c.notes
-    assert set(c.wage_bases["basis"]) == {"carried forward from 2026"}
+    assert any(n.startswith("The Social Security wage base for 2027-2030 is not yet published and is projected")
+               for n in c.notes)
+    assert set(c.wage_bases["basis"]) == {"projected at 4.53% a year from 2026"}
 
 
 # ----------------------------------------------------------------------------- demo data

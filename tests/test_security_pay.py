@@ -66,8 +66,9 @@ def one_person_roster(project: Path) -> Path:
 
 def salary_traces(text: str) -> list[str]:
     """Figures that give the one salary away: itself, 1% of it, or any dollar amount at all
-    (but the published Social Security wage base a note cites)."""
-    public = {f"${v:,.0f}" for v in proposals.wage_base_table()["wage_base"]}
+    (but the published Social Security wage base a note cites, and the bases projected from them alone)."""
+    projected = proposals.wage_bases(range(2027, 2036))["wage_base"]
+    public = {f"${v:,.0f}" for v in [*proposals.wage_base_table()["wage_base"], *projected, 300]}
     found = [s for s in ("54321", "54,321", "543.2", "5,432") if s in text]
     return found + [m for m in re.findall(r"\$[\d,.]*\d", text) if m not in public]
 

@@ -35,8 +35,11 @@ Conventions
   baseline's longevity: tiers reached after ``roster_as_of`` and, on a percent basis, the
   longevity on raises.
 * **Roll-up.** Employer Social Security is 6.2% of wages up to the calendar year's taxable wage
-  base (SSA's published bases, package data ``data/ss_wage_base.csv``; a later year carries the
-  last published or analyst-set base forward and the notes say so). Fiscal years straddle two
+  base (SSA's published bases, package data ``data/ss_wage_base.csv``; an unpublished year takes
+  the proposals file's ``social_security_wage_base`` if set, else the last published base grown
+  at the average rate of the last ten published years, rounded to $300
+  (:func:`wagebrief.inputs.proposals.wage_bases`); the notes name the projected years, the rate
+  and the years where the base binds). Fiscal years straddle two
   calendar years, so wages are split at 1 January and capped on each employee's calendar-year
   cumulative wages, starting from 1 January before the first costed fiscal year (those first
   months are paid at roster rates). The roll-up cost is scenario tax - baseline tax. Medicare is
@@ -51,7 +54,10 @@ Conventions
   per employee (headcount); as a percent of base payroll (the frozen roster's pay for the
   year, or for the term). ``cost_of_1pct``: what a 1% GWI on the frozen roster from the first
   day of the first costed fiscal year adds, roll-up included (longevity tiers reached anyway
-  are not part of it). ``end_of_term_lift``: the annual pay and roll-up added by the scenario
+  are not part of it). ``cost_of_1pct_on_scenario``: the same 1% from each fiscal year's start
+  on that scenario's payroll, in that year only; ``one_time_cost``: the lump sums and the roll-up
+  they add, ``recurring_cost`` the rest (both in :mod:`wagebrief.analysis.costing_measures`).
+  ``end_of_term_lift``: the annual pay and roll-up added by the scenario
   as it stands on ``term_end`` (the wage base of the following calendar year caps it), set
   against the term's cost. Lump sums add no lift. Differences are against
   ``reference_scenario``, in dollars and as a percent of its cost.
@@ -75,6 +81,7 @@ import pandas as pd
 
 from wagebrief.analysis import disclosure
 from wagebrief.analysis.costing_engine import WAGE_PARTS, _periods, _simulate
+from wagebrief.analysis.costing_measures import cost_of_1pct_by_scenario, one_time_costs
 from wagebrief.analysis.scenarios import resolve
 from wagebrief.config import paths
 from wagebrief.fiscal import fiscal_year_start
@@ -94,7 +101,7 @@ class Costing:
     scenarios: dict[str, Scenario]
     by_year: pd.DataFrame  #: one row per scenario x fiscal year
     summary: pd.DataFrame  #: one row per scenario, over the term
-    cost_of_1pct: pd.DataFrame  #: fiscal_year, wages, rollup, total
+    cost_of_1pct: pd.DataFrame  #: fiscal_year, wages, rollup, total (on the frozen roster)
     wage_bases: pd.DataFrame  #: calendar year, wage_base, basis
     rate_names: list[str]
     notes: list[str] = field(default_factory=list)
@@ -105,6 +112,8 @@ class Costing:
     counts: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: the fewest employees a presented figure may be computed from (see :mod:`wagebrief.analysis.disclosure`)
     min_group: int = disclosure.DEFAULT_MIN_GROUP_SIZE
+    #: scenario, fiscal_year, wages, rollup, total: a 1% GWI from each fiscal year's start on the scenario's payroll
+    cost_of_1pct_scenarios: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def employees(self) -> int:
@@ -163,9 +172,11 @@ def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scen
                        "rollup": one[roll_cols].sum(axis=1).to_numpy()})
     c1["total"] = c1["wages"] + c1["rollup"]
     counts = []
+    binds: set[int] = set()  # calendar years whose wage base changes some scenario's cost
     for name, s in scenarios.items():
         per_period, lift, who = _simulate(roster, list(s.events), prop, periods, caps, cap_by_year[lift_year], rate_names)
         counts += _counts(name, who, fys, n)
+        binds |= who["capped_years"] | ({lift_year} if who["lift_capped"] else set())
         y = per_year(per_period)
         y.insert(0, "base_payroll", base)
         y.insert(0, "fte", fte_sum)
@@ -188,11 +199,18 @@ def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scen
     by_year["difference"] = by_year["total_cost"] - ref_total
     by_year["difference_pct"] = by_year["difference"] / ref_total.where(ref_total != 0) * 100
     by_year["cost_of_1pct"] = by_year["fiscal_year"].map(c1.set_index("fiscal_year")["total"])
+    lift_cap = cap_by_year[lift_year]
+    c1s = cost_of_1pct_by_scenario(roster, prop, scenarios, periods, caps, lift_cap, rate_names)
+    by_year = by_year.merge(c1s[["scenario", "fiscal_year", "total"]].rename(columns={"total": "cost_of_1pct_on_scenario"}),
+                            on=["scenario", "fiscal_year"], how="left")
+    once = one_time_costs(roster, prop, scenarios, periods, caps, lift_cap, rate_names, by_year)
+    by_year = by_year.merge(once, on=["scenario", "fiscal_year"], how="left")
     money = ["base_payroll"] + WAGE_PARTS + ["wage_cost"] + roll + ["rollup", "total_cost"]
     by_year = by_year[["scenario", "label", "fiscal_year", "employees", "fte"] + money + [
-        "cumulative_cost", "cost_per_employee", "pct_of_base_payroll", "difference", "difference_pct", "cost_of_1pct"]]
+        "recurring_cost", "one_time_cost", "cumulative_cost", "cost_per_employee", "pct_of_base_payroll",
+        "difference", "difference_pct", "cost_of_1pct", "cost_of_1pct_on_scenario"]]
 
-    summary = by_year.groupby("scenario", sort=False)[money].sum().reset_index()
+    summary = by_year.groupby("scenario", sort=False)[money + ["recurring_cost", "one_time_cost"]].sum().reset_index()
     summary.insert(1, "label", [scenarios[s].label for s in summary["scenario"]])
     summary.insert(2, "employees", n)
     summary.insert(3, "fte", fte_sum)
@@ -207,8 +225,8 @@ def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scen
     summary["lift_pct_of_base_payroll"] = summary["lift_wages"] / base * 100
     summary["lift_to_term_cost"] = summary["end_of_term_lift"] / summary["total_cost"].where(summary["total_cost"] != 0)
     return Costing(unit=unit or prop.unit, proposals=prop, scenarios=scenarios, by_year=by_year, summary=summary,
-                   cost_of_1pct=c1, wage_bases=wb, rate_names=rate_names, notes=_notes(prop, wb, roster),
-                   counts=pd.DataFrame(counts),
+                   cost_of_1pct=c1, wage_bases=wb, rate_names=rate_names, notes=_notes(prop, wb, roster, binds),
+                   counts=pd.DataFrame(counts), cost_of_1pct_scenarios=c1s,
                    min_group=disclosure.min_group_size() if min_group is None else int(min_group))
 
 
@@ -227,16 +245,11 @@ def _counts(scenario: str, who: dict, fys: list[int], n: int) -> list[dict]:
     return rows
 
 
-def _notes(prop: Proposals, wb: pd.DataFrame, roster: pd.DataFrame) -> list[str]:
+def _notes(prop: Proposals, wb: pd.DataFrame, roster: pd.DataFrame, binds: set[int] = frozenset()) -> list[str]:
     notes = []
-    carried = wb[wb["basis"].str.startswith("carried")]
-    if prop.rollup.social_security and len(carried):
-        src = int(carried["basis"].iloc[0].split()[-1])
-        base = float(wb.loc[wb["year"] == src, "wage_base"].iloc[0]) if src in set(wb["year"]) else float(carried["wage_base"].iloc[0])
-        years = carried["year"].tolist()
-        span = f"{years[0]}" if len(years) == 1 else f"{years[0]}-{years[-1]}"
-        notes.append(f"The Social Security wage base for {span} is not yet published; the {src} base "
-                     f"(${base:,.0f}) is carried forward.")
+    projected = wb[wb["basis"].str.startswith("projected")]
+    if prop.rollup.social_security and len(projected):
+        notes.append(_projection_note(wb, projected, binds))
     if not prop.rollup.social_security:
         notes.append("The unit is not covered by Social Security: no employer OASDI is costed.")
     if prop.steps is not None:
@@ -250,6 +263,36 @@ def _notes(prop: Proposals, wb: pd.DataFrame, roster: pd.DataFrame) -> list[str]
     notes.append("Lump sums are paid pro rata to FTE and " + ("are" if prop.rollup.lump_sums_pensionable else "are not")
                  + " pensionable; they do not raise the base rate.")
     return notes
+
+
+def _span(years: list[int]) -> str:
+    """Consecutive years as "2027-2030", others listed: "2027, 2029"."""
+    years = sorted(years)
+    if years == list(range(years[0], years[-1] + 1)) and len(years) > 1:
+        return f"{years[0]}-{years[-1]}"
+    return ", ".join(str(y) for y in years)
+
+
+def _projection_note(wb: pd.DataFrame, projected: pd.DataFrame, binds: set[int]) -> str:
+    """The note naming the projected wage bases, the assumed growth, and the years they bind in."""
+    g, first, last = props.wage_base_growth()
+    table = props.wage_base_table().set_index("year")["wage_base"]
+    years = [int(y) for y in projected["year"]]
+    values = ", ".join(f"${v:,.0f} ({int(y)})" for y, v in zip(projected["year"], projected["wage_base"]))
+    text = (f"The Social Security wage base for {_span(years)} is not yet published and is projected: the {last} "
+            f"base (${table[last]:,.0f}) grows {g * 100:.2f}% a year, the average growth of SSA's published bases "
+            f"over the ten years {first}-{last} (${table[first]:,.0f} to ${table[last]:,.0f}), rounded to the "
+            f"nearest $300 as SSA rounds: {values}.")
+    bound = sorted(y for y in years if y in binds)
+    if bound:
+        text += (f" The projected base binds in {_span(bound)} (some employees' wages pass it), so the Social "
+                 "Security roll-up in those years depends on this assumption.")
+    else:
+        text += " No employee's wages reach a projected base, so the projection does not change these costs."
+    if (wb["basis"] == "set in proposals").any():
+        set_years = [int(y) for y in wb.loc[wb["basis"] == "set in proposals", "year"]]
+        text += f" The base for {_span(set_years)} is the one set in the proposals file, not projected."
+    return text
 
 
 # --------------------------------------------------------------------------- the whole unit
@@ -421,11 +464,16 @@ def table(costing: Costing, scenarios: list[str] | None = None) -> pd.DataFrame:
     money["wage_cost"] = money[WAGE_PARTS].sum(axis=1)
     money["rollup"] = money[costing.rollup_parts].sum(axis=1) if costing.rollup_parts else 0
     money["total_cost"] = money["wage_cost"] + money["rollup"]
+    # The one-time line is rounded on its own; the recurring line is the rest of the displayed total, so they foot.
+    money["one_time_cost"] = np.floor(by["one_time_cost"].to_numpy() * 100 + 0.5).astype("int64")
+    money["recurring_cost"] = money["total_cost"] - money["one_time_cost"]
+    money["cost_of_1pct_on_scenario"] = np.floor(by["cost_of_1pct_on_scenario"].to_numpy() * 100 + 0.5).astype("int64")
     ref = money["total_cost"].where(by["scenario"].eq(costing.reference)).groupby(by["fiscal_year"]).transform("max")
     money["difference"] = money["total_cost"] - ref.astype("int64")
     money["scenario"] = by["scenario"]
     money["cumulative_cost"] = money.groupby("scenario", sort=False)["total_cost"].cumsum()
-    cols = ["base_payroll"] + WAGE_PARTS + ["wage_cost"] + costing.rollup_parts + ["rollup", "total_cost", "cumulative_cost"]
+    cols = ["base_payroll"] + WAGE_PARTS + ["wage_cost"] + costing.rollup_parts + [
+        "rollup", "total_cost", "recurring_cost", "one_time_cost", "cumulative_cost"]
     out = by[["scenario", "label", "fiscal_year", "employees", "fte"]].copy()
     out["fiscal_year"] = "FY" + out["fiscal_year"].astype(str)
     for c in cols:
@@ -435,6 +483,7 @@ def table(costing: Costing, scenarios: list[str] | None = None) -> pd.DataFrame:
     out["difference"] = money["difference"] / 100
     out["difference_pct"] = by["difference_pct"]
     out["cost_of_1pct"] = money["cost_of_1pct"] / 100
+    out["cost_of_1pct_on_scenario"] = money["cost_of_1pct_on_scenario"] / 100
 
     s = costing.summary.set_index("scenario")
     lift = _foot(s[["lift_wages", "lift_rollup"]].to_numpy(float))
@@ -442,9 +491,11 @@ def table(costing: Costing, scenarios: list[str] | None = None) -> pd.DataFrame:
     for name, grp in money.groupby("scenario", sort=False):
         term = {"scenario": name, "label": s.loc[name, "label"], "fiscal_year": "Term",
                 "employees": s.loc[name, "employees"], "fte": s.loc[name, "fte"]}
-        for c in ["base_payroll"] + WAGE_PARTS + ["wage_cost"] + costing.rollup_parts + ["rollup", "total_cost", "difference", "cost_of_1pct"]:
+        for c in ["base_payroll"] + WAGE_PARTS + ["wage_cost"] + costing.rollup_parts + ["rollup", "total_cost", "recurring_cost", "one_time_cost", "difference", "cost_of_1pct"]:
             term[c] = grp[c].sum() / 100
         term["cumulative_cost"] = term["total_cost"]
+        # A 1% raise on a scenario's payroll is priced year by year (each from its own start); no term figure.
+        term["cost_of_1pct_on_scenario"] = np.nan
         term["cost_per_employee"] = round(float(s.loc[name, "cost_per_employee"]), 2)
         term["pct_of_base_payroll"] = s.loc[name, "pct_of_base_payroll"]
         term["difference_pct"] = s.loc[name, "difference_pct"]
@@ -485,8 +536,12 @@ def to_json(costing: Costing, scenarios: list[str] | None = None) -> dict:
     summary = costing.summary[costing.summary["scenario"].isin(keep)]
     unit_hidden = disclosure.too_few(costing.employees, costing.min_group)
     c1 = costing.cost_of_1pct.astype(object)
+    c1s = costing.cost_of_1pct_scenarios
+    c1s = (c1s[c1s["scenario"].isin(keep)] if len(c1s) else c1s).astype(object)
     if unit_hidden:
         c1[["wages", "rollup", "total"]] = None
+        if len(c1s):
+            c1s[["wages", "rollup", "total"]] = None
     hidden = [{"scenario": s, "fiscal_year": fy, "columns": sorted(v)} for (s, fy), v in cells.items() if v and s in keep]
 
     p = costing.proposals
@@ -503,6 +558,7 @@ def to_json(costing: Costing, scenarios: list[str] | None = None) -> dict:
         "by_year": records(hide(by_year, by_year["fiscal_year"])),
         "summary": records(hide(summary, pd.Series("Term", index=summary.index))),
         "cost_of_1pct": records(c1),
+        "cost_of_1pct_on_scenario": records(c1s),
         "min_group_size": costing.min_group,
         "suppressed": hidden,
         "social_security_wage_base": records(costing.wage_bases),

@@ -132,7 +132,9 @@ def _baseline_tier(roster: pd.DataFrame, prop: Proposals) -> np.ndarray:
 def _simulate(roster: pd.DataFrame, events: list[Event], prop: Proposals, periods: pd.DataFrame,
               caps: np.ndarray, lift_cap: float, rate_names: list[str]) -> tuple[pd.DataFrame, dict[str, float], dict]:
     """Cost one scenario: per pay-period totals of each component, the end-of-term lift, and who
-    each figure is computed from (fiscal year -> component -> employees with a non-zero share)."""
+    each figure is computed from (fiscal year -> component -> employees with a non-zero share;
+    ``"lift"``: whose rate changed; ``"capped_years"``: calendar years in which someone's wages pass the wage base; ``"lift_capped"``:
+    whether the lift's wage base binds)."""
     rate0 = roster["annual_base_salary"].to_numpy(float)
     fte = roster["fte"].to_numpy(float)
     ev = _event_table(roster, events, prop)
@@ -168,7 +170,8 @@ def _simulate(roster: pd.DataFrame, events: list[Event], prop: Proposals, period
     rows = []
     cum_b = cum_s = np.zeros(n)
     year = None
-    who: dict[int, dict[str, np.ndarray]] = {}
+    who: dict = {}
+    capped: set[int] = set()
     for i, p in enumerate(periods.itertuples(index=False)):
         start = np.maximum(ev["day"], p.p0)
         w = np.clip(p.p1 - start, 0, None) / p.fy_days
@@ -188,6 +191,8 @@ def _simulate(roster: pd.DataFrame, events: list[Event], prop: Proposals, period
         if p.year != year:
             cum_b, cum_s, year = np.zeros(n), np.zeros(n), p.year
         cap = caps[i]
+        if p.costed and bool(((cum_s + base_wages + increase) > cap).any() | ((cum_b + base_wages) > cap).any()):
+            capped.add(int(p.year))  # the base binds this calendar year: its value changes the cost
         taxable_b = np.minimum(cum_b + base_wages, cap) - np.minimum(cum_b, cap)
         taxable_s = np.minimum(cum_s + base_wages + increase, cap) - np.minimum(cum_s, cap)
         cum_b, cum_s = cum_b + base_wages, cum_s + base_wages + increase
@@ -213,4 +218,6 @@ def _simulate(roster: pd.DataFrame, events: list[Event], prop: Proposals, period
     lift["lift_rollup"] = lift_rollup
     lift["end_of_term_lift"] = lift["lift_wages"] + lift_rollup
     who["lift"] = a1 != a0
+    who["capped_years"] = capped
+    who["lift_capped"] = bool(rollup.social_security and (np.maximum(a0, a1) > lift_cap).any())
     return per_period, lift, who

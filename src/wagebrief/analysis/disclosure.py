@@ -35,7 +35,7 @@ def reason(n: int | None = None) -> str:
 # --------------------------------------------------------------------------- costing tables
 
 #: Costing columns by what they are computed from (see :func:`costing_cells`).
-UNIT_COLUMNS = ["fte", "base_payroll", "cost_of_1pct"]
+UNIT_COLUMNS = ["fte", "base_payroll", "cost_of_1pct", "cost_of_1pct_on_scenario"]
 TOTAL_COLUMNS = ["total_cost", "cumulative_cost", "cost_per_employee", "pct_of_base_payroll", "difference",
                  "difference_pct"]
 LIFT_COLUMNS = ["lift_wages", "lift_rollup", "end_of_term_lift", "lift_pct_of_base_payroll", "lift_to_term_cost"]
@@ -56,7 +56,7 @@ def costing_cells(costing) -> dict[tuple[str, int | str], set[str]]:
     n_min = costing.min_group
     years: list[int | str] = [*costing.fiscal_years, "Term"]
     out: dict[tuple[str, int | str], set[str]] = {(s, fy): set() for s in costing.scenarios for fy in years}
-    breakdown = set(WAGE_PARTS + ["wage_cost"] + costing.rollup_parts + ["rollup"])
+    breakdown = set(WAGE_PARTS + ["wage_cost"] + costing.rollup_parts + ["rollup", "recurring_cost", "one_time_cost"])
     if too_few(costing.employees, n_min):
         every = set(UNIT_COLUMNS + TOTAL_COLUMNS + LIFT_COLUMNS) | breakdown
         return {k: set(every) for k in out}

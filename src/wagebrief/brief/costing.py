@@ -64,16 +64,36 @@ def side_by_side(costing: Costing) -> pd.DataFrame:
 
 
 def by_fiscal_year(costing: Costing) -> pd.DataFrame:
-    """Total cost of each scenario by fiscal year with the base payroll and the cost of 1%."""
+    """Each scenario's cost by fiscal year in budget lines: recurring, one-time (lump sums), total."""
     t, hidden, mark = _masked_table(costing)
     ref = t["scenario"].eq(costing.reference)
     first, h = t[ref], hidden[ref]
-    out = pd.DataFrame({"Fiscal year": first["fiscal_year"].to_numpy(),
-                        "Base payroll": _shown(first, h, "base_payroll", _money, mark).to_numpy(),
-                        "Cost of 1%": _shown(first, h, "cost_of_1pct", _money, mark).to_numpy()})
+    payroll = _shown(first, h, "base_payroll", _money, mark).to_numpy()
+    lines = [("recurring_cost", "Recurring: base pay and its roll-up"),
+             ("one_time_cost", "One-time: lump sums and their roll-up"), ("total_cost", "Total")]
+    rows = []
+    for i, fy in enumerate(first["fiscal_year"]):
+        for col, what in lines:
+            row = {"Fiscal year": fy, "Budget line": what, "Base payroll": payroll[i]}
+            for name, s in costing.scenarios.items():
+                rows_s = t["scenario"].eq(name)
+                row[s.label] = _shown(t[rows_s], hidden[rows_s], col, _money, mark).to_numpy()[i]
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def cost_of_1pct(costing: Costing) -> pd.DataFrame:
+    """What a 1% general wage increase costs in each fiscal year, on the frozen roster and on each scenario's payroll."""
+    t, hidden, mark = _masked_table(costing)
+    years = ~t["fiscal_year"].eq("Term")
+    ref = years & t["scenario"].eq(costing.reference)
+    out = pd.DataFrame({"Fiscal year": t.loc[ref, "fiscal_year"].to_numpy(),
+                        "Roster payroll, no increase": _shown(t[ref], hidden[ref], "cost_of_1pct", _money,
+                                                                   mark).to_numpy()})
     for name, s in costing.scenarios.items():
-        rows = t["scenario"].eq(name)
-        out[s.label] = _shown(t[rows], hidden[rows], "total_cost", _money, mark).to_numpy()
+        rows = years & t["scenario"].eq(name)
+        out[f"{s.label} payroll"] = _shown(
+            t[rows], hidden[rows], "cost_of_1pct_on_scenario", _money, mark).to_numpy()
     return out
 
 
@@ -103,9 +123,19 @@ def sentences(costing: Costing) -> list[str]:
         if not th.loc[name, "difference"]:
             d = term.loc[name, "total_cost"] - r["total_cost"]
             first += ", the same" if round(d, 2) == 0 else f", {_money(abs(d))} {'more' if d > 0 else 'less'}"
-    fy0 = t[t["scenario"].eq(ref)].iloc[0]
-    out = [first + ".",
-           f"A 1% general wage increase costs {_money(fy0['cost_of_1pct'])} in {fy0['fiscal_year']}, roll-up included."]
+    ref_years = t[t["scenario"].eq(ref) & ~t["fiscal_year"].eq("Term")]
+    fy0, fyn = ref_years.iloc[0], ref_years.iloc[-1]
+    one = (f"A 1% general wage increase costs {_money(fy0['cost_of_1pct'])} in {fy0['fiscal_year']} on the roster's "
+           f"payroll with no increase, roll-up included")
+    if len(ref_years) > 1 or fyn["cost_of_1pct_on_scenario"] != fy0["cost_of_1pct"]:
+        # A raise costs more on a raised payroll: quote the last year on the reference scenario's payroll too.
+        one += (f"; on the payroll of {phrase[ref]} it costs {_money(fyn['cost_of_1pct_on_scenario'])} in "
+                f"{fyn['fiscal_year']} (each year and scenario in the table below)")
+    out = [first + ".", one + "."]
+    once = term.loc[ref, "one_time_cost"] if not th.loc[ref, "one_time_cost"] else 0
+    if once:
+        out.append(f"Of the cost of {phrase[ref]}, {_money(once)} is one-time (lump sums and their roll-up) and does "
+                   "not recur in the budget; the table by fiscal year shows it as its own line.")
     lifts = [f"{phrase[n]} adds {money(n, 'end_of_term_lift')} a year"
              f"{of_base(n, 'lift_pct_of_base_payroll', 'of base payroll in wages')} against "
              f"{money(n, 'total_cost')} spent over the term" for n in term.index]
@@ -159,7 +189,10 @@ def brief_section(unit, root: str | Path | None = None, costing: Costing | None 
         title="What each proposal costs",
         text=sentences(c),
         tables=[Table(f"The proposals side by side over the term ({span}), roll-up included", side_by_side(c), src),
-                Table("Total cost of the increase by fiscal year, roll-up included", by_fiscal_year(c), src)],
+                Table("Cost of the increase by fiscal year, roll-up included: recurring and one-time lines",
+                      by_fiscal_year(c), src),
+                Table("Cost of a 1% general wage increase from the start of each fiscal year, in that year, "
+                      "roll-up included", cost_of_1pct(c), src)],
         figures=[] if small else [Figure(f"Cumulative cost by fiscal year, {span}", figure(c, src), src)],
         caveats=list(c.notes),
     )

@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -534,24 +535,49 @@ def wage_base_table() -> pd.DataFrame:
         return pd.read_csv(fh, dtype={"year": "int64", "wage_base": "float64", "source": str})
 
 
+#: Published years whose average growth projects unpublished bases (the last ten years of growth).
+WAGE_BASE_GROWTH_YEARS = 10
+#: SSA rounds each published base to a multiple of $300 (Social Security Act, section 230(b)); so do projections.
+WAGE_BASE_ROUNDING = 300
+
+
+def wage_base_growth(table: pd.DataFrame | None = None) -> tuple[float, int, int]:
+    """Average annual growth of SSA's published bases over the last ten years: (rate, first year, last year).
+
+    The compound rate (last / first) ** (1 / 10) - 1, from published figures only (never an
+    analyst's override).
+    """
+    t = (wage_base_table() if table is None else table).set_index("year")["wage_base"]
+    last = int(t.index.max())
+    first = last - WAGE_BASE_GROWTH_YEARS
+    if first not in t.index:
+        raise ProposalError(f"the wage-base table needs {first} to project from ten years of growth")
+    return float((t[last] / t[first]) ** (1 / WAGE_BASE_GROWTH_YEARS) - 1), first, last
+
+
 def wage_bases(years: Collection[int], overrides: Mapping[int, float] | None = None) -> pd.DataFrame:
     """The wage base for each calendar year, and how it was found.
 
-    ``basis`` is ``published``, ``set in proposals`` (an analyst's projection for a year SSA has
-    not published) or ``carried forward from <year>`` (the last published or set base, used
-    unchanged for a later year; the costing says so in its notes).
+    ``basis`` is ``published``, ``set in proposals`` (an analyst's figure for a year SSA has not
+    published; it wins over the projection) or ``projected at <g>% a year from <year>``: the last
+    published base grown at :func:`wage_base_growth`'s rate for each year after it, rounded to
+    the nearest $300 as SSA rounds (the costing's notes say so).
     """
-    table = wage_base_table().set_index("year")["wage_base"].to_dict()
-    known = {**{y: (v, "published") for y, v in table.items()},
+    table = wage_base_table()
+    published = table.set_index("year")["wage_base"].to_dict()
+    known = {**{y: (v, "published") for y, v in published.items()},
              **{y: (v, "set in proposals") for y, v in (overrides or {}).items()}}
     rows = []
+    growth = None
     for y in sorted(set(int(y) for y in years)):
         if y in known:
             rows.append((y, *known[y]))
             continue
-        earlier = [k for k in known if k < y]
-        if not earlier:
-            raise ProposalError(f"no Social Security wage base for {y}: the table starts in {min(known)}")
-        last = max(earlier)
-        rows.append((y, known[last][0], f"carried forward from {last}"))
+        if y < min(published):
+            raise ProposalError(f"no Social Security wage base for {y}: the table starts in {min(published)}")
+        growth = growth or wage_base_growth(table)
+        g, _, last = growth
+        # Projected from the last published base only: an override for one year does not move the others.
+        value = math.floor(published[last] * (1 + g) ** (y - last) / WAGE_BASE_ROUNDING + 0.5) * WAGE_BASE_ROUNDING
+        rows.append((y, float(value), f"projected at {g * 100:.2f}% a year from {last}"))
     return pd.DataFrame(rows, columns=["year", "wage_base", "basis"])

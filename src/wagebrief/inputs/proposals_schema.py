@@ -178,7 +178,8 @@ class ProposalsFile(BaseModel):
         "Longevity pay; when set, the roster needs a longevity_eligible column."))
     rollup: Rollup = Field(default_factory=Rollup, description="Employer costs on pay.")
     social_security_wage_base: dict[whole(1990, 2100), number(1)] = Field(default_factory=dict, description=(
-        "Projected wage base for years SSA has not published: {2028: 196000}."))
+        "Wage base for years SSA has not published: {2028: 196000}. Wins over the costing's own projection "
+        "(the last published base grown at the average rate of the last ten published years)."))
     comparator_pattern: ComparatorPattern = Field(default_factory=ComparatorPattern, description=(
         "Settings of the derived comparator-pattern scenario."))
     reference_scenario: Name | None = Field(None, description=(
