@@ -263,3 +263,21 @@ def test_comparator_pattern_one_definition_thin_years_carry_the_last_full_year()
     # With min_comparators=2, FY2026 stands on its own median.
     t2 = metrics.comparator_pattern(pattern_events(), basis="fiscal", min_comparators=2).set_index("year")
     assert t2.at[2026, "pattern_pct"] == approx(2.5) and not t2.at[2026, "provisional"]
+
+
+def test_contracts_table_shows_percent_lump_sums_and_converts_where_it_can():
+    from wagebrief.brief.settlements import contracts_table
+
+    def lump(sid: str, **kw) -> pd.DataFrame:
+        return rows(dict(effective_date="2024-07-01", pct="2"), dict(event="lump_sum", effective_date="2024-07-01", **kw),
+                    settlement_id=sid, jurisdiction=sid)
+
+    ev = valid_events(lump("P", pct="1.5"),                                   # percent, no salary
+                      lump("R", pct="1.5", reference_salary="40000"),         # 1.5% of 40,000 = $600
+                      lump("D", amount="1000", reference_salary="50000"),     # $1,000 / 50,000 = 2.00%
+                      lump("N", amount="500"))                                # dollars, no salary
+    t = contracts_table(metrics.contract_metrics(ev)).set_index("Jurisdiction")
+    assert t.at["P", "Lump sums $"] == "in % only (no salary given)" and t.at["P", "Lump sums %"] == "1.50%"
+    assert t.at["R", "Lump sums $"] == "$600" and t.at["R", "Lump sums %"] == "1.50%"
+    assert t.at["D", "Lump sums $"] == "$1,000" and t.at["D", "Lump sums %"] == "2.00%"
+    assert t.at["N", "Lump sums $"] == "$500" and t.at["N", "Lump sums %"] == "in $ only (no salary given)"

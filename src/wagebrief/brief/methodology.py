@@ -16,7 +16,9 @@ METHODOLOGY = [
     ("First year, life of contract, average annual", "First year compounds the base increases effective in the "
      "term's first 12 months; life of contract compounds all of them; average annual is (1 + life) ^ (12 / "
      "months) - 1 over the term's whole calendar months (BLS major-settlement conventions)."),
-    ("Lump sums", "Never compounded into base; shown in dollars and as a percent of the reference salary."),
+    ("Lump sums", "Never compounded into base; shown in dollars and as a percent of the reference salary. A "
+     "lump sum a source gives only in percent (or only in dollars) with no reference salary to convert it is "
+     "shown as given, and the other column says so; it is not unknown."),
     ("Unknown measures", "Where a source does not give what a measure needs (a flat raise with no reference "
      "salary, an hourly raise with no hours), the measure is shown as — and the contract's note says why; it "
      "is never counted as 0 or guessed, and averages say how many contracts they are over."),

@@ -13,7 +13,23 @@ from wagebrief.brief.section import Figure, Section, Table
 
 def settlements_table(data: BriefData) -> pd.DataFrame:
     """The comparators' contracts with the headline measures, newest first."""
-    c = data.comparator_contracts().sort_values(["term_start", "jurisdiction"], ascending=[False, True])
+    return contracts_table(data.comparator_contracts())
+
+
+def lump_cells(total: float, pct_: float) -> tuple[str, str]:
+    """A contract's lump sums in dollars and in percent of pay, each as given or converted; a
+    side the source gives no salary to convert to says so rather than showing — (unknown)."""
+    if pd.isna(total) and pd.notna(pct_):
+        return "in % only (no salary given)", pct(pct_)
+    if pd.isna(pct_) and pd.notna(total):
+        return dollars(total), "in $ only (no salary given)"
+    return dollars(total), pct(pct_)
+
+
+def contracts_table(contracts: pd.DataFrame) -> pd.DataFrame:
+    """Contract metrics (:func:`wagebrief.analysis.metrics.contract_metrics`) for display, newest first."""
+    c = contracts.sort_values(["term_start", "jurisdiction"], ascending=[False, True])
+    lumps = [lump_cells(t, p) for t, p in zip(c["lump_sum_total"], c["lump_sum_pct"])]
     out = pd.DataFrame({
         "Jurisdiction": c["jurisdiction"],
         "Term": c["term_start"].dt.strftime("%Y-%m") + " to " + c["term_end"].dt.strftime("%Y-%m"),
@@ -22,7 +38,8 @@ def settlements_table(data: BriefData) -> pd.DataFrame:
         "First year": c["first_year_pct"].map(pct),
         "Life of contract": c["life_of_contract_pct"].map(pct),
         "Average annual": c["avg_annual_pct"].map(pct),
-        "Lump sums": c["lump_sum_total"].map(dollars),
+        "Lump sums $": [d for d, _ in lumps],
+        "Lump sums %": [p for _, p in lumps],
         "Freeze (months)": c["freeze_months"],
         "Retro (months)": c["retro_months"].map(lambda m: "—" if pd.isna(m) else f"{m:.0f}"),
     })
@@ -140,7 +157,9 @@ def settlements_section(data: BriefData) -> Section:
         if missing_comparators(data) else []
     unknown = unknown_measures(c)
     if unknown:
-        caveats.append("— in the contracts table is a measure the sources leave unknown (never 0): " + " ".join(unknown))
+        caveats.append("— in the contracts table is a measure the sources leave unknown (never 0); a lump sum "
+                       "given only in percent (or only in dollars) with no salary to convert it is shown in that "
+                       "form: " + " ".join(unknown))
     caveats.append(pattern_note(scenarios.pattern_threshold(data.unit, data.root)))
     src = sources_line(data)
     return Section(
