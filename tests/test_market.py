@@ -243,13 +243,45 @@ def test_analysis_projection_and_scenarios(small):
     assert o.at["management", "pct_vs_median"] == approx((base * 1.02 ** 2 / med - 1) * 100)
     assert o.at["union", "unit_value"] == approx(base * 1.04 ** 2)
     assert o.at["management", "n_projected"] == 2
-    # Comparator pattern per contract year: median of (Alpha 3 forecast, Beta 2, Gamma 2.5) = 2.5,
-    # then (Alpha 3, Beta 3 forecast, Gamma 2.5) = 3.
-    assert list(a.pattern["median_pct"]) == approx([2.5, 3.0])
-    assert o.at["comparator_pattern", "unit_value"] == approx(base * 1.025 * 1.03)
+    # The comparator pattern is the costing's: settled increases by fiscal year, no forecast.
+    # FY2028: Beta 2, Gamma 2.5 (Alpha's contract ended) -> 2 of 3 comparators, provisional;
+    # FY2029: Gamma 2.5 alone. No earlier year has 3 settled either (FY2027: Beta 2, Gamma 0),
+    # so there is no pattern to carry and no pattern scenario. (This used to pin a forecast-filled
+    # per-contract-year median of [2.5, 3.0], the definition item 1 of issue 15 retired.)
+    assert list(a.pattern["year"]) == [2028, 2029] and list(a.pattern["count"]) == [2, 1]
+    assert list(a.pattern["median"]) == approx([2.25, 2.5]) and a.pattern["provisional"].all()
+    assert a.pattern["pattern_pct"].isna().all() and "comparator_pattern" not in o.index
+    assert any("No comparator pattern scenario" in n for n in a.notes)
     text = " ".join(brief_market.sentences(a))
     assert "earns 1.2% below the comparator median" in text
-    assert "after management's offer" in text and "under the comparator pattern" in text
+    assert "after management's offer" in text and "under the comparator pattern" not in text
+
+
+def test_market_and_costing_share_one_comparator_pattern():
+    from wagebrief.analysis import scenarios
+    ev = valid_events(
+        contract("A", "A-1", "2023-07-01", "2026-06-30", ("2023-07-01", 2.0), ("2024-07-01", 3.0), ("2025-07-01", 2.0)),
+        contract("B", "B-1", "2023-07-01", "2026-06-30", ("2023-07-01", 1.0), ("2024-07-01", 4.0), ("2025-07-01", 3.0)),
+        contract("C", "C-1", "2023-07-01", "2025-06-30", ("2023-07-01", 3.0), ("2024-07-01", 2.0)),
+    )
+    unit = make_unit(comparators=("A", "B", "C"))
+    # Contract 2025-07-01 to 2027-06-30 = FY2026, FY2027. FY2025 (3, 4, 2; median 3) is the last
+    # year with 3 settled comparators; FY2026 (A 2, B 3: median 2.5 of 2) is provisional and
+    # FY2027 has none, so both take 3.0. The old market pattern gave 2.5 for FY2026 (the median
+    # of the two settled) and the forecast where contracts expire; the costing gave 3.0.
+    mkt = forecast.comparator_pattern(unit, ev, pd.Timestamp("2025-07-01"))
+    assert list(mkt["year"]) == [2026, 2027] and list(mkt["pattern_pct"]) == approx([3.0, 3.0])
+    assert list(mkt["provisional"]) == [True, True] and list(mkt["count"]) == [2, 0]
+    cost, notes = scenarios.comparator_pattern(unit, [2026, 2027], events=ev)
+    assert list(cost["increase_pct"]) == approx([3.0, 3.0]) and list(cost["from_fiscal_year"]) == [2025, 2025]
+    assert notes == ["FY2026-FY2027: fewer than 3 comparator settlements are known (2, 0); the comparator "
+                     "pattern carries FY2025's median (3.00%, 3 settlements) forward."]
+    shown = brief_market.pattern_table(market.MarketAnalysis(
+        unit, pd.Timestamp("2025-07-01"), pd.Timestamp("2025-07-01"), pd.Timestamp("2027-06-30"), [], *[pd.DataFrame()] * 5,
+        {}, "", mkt, None))
+    assert list(shown["Fiscal year"]) == ["FY2026", "FY2027"]
+    assert list(shown["Status"]) == ["PROVISIONAL (fewer than 3 comparators): FY2025's median carried forward",
+                                     "no settlements yet: FY2025's median carried forward"]
 
 
 def test_sentence_numbers_match_the_tables(small):

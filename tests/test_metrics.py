@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -226,3 +227,57 @@ def test_annual_increases_remembered_by_content_not_by_object():
     pd.testing.assert_frame_equal(m.annual_increases(changed, "fiscal", 7),
                                   m.annual_increases_by_basis(changed, ("fiscal",), 7))
     assert not m.annual_increases(changed, "fiscal", 7).equals(again)
+
+
+def _contract(jur: str, start: str, end: str, *incs: tuple[str, float]) -> pd.DataFrame:
+    return rows(*[dict(effective_date=d, pct=p) for d, p in incs], settlement_id=f"{jur}-{start}",
+                jurisdiction=jur, term_start=start, term_end=end)
+
+
+def pattern_events() -> pd.DataFrame:
+    """Four comparators, fiscal years starting in July (FY2024 = July 2023 to June 2024)."""
+    return valid_events(
+        _contract("A", "2023-07-01", "2026-06-30", ("2023-07-01", 2.0), ("2024-07-01", 3.0), ("2025-07-01", 2.0)),
+        _contract("B", "2023-07-01", "2026-06-30", ("2023-07-01", 1.0), ("2024-07-01", 4.0), ("2025-07-01", 3.0)),
+        _contract("C", "2023-07-01", "2025-06-30", ("2023-07-01", 3.0), ("2024-07-01", 2.0)),
+        # A three-month stub at the end of FY2023: one comparator's increase, a thin year.
+        _contract("D", "2023-04-01", "2023-06-30", ("2023-04-01", 1.5)),
+    )
+
+
+def test_comparator_pattern_one_definition_thin_years_carry_the_last_full_year():
+    t = metrics.comparator_pattern(pattern_events(), years=[2027], basis="fiscal", min_comparators=3).set_index("year")
+    assert list(t.index) == [2023, 2024, 2025, 2026, 2027]
+    assert list(t["count"]) == [1, 3, 3, 2, 0]
+    # FY2023: D's 1.5 alone -> provisional, and no earlier full year, so no pattern.
+    assert t.at[2023, "median"] == approx(1.5) and t.at[2023, "provisional"]
+    assert np.isnan(t.at[2023, "pattern_pct"]) and not t.at[2023, "carried_forward"]
+    # FY2024: A 2, B 1, C 3 -> median 2 (3 comparators: full). FY2025: 3, 4, 2 -> median 3.
+    assert list(t.loc[[2024, 2025], "pattern_pct"]) == approx([2.0, 3.0])
+    assert not t.loc[[2024, 2025], "provisional"].any()
+    # FY2026: A 2, B 3 (C's contract ended) -> median 2.5 of 2, provisional: the pattern is
+    # FY2025's 3.0, not 2.5. FY2027 (asked for, nothing settled) carries FY2025's 3.0 as well.
+    assert t.at[2026, "median"] == approx(2.5) and t.at[2026, "provisional"]
+    assert t.at[2026, "pattern_pct"] == approx(3.0) and t.at[2026, "from_year"] == 2025
+    assert t.at[2027, "pattern_pct"] == approx(3.0) and t.at[2027, "carried_forward"]
+    # With min_comparators=2, FY2026 stands on its own median.
+    t2 = metrics.comparator_pattern(pattern_events(), basis="fiscal", min_comparators=2).set_index("year")
+    assert t2.at[2026, "pattern_pct"] == approx(2.5) and not t2.at[2026, "provisional"]
+
+
+def test_contracts_table_shows_percent_lump_sums_and_converts_where_it_can():
+    from wagebrief.brief.settlements import contracts_table
+
+    def lump(sid: str, **kw) -> pd.DataFrame:
+        return rows(dict(effective_date="2024-07-01", pct="2"), dict(event="lump_sum", effective_date="2024-07-01", **kw),
+                    settlement_id=sid, jurisdiction=sid)
+
+    ev = valid_events(lump("P", pct="1.5"),                                   # percent, no salary
+                      lump("R", pct="1.5", reference_salary="40000"),         # 1.5% of 40,000 = $600
+                      lump("D", amount="1000", reference_salary="50000"),     # $1,000 / 50,000 = 2.00%
+                      lump("N", amount="500"))                                # dollars, no salary
+    t = contracts_table(metrics.contract_metrics(ev)).set_index("Jurisdiction")
+    assert t.at["P", "Lump sums $"] == "in % only (no salary given)" and t.at["P", "Lump sums %"] == "1.50%"
+    assert t.at["R", "Lump sums $"] == "$600" and t.at["R", "Lump sums %"] == "1.50%"
+    assert t.at["D", "Lump sums $"] == "$1,000" and t.at["D", "Lump sums %"] == "2.00%"
+    assert t.at["N", "Lump sums $"] == "$500" and t.at["N", "Lump sums %"] == "in $ only (no salary given)"

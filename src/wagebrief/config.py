@@ -16,6 +16,11 @@ ROOT_ENV = "WAGEBRIEF_ROOT"
 #: Fiscal years start in July unless a unit file or command says otherwise.
 DEFAULT_FY_START_MONTH = 7
 
+#: A year of the comparator pattern resting on fewer settled comparators than this is
+#: provisional: shown marked, and the pattern carries the latest earlier full year forward
+#: instead (a proposals file's ``comparator_pattern.min_comparators`` overrides it).
+MIN_PATTERN_COMPARATORS = 3
+
 #: No report shows a figure computed from fewer employees than this (a roster is personal data:
 #: a one-person "base payroll" is that person's salary). ``WAGEBRIEF_MIN_GROUP_SIZE`` overrides it.
 MIN_GROUP_SIZE_ENV = "WAGEBRIEF_MIN_GROUP_SIZE"

@@ -46,8 +46,10 @@ Conventions
   1.45% of all wages, uncapped. Each ``rates`` entry is an employer percent of pensionable pay
   (base, plus longevity and lump sums as set).
 * **Comparator pattern.** A ``derive: comparator_median`` scenario gets, for each fiscal year of
-  the term, a GWI of the comparators' median base increase in that fiscal year
-  (:func:`wagebrief.analysis.scenarios.comparator_pattern`), effective on the fiscal-year start (or the
+  the term, a GWI of the comparator pattern for that fiscal year
+  (:func:`wagebrief.analysis.scenarios.comparator_pattern`, defined in
+  :func:`wagebrief.analysis.metrics.comparator_pattern`: a provisional year, or one past the last
+  settled, takes the latest full year's median), effective on the fiscal-year start (or the
   term start, if later) -- not on the management scenario's dates. ``steps_from`` copies
   another scenario's step movements.
 * **Reported measures.** ``total_cost`` = wage increase + roll-up; cumulative over the term;

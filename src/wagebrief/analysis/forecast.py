@@ -2,19 +2,22 @@
 
 The forecast a projection uses once a comparator's contract has ended is the wage-trend model's
 (:func:`model_forecast`), else the comparators' recent median (:func:`fallback_forecast`). The
-comparator pattern is the comparators' median increase per year of the proposed contract,
-settled or forecast; the internal comparables are the employer's own units' contracts.
+comparator pattern of the proposed contract's fiscal years is the costing's
+(:func:`wagebrief.analysis.metrics.comparator_pattern`: settled increases only, no forecast);
+the internal comparables are the employer's own units' contracts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
 from wagebrief.analysis import metrics
-from wagebrief.analysis.projection import DAY, Forecast, apply_steps, events_for, increase_steps
+from wagebrief.analysis.projection import DAY, Forecast
+from wagebrief.analysis.scenarios import unit_pattern
+from wagebrief.config import MIN_PATTERN_COMPARATORS
+from wagebrief.fiscal import fiscal_year
 
 #: Models tried, in order, when :mod:`wagebrief.analysis.trends` offers fits rather than one forecast call.
 MODEL_PREFERENCE = ("mixed", "pooled_wls", "pooled_ols")
@@ -127,34 +130,16 @@ def model_forecast(unit, events: pd.DataFrame, years: Sequence[int], root=None) 
         return None, f"the wage-trend forecast failed ({type(exc).__name__}: {exc})"
 
 
-def comparator_pattern(unit, events: pd.DataFrame, start: pd.Timestamp, forecast: Forecast | None) -> pd.DataFrame:
-    """Comparator median base increase per year of the proposed contract.
-
-    Year k runs from ``start + k years`` for a year; a comparator's increase in it is the
-    compound of its base increases effective then (flat raises as their percent), known or
-    forecast. Columns: ``year, from, to, median_pct, n, n_projected``.
-    """
-    rows = []
-    end = start + pd.DateOffset(years=unit.term_years) - DAY
-    per: dict[str, pd.DataFrame] = {}
-    for j in unit.jurisdictions:
-        ev = events_for(events, j, unit.occupation_group)
-        if ev.empty:
-            continue
-        steps, complete = increase_steps(ev, start - DAY, end, forecast, j)
-        if complete:
-            per[j] = steps
-    for k in range(unit.term_years):
-        a = start + pd.DateOffset(years=k)
-        b = start + pd.DateOffset(years=k + 1) - DAY
-        vals, proj = [], 0
-        for steps in per.values():
-            s = steps[(steps["date"] >= a) & (steps["date"] <= b)]
-            vals.append((apply_steps(1.0, s, flat_as="pct") - 1) * 100)
-            proj += bool(s["projected"].any())
-        rows.append({"year": k + 1, "from": a, "to": b, "median_pct": float(np.median(vals)) if vals else float("nan"),
-                     "n": len(vals), "n_projected": proj})
-    return pd.DataFrame(rows, columns=["year", "from", "to", "median_pct", "n", "n_projected"])
+def comparator_pattern(unit, events: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp | None = None,
+                       min_comparators: int = MIN_PATTERN_COMPARATORS) -> pd.DataFrame:
+    """The comparator pattern for each fiscal year of the proposed contract (``start`` to ``end``,
+    default ``term_years`` on): :func:`wagebrief.analysis.scenarios.unit_pattern`, the costing's
+    definition. Settled increases only: no forecast enters it."""
+    end = end if end is not None else start + pd.DateOffset(years=unit.term_years) - DAY
+    fy = unit.fiscal_year_start_month
+    years = range(int(fiscal_year(pd.Series([start]), fy).iloc[0]), int(fiscal_year(pd.Series([end]), fy).iloc[0]) + 1)
+    table, _ = unit_pattern(unit, years, min_comparators=min_comparators, events=events)
+    return table[table["year"].isin(years)].reset_index(drop=True)
 
 
 def internal_comparables(unit, events: pd.DataFrame, start: pd.Timestamp | None = None) -> pd.DataFrame:

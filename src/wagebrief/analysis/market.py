@@ -28,8 +28,8 @@ from wagebrief.analysis.forecast import comparator_pattern, fallback_forecast, m
 from wagebrief.analysis.position import LONGEVITY_YEARS, add_measures, position, schedules_at, unit_titles
 from wagebrief.analysis.projection import (DAY, Forecast, apply_steps, describe_increases, events_for, known_through,
                                            project_schedule, scenario_steps)
-from wagebrief.analysis.scenarios import scenarios_for
-from wagebrief.config import paths
+from wagebrief.analysis.scenarios import pattern_events, pattern_threshold, scenarios_for
+from wagebrief.config import MIN_PATTERN_COMPARATORS, paths
 from wagebrief.inputs import gaps, settlements
 from wagebrief.inputs import salaries as sal
 from wagebrief.inputs.proposals import Event, Scenario, parse_scenarios, scenario_label
@@ -53,7 +53,7 @@ class MarketAnalysis:
     missing: pd.DataFrame  #: title, jurisdiction, when, reason
     scenarios: dict[str, Scenario]  #: resolved; the comparator pattern added when none was given
     scenario_source: str
-    pattern: pd.DataFrame  #: contract year x comparators' expected increase (settled and forecast)
+    pattern: pd.DataFrame  #: the comparator pattern of the contract's fiscal years (metrics.comparator_pattern)
     forecast: Forecast | None
     notes: list[str] = field(default_factory=list)
     synthetic: bool = False
@@ -62,6 +62,7 @@ class MarketAnalysis:
     comparables_error: str | None = None
     profile: pd.DataFrame | None = None  #: the comparator profile, when available
     profile_error: str | None = None
+    pattern_min_comparators: int = MIN_PATTERN_COMPARATORS  #: fewer settled comparators make a pattern year provisional
 
 
 def _measures_for(df: pd.DataFrame) -> list[str]:
@@ -139,7 +140,7 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
     else the comparator median (see :func:`~wagebrief.analysis.forecast.fallback_forecast`).
     ``scenarios`` (name -> a :class:`~wagebrief.inputs.proposals.Scenario` or percents per contract
     year) default to :func:`~wagebrief.analysis.scenarios.scenarios_for`; when none
-    is the comparator pattern, one is added from the comparators' expected increases.
+    is the comparator pattern, one is added from the comparator pattern (settled increases, as costed).
     ``profile`` (the comparator profile) is passed to the comparables scoring.
     """
     notes: list[str] = []
@@ -240,13 +241,18 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
         current["rank_top"] = current.groupby("benchmark_title")["top"].rank(method="min", ascending=False).astype("Int64")
         current = current.reset_index(drop=True)
 
-    # ---- the comparators' expected increases, and the comparator pattern scenario
-    pattern = comparator_pattern(unit, events, start, forecast)
-    if PATTERN not in sc and len(pattern) == unit.term_years and pattern["median_pct"].notna().all():
-        incs = tuple(Event(pd.Timestamp(r["from"]), "gwi_pct", float(r["median_pct"])) for r in pattern.to_dict("records"))
+    # ---- the comparator pattern scenario
+    # The pattern is the costing's (settled increases by fiscal year; see analysis.metrics), never the forecast.
+    pattern_min = pattern_threshold(unit, root)
+    pattern = comparator_pattern(unit, events, start, end, pattern_min)
+    if PATTERN not in sc and len(pattern) and pattern["pattern_pct"].notna().all():
+        incs = tuple(pattern_events(pattern["year"], pattern["pattern_pct"], start, unit.fiscal_year_start_month))
         sc[PATTERN] = Scenario(name=PATTERN, label="Comparator pattern", phrase=scenario_label(PATTERN), events=incs)
-        notes.append("The comparator pattern scenario is the comparators' median expected increase per contract "
-                     "year (settled, or forecast where contracts expire).")
+        notes.append("The comparator pattern scenario is the comparators' median settled base increase per fiscal "
+                     "year, as in the costing; a provisional year carries the latest full year's median forward.")
+    elif PATTERN not in sc and len(pattern):
+        notes.append("No comparator pattern scenario: no fiscal year up to the proposed contract has "
+                     "enough settled comparators.")
     if not any(k in sc for k in ("management", "union")):
         notes.append("No management offer or union proposal is on file (comparators/proposals/"
                      f"{unit.unit}.yml or scenarios: in the unit file), so the outlook shows the comparator "
@@ -324,4 +330,4 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
     miss = pd.DataFrame(missing, columns=["benchmark_title", "jurisdiction", "when", "reason"])
     return MarketAnalysis(unit, as_of, start, end, titles, current, position_t, projected, outlook, miss, sc,
                           source, pattern, forecast, list(dict.fromkeys(notes)), synthetic, events, comp_result,
-                          comp_error, profile, profile_error)
+                          comp_error, profile, profile_error, pattern_min)

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from wagebrief.config import DEFAULT_FY_START_MONTH
+from wagebrief.config import DEFAULT_FY_START_MONTH, MIN_PATTERN_COMPARATORS
 from wagebrief.fiscal import fiscal_year, month_starts
 from wagebrief.inputs.settlements import BASE_EVENTS
 
@@ -381,6 +381,34 @@ def pattern_by_year(events: pd.DataFrame, basis: str = "calendar", fy_start_mont
     annual = annual_increases(events, basis, fy_start_month)
     annual = annual[annual["known"]]
     return aggregate(annual, "increase_pct", list(by) + ["year"])
+
+
+PATTERN_COLUMNS = ["year", *AGG_STATS, "provisional", "pattern_pct", "from_year", "carried_forward"]
+
+
+def comparator_pattern(events: pd.DataFrame, years: Sequence[int] = (), basis: str = "fiscal",
+                       fy_start_month: int = DEFAULT_FY_START_MONTH,
+                       min_comparators: int = MIN_PATTERN_COMPARATORS) -> pd.DataFrame:
+    """The comparator pattern by year: the one definition every section and the costing use.
+
+    A year's statistics are :func:`pattern_by_year`'s over ``events`` (the comparators' rows:
+    each one's known base increases in effect that year, compounded, counted once). The
+    pattern (``pattern_pct``) is that year's median when at least ``min_comparators`` are
+    settled; a year with fewer is ``provisional`` and, like every year in ``years`` past the
+    last one known, takes the median of the latest earlier year that has enough
+    (``from_year``, ``carried_forward``), or none if there is no such year. A thin year never
+    enters the pattern with its own few settlements: two or three contracts would set it.
+    """
+    pat = pattern_by_year(events, basis, fy_start_month).set_index("year")
+    idx = pd.Index(sorted(set(pat.index.astype(int)) | {int(y) for y in years}), name="year")
+    t = pat.reindex(idx)
+    t["count"] = t["count"].fillna(0).astype("int64")
+    t["provisional"] = t["count"] < min_comparators
+    full_year = pd.Series(np.where(t["provisional"], np.nan, idx.to_numpy(dtype=float)), index=idx).ffill()
+    t["pattern_pct"] = full_year.map(t["median"]).astype(float)
+    t["from_year"] = full_year.astype("Int64")
+    t["carried_forward"] = t["provisional"] & full_year.notna()
+    return t.reset_index()[PATTERN_COLUMNS]
 
 
 def aggregate_contracts(contracts: pd.DataFrame, by: Sequence[str] | str = "occupation_group",

@@ -8,13 +8,13 @@ costing and the market position read the same resolved scenarios.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from wagebrief.analysis.metrics import pattern_by_year
-from wagebrief.config import paths
+from wagebrief.analysis import metrics
+from wagebrief.config import MIN_PATTERN_COMPARATORS, paths
 from wagebrief.fiscal import fiscal_year_start
 from wagebrief.inputs import gaps, settlements
 from wagebrief.inputs.proposals import (Event, ProposalError, Proposals, Scenario, load, parse_scenarios,
@@ -32,49 +32,78 @@ def _settlement_events(root: str | Path | None) -> pd.DataFrame:
         raise ProposalError(f"comparator_pattern needs settlement data ({exc}); run 'wagebrief build'") from exc
 
 
-def comparator_pattern(unit: Unit, fiscal_years: Collection[int], *, min_comparators: int = 3,
-                       events: pd.DataFrame | None = None, root: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """The comparators' median base increase for each fiscal year, and notes on how it was found.
+def pattern_rows(unit: Unit, events: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The settlement rows the comparator pattern is taken over, and a note if they are not the usual ones.
 
-    Uses :func:`wagebrief.analysis.metrics.pattern_by_year` on the fiscal-year basis over the unit's
-    comparator jurisdictions in its occupation group (all groups if none). A year with fewer than
-    ``min_comparators`` settled units takes the median of the latest earlier year that has
-    enough, and the notes say so.
+    Which comparators: the unit's comparator jurisdictions in its occupation group (all of their
+    groups if none has one), after the unit file's stated gaps.
     """
-    events = gaps.for_unit(_settlement_events(root) if events is None else events, unit)
+    events = gaps.for_unit(events, unit)
     ev = events[events["jurisdiction"].isin(unit.jurisdictions)]
-    notes: list[str] = []
     same = ev[ev["occupation_group"].eq(unit.occupation_group)]
-    if same.empty:
-        notes.append(f"No comparator settlements in occupation group {unit.occupation_group!r}; "
-                     "the comparator pattern uses all of the comparators' units.")
-        same = ev
-    if same.empty:
+    if same.empty and len(ev):
+        return ev, [f"No comparator settlements in occupation group {unit.occupation_group!r}; "
+                    "the comparator pattern uses all of the comparators' units."]
+    return same, []
+
+
+def pattern_threshold(unit: Unit, root: str | Path | None = None) -> int:
+    """The fewest settled comparators a full pattern year needs: the proposals file's
+    ``comparator_pattern.min_comparators``, else :data:`wagebrief.config.MIN_PATTERN_COMPARATORS`."""
+    try:
+        return int(load(unit, root).min_comparators)
+    except Exception:  # no (readable) proposals file: the default, as the costing would use
+        return MIN_PATTERN_COMPARATORS
+
+
+def unit_pattern(unit: Unit, years: Collection[int] = (), *, basis: str = "fiscal",
+                 min_comparators: int = MIN_PATTERN_COMPARATORS, events: pd.DataFrame | None = None,
+                 root: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """The unit's comparator pattern by year (:func:`wagebrief.analysis.metrics.comparator_pattern`
+    over :func:`pattern_rows`), with ``years`` included, and notes on its comparators."""
+    rows, notes = pattern_rows(unit, _settlement_events(root) if events is None else events)
+    return metrics.comparator_pattern(rows, years, basis, unit.fiscal_year_start_month, min_comparators), notes
+
+
+def comparator_pattern(unit: Unit, fiscal_years: Collection[int], *, min_comparators: int = MIN_PATTERN_COMPARATORS,
+                       events: pd.DataFrame | None = None, root: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """The comparator pattern for each of ``fiscal_years``, as the costing reads it, and notes on how it was found.
+
+    :func:`unit_pattern` on the fiscal-year basis: a year with fewer than ``min_comparators``
+    settled comparators (a provisional year, or one past the last known) takes the median of the
+    latest earlier year that has enough, and the notes say so.
+    """
+    pat, notes = unit_pattern(unit, fiscal_years, min_comparators=min_comparators, events=events, root=root)
+    if not pat["count"].any():
         raise ProposalError(f"comparator_pattern: no settlements for {unit.unit}'s comparators")
-    pat = pattern_by_year(same, "fiscal", unit.fiscal_year_start_month)
-    ok = pat[pat["count"] >= min_comparators].sort_values("year")
+    pat = pat.set_index("year")
     rows = []
     short: dict[int, list[tuple[int, int]]] = {}  # source year -> [(fiscal year, settlements known)]
     for fy in sorted(fiscal_years):
-        hit = ok[ok["year"] == fy]
-        if len(hit):
-            rows.append((fy, float(hit["median"].iloc[0]), int(hit["count"].iloc[0]), fy, False))
-            continue
-        prior = ok[ok["year"] < fy]
-        if prior.empty:
+        r = pat.loc[fy]
+        if pd.isna(r["from_year"]):
             raise ProposalError(f"comparator_pattern: no fiscal year up to FY{fy} has {min_comparators} or more "
                                 f"comparator settlements for {unit.unit}")
-        last = prior.iloc[-1]
-        rows.append((fy, float(last["median"]), int(last["count"]), int(last["year"]), True))
-        short.setdefault(int(last["year"]), []).append((fy, int(pat.loc[pat["year"] == fy, "count"].sum())))
+        src = int(r["from_year"])
+        rows.append((fy, float(r["pattern_pct"]), int(pat.at[src, "count"]), src, bool(r["carried_forward"])))
+        if r["carried_forward"]:
+            short.setdefault(src, []).append((fy, int(r["count"])))
     for src, years in short.items():
-        m = ok.loc[ok["year"] == src].iloc[0]
         span = f"FY{years[0][0]}" + (f"-FY{years[-1][0]}" if len(years) > 1 else "")
         notes.append(f"{span}: fewer than {min_comparators} comparator settlements are known "
                      f"({', '.join(str(k) for _, k in years)}); the comparator pattern carries FY{src}'s median "
-                     f"({float(m['median']):.2f}%, {int(m['count'])} settlements) forward.")
+                     f"({float(pat.at[src, 'median']):.2f}%, {int(pat.at[src, 'count'])} settlements) forward.")
     table = pd.DataFrame(rows, columns=["fiscal_year", "increase_pct", "n_settlements", "from_fiscal_year", "carried_forward"])
     return table, notes
+
+
+def pattern_events(fiscal_years: Sequence[int], pcts: Sequence[float], term_start: pd.Timestamp,
+                   fy_start_month: int, notes: Sequence[str] | None = None) -> list[Event]:
+    """One ``gwi_pct`` event per fiscal year of the pattern, on the later of the fiscal-year start and the term start."""
+    starts = fiscal_year_start(pd.Series(list(fiscal_years)), fy_start_month)
+    notes = list(notes) if notes is not None else [""] * len(pcts)
+    return [Event(max(pd.Timestamp(d), pd.Timestamp(term_start)), "gwi_pct", float(p), note=n)
+            for d, p, n in zip(starts, pcts, notes)]
 
 
 def resolve(proposals: Proposals, unit: Unit, *, events: pd.DataFrame | None = None,
@@ -95,11 +124,11 @@ def resolve(proposals: Proposals, unit: Unit, *, events: pd.DataFrame | None = N
             table, n = comparator_pattern(unit, proposals.fiscal_years, min_comparators=proposals.min_comparators,
                                           events=events, root=root)
             notes += n
-            starts = fiscal_year_start(table["fiscal_year"], proposals.fy_start_month)
-            gwis = [Event(max(pd.Timestamp(d), proposals.term_start), "gwi_pct", float(p),
-                          note=f"comparator median FY{int(fy)} ({k} settlements" + (f", from FY{int(src)})" if c else ")"))
-                    for d, p, fy, k, src, c in zip(starts, table["increase_pct"], table["fiscal_year"],
-                                                   table["n_settlements"], table["from_fiscal_year"], table["carried_forward"])]
+            labels = [f"comparator median FY{int(fy)} ({k} settlements" + (f", from FY{int(src)})" if c else ")")
+                      for fy, k, src, c in zip(table["fiscal_year"], table["n_settlements"], table["from_fiscal_year"],
+                                               table["carried_forward"])]
+            gwis = pattern_events(table["fiscal_year"], table["increase_pct"], proposals.term_start,
+                                  proposals.fy_start_month, labels)
             evs = gwis + evs
         out[name] = Scenario(name=s.name, label=s.label, phrase=s.phrase, events=tuple(evs), derive=s.derive,
                              steps_from=s.steps_from, notes=s.notes, resolved=True)

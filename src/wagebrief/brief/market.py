@@ -20,6 +20,7 @@ from wagebrief.analysis.position import LONGEVITY_YEARS, percentile
 from wagebrief.analysis.projection import describe_increases
 from wagebrief.brief import figures
 from wagebrief.brief.section import Figure, Section, Table, format_value
+from wagebrief.brief.settlements import pattern_note, pattern_status, year_name
 from wagebrief.inputs import gaps, provenance
 from wagebrief.inputs.proposals import scenario_label
 
@@ -188,13 +189,14 @@ def projection_table(a: MarketAnalysis, title: str) -> pd.DataFrame:
 
 
 def pattern_table(a: MarketAnalysis) -> pd.DataFrame:
-    """The comparator pattern per contract year, for display."""
+    """The comparator pattern of the proposed contract's fiscal years (the costing's), for display."""
     p = a.pattern
     if p.empty:
         return p
-    return pd.DataFrame({"Contract year": p["year"], "From": p["from"].dt.strftime("%Y-%m-%d"),
-                         "To": p["to"].dt.strftime("%Y-%m-%d"), "Comparator median %": p["median_pct"],
-                         "Comparators": p["n"], "Of them forecast": p["n_projected"]})
+    k = a.pattern_min_comparators
+    return pd.DataFrame({"Fiscal year": p["year"].map(year_name), "Comparators settled": p["count"],
+                         "Median of settled %": p["median"], "Comparator pattern %": p["pattern_pct"],
+                         "Status": [pattern_status(r, k) for r in p.to_dict("records")]})
 
 
 def position_figure(a: MarketAnalysis, when: str = "now"):
@@ -299,9 +301,11 @@ def brief_section(unit, root: str | Path | None = None, *, as_of: str | pd.Times
                                     {"Top now": "${:,.0f}", f"Top {a.end:%Y-%m-%d}": "${:,.0f}"}))
     pt = pattern_table(a)
     if len(pt):
-        sec.tables.append(Table("Comparator pattern: median base increase per year of the proposed contract", pt,
-                                src + (f"; forecast: {a.forecast.label}" if a.forecast else ""),
-                                {"Comparator median %": "{:.2f}%"}))
+        sec.tables.append(Table("Comparator pattern: median settled base increase per fiscal year of the proposed "
+                                "contract (as costed; no forecast)", pt, src,
+                                {"Median of settled %": "{:.2f}%", "Comparator pattern %": "{:.2f}%"}))
+        if pt["Status"].ne("full").any():
+            sec.caveats.append(pattern_note(a.pattern_min_comparators))
     for when, cap in (("now", f"Top-step pay on {a.as_of:%Y-%m-%d}"),
                       ("end", f"Top-step pay projected to {a.end:%Y-%m-%d} (hatched: forecast)")):
         fig = position_figure(a, when)

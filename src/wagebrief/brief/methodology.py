@@ -3,6 +3,7 @@ comes from, with its vintage."""
 
 from __future__ import annotations
 
+from wagebrief.analysis import scenarios
 from wagebrief.brief.data import BriefData, input_labels, sources_line, vintages
 from wagebrief.brief.section import Section
 from wagebrief.inputs import provenance
@@ -15,7 +16,9 @@ METHODOLOGY = [
     ("First year, life of contract, average annual", "First year compounds the base increases effective in the "
      "term's first 12 months; life of contract compounds all of them; average annual is (1 + life) ^ (12 / "
      "months) - 1 over the term's whole calendar months (BLS major-settlement conventions)."),
-    ("Lump sums", "Never compounded into base; shown in dollars and as a percent of the reference salary."),
+    ("Lump sums", "Never compounded into base; shown in dollars and as a percent of the reference salary. A "
+     "lump sum a source gives only in percent (or only in dollars) with no reference salary to convert it is "
+     "shown as given, and the other column says so; it is not unknown."),
     ("Unknown measures", "Where a source does not give what a measure needs (a flat raise with no reference "
      "salary, an hourly raise with no hours), the measure is shown as — and the contract's note says why; it "
      "is never counted as 0 or guessed, and averages say how many contracts they are over."),
@@ -23,9 +26,19 @@ METHODOLOGY = [
      "the months retro pay is owed for."),
     ("Cost by fiscal year", "The budget view: the wage rate starts at 1.0 before the contract and steps up as "
      "increases take effect; a fiscal year's cost is its average daily rate over the previous year's, minus 1."),
-    ("The pattern by year", "Each comparator's base increases in effect in a year, compounded and counted once; "
-     "a covered year with no increase is 0; a partly covered year with no increase is left out as unknown. "
-     "Weighted means use employees covered."),
+    ("The comparator pattern", "One definition for the settlements and market tables, the market outlook and the "
+     "costing's pattern scenario (wagebrief.analysis.metrics.comparator_pattern). Each year (fiscal years; the "
+     "settlements table uses the unit's year basis), each of the unit's comparators in its occupation group "
+     "(all of their units if none has one in that group) counts its base increases in effect that year, compounded and counted once; a covered year with no "
+     "increase is 0; a partly covered year with no increase is left out as unknown. The pattern is the median "
+     "of those; mean, employee-weighted mean, low and high are shown beside it. A year resting on fewer than "
+     "{min_comparators} settled comparators is PROVISIONAL: its statistics are shown, marked, but its own few "
+     "settlements do not set the pattern, which takes the median of the latest earlier full year; every year "
+     "past the last settled one takes that median too. No forecast enters the pattern."),
+    ("Thin years in the models", "The wage-trend models fit each comparator's own increase per year (one "
+     "observation per comparator and year before the cycle year), so a provisional year's few observations "
+     "enter them as they are, as does a year a contract covers only in part but with an increase in it (such "
+     "as a three-month stub at the start of the history); they are not weighted down or left out."),
     ("Real wages", "Nominal increases deflated by the CPI-U series named in the unit file, on the unit's "
      "fiscal or calendar years."),
     ("Spans of years", "\"Over the five fiscal years FY2022–FY2026, from the FY2021 average\" means five yearly "
@@ -68,7 +81,8 @@ METHODOLOGY = [
 def methodology_section(data: BriefData) -> Section:
     """What each measure means and where every figure comes from, with its vintage."""
     v = vintages(data)
-    text = [f"{name}: {what}" for name, what in METHODOLOGY]
+    k = scenarios.pattern_threshold(data.unit, data.root)
+    text = [f"{name}: {what.format(min_comparators=k)}" for name, what in METHODOLOGY]
     text.append(f"Settlements: {sources_line(data)}")
     text += [f"Input: {lab.text}." for lab in input_labels(data)]
     text.append(f"CPI-U: {v.get('cpi_source', '')} (through {v['cpi']}).")

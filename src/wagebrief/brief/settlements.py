@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from wagebrief.analysis import metrics
+from wagebrief.analysis import metrics, scenarios
 from wagebrief.brief import figures
 from wagebrief.brief.data import BriefData, dollars, pct, sources_line
 from wagebrief.brief.section import Figure, Section, Table
@@ -13,7 +13,23 @@ from wagebrief.brief.section import Figure, Section, Table
 
 def settlements_table(data: BriefData) -> pd.DataFrame:
     """The comparators' contracts with the headline measures, newest first."""
-    c = data.comparator_contracts().sort_values(["term_start", "jurisdiction"], ascending=[False, True])
+    return contracts_table(data.comparator_contracts())
+
+
+def lump_cells(total: float, pct_: float) -> tuple[str, str]:
+    """A contract's lump sums in dollars and in percent of pay, each as given or converted; a
+    side the source gives no salary to convert to says so rather than showing — (unknown)."""
+    if pd.isna(total) and pd.notna(pct_):
+        return "in % only (no salary given)", pct(pct_)
+    if pd.isna(pct_) and pd.notna(total):
+        return dollars(total), "in $ only (no salary given)"
+    return dollars(total), pct(pct_)
+
+
+def contracts_table(contracts: pd.DataFrame) -> pd.DataFrame:
+    """Contract metrics (:func:`wagebrief.analysis.metrics.contract_metrics`) for display, newest first."""
+    c = contracts.sort_values(["term_start", "jurisdiction"], ascending=[False, True])
+    lumps = [lump_cells(t, p) for t, p in zip(c["lump_sum_total"], c["lump_sum_pct"])]
     out = pd.DataFrame({
         "Jurisdiction": c["jurisdiction"],
         "Term": c["term_start"].dt.strftime("%Y-%m") + " to " + c["term_end"].dt.strftime("%Y-%m"),
@@ -22,7 +38,8 @@ def settlements_table(data: BriefData) -> pd.DataFrame:
         "First year": c["first_year_pct"].map(pct),
         "Life of contract": c["life_of_contract_pct"].map(pct),
         "Average annual": c["avg_annual_pct"].map(pct),
-        "Lump sums": c["lump_sum_total"].map(dollars),
+        "Lump sums $": [d for d, _ in lumps],
+        "Lump sums %": [p for _, p in lumps],
         "Freeze (months)": c["freeze_months"],
         "Retro (months)": c["retro_months"].map(lambda m: "—" if pd.isna(m) else f"{m:.0f}"),
     })
@@ -35,18 +52,46 @@ def unknown_measures(contracts: pd.DataFrame) -> list[str]:
     return [f"{j} {t:%Y-%m}: {n}." for j, t, n in zip(c["jurisdiction"], c["term_start"], c["measure_notes"])]
 
 
+def year_name(year: int, basis: str = "fiscal") -> str:
+    """"FY2027" on the fiscal basis, "2027" on the calendar one."""
+    return f"FY{int(year)}" if basis == "fiscal" else str(int(year))
+
+
+def pattern_status(r: dict, min_comparators: int, basis: str = "fiscal") -> str:
+    """How a year of :func:`wagebrief.analysis.metrics.comparator_pattern` enters the pattern, in words."""
+    if not r["provisional"]:
+        return "full"
+    carried = (f"{year_name(r['from_year'], basis)}'s median carried forward" if r["carried_forward"]
+               else "no pattern (no earlier full year)")
+    if r["count"] == 0:
+        return f"no settlements yet: {carried}"
+    return f"PROVISIONAL (fewer than {min_comparators} comparators): {carried}"
+
+
+def pattern_note(min_comparators: int) -> str:
+    """The table note on provisional years, stated where the tables mark them."""
+    return (f"PROVISIONAL marks a year resting on fewer than {min_comparators} settled comparators: its "
+            "statistics are shown, but the comparator pattern (and the costing's pattern scenario) uses the "
+            "median of the latest earlier full year instead. The wage-trend models still use every "
+            "comparator's own increase in such a year (see Methodology).")
+
+
 def pattern_table(data: BriefData) -> pd.DataFrame:
-    """The comparator pattern by year (the unit's fiscal or calendar basis)."""
+    """The comparator pattern by year (the unit's fiscal or calendar basis), provisional years marked."""
     basis = data.unit.cpi_basis
-    t = metrics.pattern_by_year(data.comparator_events(), basis, data.unit.fiscal_year_start_month)
+    k = scenarios.pattern_threshold(data.unit, data.root)
+    t, _ = scenarios.unit_pattern(data.unit, basis=basis, min_comparators=k, events=data.events)
+    t = t[t["count"] > 0]
     label = "Fiscal year" if basis == "fiscal" else "Year"
     return pd.DataFrame({
-        label: t["year"].map(lambda y: f"FY{y}" if basis == "fiscal" else str(y)),
+        label: t["year"].map(lambda y: year_name(y, basis)),
         "Jurisdictions": t["count"],
         "Mean": t["mean"].map(pct), "Median": t["median"].map(pct),
         "Weighted mean": t["weighted_mean"].map(pct),
         "Low": t["min"].map(pct), "High": t["max"].map(pct),
-    })
+        "Pattern": t["pattern_pct"].map(pct),
+        "Status": [pattern_status(r, k, basis) for r in t.to_dict("records")],
+    }).reset_index(drop=True)
 
 
 def cumulative_growth(data: BriefData, base_year: int | None = None) -> pd.DataFrame:
@@ -112,7 +157,10 @@ def settlements_section(data: BriefData) -> Section:
         if missing_comparators(data) else []
     unknown = unknown_measures(c)
     if unknown:
-        caveats.append("— in the contracts table is a measure the sources leave unknown (never 0): " + " ".join(unknown))
+        caveats.append("— in the contracts table is a measure the sources leave unknown (never 0); a lump sum "
+                       "given only in percent (or only in dollars) with no salary to convert it is shown in that "
+                       "form: " + " ".join(unknown))
+    caveats.append(pattern_note(scenarios.pattern_threshold(data.unit, data.root)))
     src = sources_line(data)
     return Section(
         title="Comparator settlements",

@@ -64,7 +64,7 @@ from pydantic import ValidationError
 
 from wagebrief.inputs import proposals_schema as schema
 from wagebrief.inputs import safeyaml
-from wagebrief.config import paths
+from wagebrief.config import MIN_PATTERN_COMPARATORS, paths
 from wagebrief.fiscal import fiscal_year
 from wagebrief.inputs.settlements import PCT_RANGE, parse_date, parse_number
 from wagebrief.inputs.units import Unit
@@ -170,7 +170,7 @@ class Proposals:
     scenarios: dict[str, Scenario]
     reference: str
     wage_base_overrides: dict[int, float]
-    min_comparators: int = 3
+    min_comparators: int = MIN_PATTERN_COMPARATORS
     synthetic: bool = False
     path: Path | None = None
     fy_start_month: int = 7
@@ -316,7 +316,7 @@ def _build(data: dict[str, Any], unit: Unit, where: str, path: Path | None) -> P
     rollup = _rollup(data.get("rollup", {}), where)
     overrides = _wage_base_overrides(data.get("social_security_wage_base", {}), where)
     cp = data.get("comparator_pattern", {})
-    min_comp = _int(cp.get("min_comparators", 3), where, "comparator_pattern.min_comparators", 1, 100)
+    min_comp = _int(cp.get("min_comparators", MIN_PATTERN_COMPARATORS), where, "comparator_pattern.min_comparators", 1, 100)
 
     scenarios = _scenarios(data["scenarios"], where, start, end, steps)
     ref = data.get("reference_scenario", "management" if "management" in scenarios else next(iter(scenarios)))

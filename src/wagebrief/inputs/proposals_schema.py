@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError, model_validator
 
+from wagebrief.config import MIN_PATTERN_COMPARATORS
 from wagebrief.inputs import safeyaml
 from wagebrief.inputs.yamlschema import STRICT, Bool, Text, choice, fail, problems, whole
 
@@ -115,7 +116,7 @@ class ComparatorPattern(BaseModel):
     """How the comparator-pattern scenario is derived."""
 
     model_config = STRICT
-    min_comparators: whole(1, 100) = Field(3, description=(
+    min_comparators: whole(1, 100) = Field(MIN_PATTERN_COMPARATORS, description=(
         "Fewest comparator settlements a fiscal year needs; fewer carries an earlier year's median forward."))
 
 
