@@ -106,7 +106,7 @@ def formatted(table: Table) -> pd.DataFrame:
 
 def section_html(section: Section) -> str:
     """A section's words and tables as HTML (figures are shown separately as images)."""
-    tables = [{"caption": t.caption, "source": t.source,
+    tables = [{"caption": t.caption, "source": t.source, "note": t.note,
                "html": trusted(formatted(t).to_html(index=False, escape=True, classes="wb-table", border=0))}
               for t in section.tables]
     return fragment("section.html.j2", section=section, tables=tables)
