@@ -156,3 +156,28 @@ def test_fiscal_years_print_as_years(hours_differ):
     # Fiscal years 2021 (July 2020 to June 2021) and 2022, named FY as in the rest of the brief.
     assert list(formatted(t)["Fiscal year"])[:2] == ["FY2021", "FY2022"]
     assert not any("2,0" in v for v in formatted(t)["Fiscal year"])
+
+
+def test_vocabulary_codes_print_as_words(hours_differ):
+    from wagebrief.brief.words import vocab
+
+    assert vocab("public_works") == "public works" and vocab("school_district") == "school district"
+    unit, kw = hours_differ
+    unit = dataclasses.replace(unit, occupation_group="public_works")
+    a = market.analyse(unit, **{**kw, "titles": []})
+    text = brief_market.brief_section(unit, analysis=a).text[0]
+    assert "(public works)" in text and "public_works" not in text
+    shown = brief_market.internal_display(pd.DataFrame({
+        "unit": ["Roads"], "occupation_group": ["public_works"], "settlement_id": ["R1"],
+        "term_start": pd.to_datetime(["2024-07-01"]), "term_end": pd.to_datetime(["2027-06-30"]),
+        "settlement_type": ["voluntary"], "first_year_pct": [2.0], "avg_annual_pct": [2.0],
+        "life_of_contract_pct": [6.1], "lump_sum_total": [0.0], "cycle": ["same round"]}))
+    assert shown["Group"].tolist() == ["public works"]
+
+
+def test_cover_prints_the_occupation_group_as_words():
+    from wagebrief.brief.page import environment
+
+    unit = dataclasses.replace(make_unit(), occupation_group="public_works")
+    html = environment().from_string("{{ unit.occupation_group|vocab }}").render(unit=unit)
+    assert html == "public works"

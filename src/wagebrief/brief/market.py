@@ -20,6 +20,7 @@ from wagebrief.analysis.position import LONGEVITY_YEARS, percentile
 from wagebrief.analysis.projection import describe_increases
 from wagebrief.brief import figures
 from wagebrief.brief.section import Figure, Section, Table, format_value
+from wagebrief.brief.words import vocab
 from wagebrief.inputs import gaps, provenance
 from wagebrief.inputs.proposals import scenario_label
 
@@ -374,7 +375,7 @@ def brief_section(unit, root: str | Path | None = None, *, as_of: str | pd.Times
     sec = Section(title="Market position")
     if not a.titles:
         sec.text.append(f"There are no salary schedules for the unit's benchmark titles "
-                        f"({unit.occupation_group}), so its pay cannot be placed among its comparators.")
+                        f"({vocab(unit.occupation_group)}), so its pay cannot be placed among its comparators.")
         sec.caveats += a.notes
         return sec
     sec.text += sentences(a)
@@ -448,7 +449,7 @@ def brief_section(unit, root: str | Path | None = None, *, as_of: str | pd.Times
 def internal_display(internal: pd.DataFrame) -> pd.DataFrame:
     """The internal comparables (:func:`~wagebrief.analysis.forecast.internal_comparables`) for display."""
     return pd.DataFrame({
-        "Unit": internal["unit"], "Group": internal["occupation_group"], "Contract": internal["settlement_id"],
+        "Unit": internal["unit"], "Group": internal["occupation_group"].map(vocab), "Contract": internal["settlement_id"],
         "Term": internal["term_start"].dt.strftime("%Y-%m-%d") + " to " + internal["term_end"].dt.strftime("%Y-%m-%d"),
         "Type": internal["settlement_type"], "First year %": internal["first_year_pct"],
         "Average annual %": internal["avg_annual_pct"], "Life of contract %": internal["life_of_contract_pct"],
