@@ -253,7 +253,11 @@ def test_analysis_projection_and_scenarios(small):
     assert a.pattern["pattern_pct"].isna().all() and "comparator_pattern" not in o.index
     assert any("No comparator pattern scenario" in n for n in a.notes)
     text = " ".join(brief_market.sentences(a))
-    assert "earns 1.2% below the comparator median" in text
+    # Hours differ (40 against 37.5), so the headline is per hour (the default position_basis):
+    # 80,000/2080 = 38.4615 against the median of 84,000/2080 = 40.3846 and 78,000/1950 = 40.0000,
+    # (40.3846 + 40) / 2 = 40.1923: -4.31%. The annual position (-1.23%) is stated beside it.
+    assert "earns 4.3% below the comparator median per hour" in text
+    assert "and 1.2% below in annual pay" in text
     assert "after management's offer" in text and "under the comparator pattern" not in text
 
 
@@ -287,7 +291,8 @@ def test_market_and_costing_share_one_comparator_pattern():
 def test_sentence_numbers_match_the_tables(small):
     unit, a = small
     top = a.position[a.position.measure == "top"].iloc[0]
-    o = a.outlook[(a.outlook.measure == "top") & (a.outlook.scenario == "management")].iloc[0]
+    # The outlook in the sentence is on the comparison's basis: hourly here (hours differ).
+    o = a.outlook[(a.outlook.measure == "top_hourly") & (a.outlook.scenario == "management")].iloc[0]
     s = brief_market.sentences(a)[0]
     assert s.startswith("Our top-step Police Officer earns ")
     assert f"{abs(top['pct_vs_median']):.1f}% below" in s

@@ -10,6 +10,12 @@ words, tables and figures are :mod:`wagebrief.brief.market`. Percent units throu
 ends (or, when that is not known near the cycle, on the first day of the fiscal year that starts
 in ``cycle_year``) and runs ``term_years`` years, unless the proposals file
 (:mod:`wagebrief.inputs.proposals`) gives the term. Scenario increases take effect on their dates.
+
+**Basis.** Annual measures (``entry``, ``top``) are always computed; when a title's schedules
+differ in weekly hours the hourly measures are computed too, now and at the end of the contract,
+and :meth:`MarketAnalysis.basis_for` names the one the comparison rests on: the unit file's
+``position_basis`` (hourly by default: annual pay would count longer hours as higher pay). With
+equal hours the two bases give the same percentages and ranks, so the basis is annual.
 """
 
 from __future__ import annotations
@@ -63,6 +69,28 @@ class MarketAnalysis:
     profile: pd.DataFrame | None = None  #: the comparator profile, when available
     profile_error: str | None = None
     pattern_min_comparators: int = MIN_PATTERN_COMPARATORS  #: fewer settled comparators make a pattern year provisional
+    basis: str = "hourly"  #: the unit file's position_basis: what the comparison rests on when hours differ
+
+    def hours(self, title: str) -> tuple[float, float, float] | None:
+        """The unit's weekly hours and the comparators' lowest and highest for ``title`` at ``as_of``."""
+        d = self.current[self.current["benchmark_title"].eq(title)] if len(self.current) else self.current
+        u, c = d[d["role"].eq("unit")] if len(d) else d, d[d["role"].eq("comparator")] if len(d) else d
+        if u.empty or c.empty:
+            return None
+        return float(u["hours_per_week"].iloc[0]), float(c["hours_per_week"].min()), float(c["hours_per_week"].max())
+
+    def hours_differ(self, title: str) -> bool:
+        """Whether the title's schedules at ``as_of`` differ in weekly hours (so hourly measures exist)."""
+        p = self.position
+        return bool(len(p)) and bool((p["benchmark_title"].eq(title) & p["measure"].eq("top_hourly")).any())
+
+    def basis_for(self, title: str) -> str:
+        """"hourly" or "annual": what ``title``'s comparison rests on (annual when hours are equal)."""
+        return self.basis if self.hours_differ(title) else "annual"
+
+    def measure_for(self, title: str, kind: str = "top") -> str:
+        """The measure column of ``kind`` ("top" or "entry") on ``title``'s basis."""
+        return f"{kind}_hourly" if self.basis_for(title) == "hourly" else kind
 
 
 def _measures_for(df: pd.DataFrame) -> list[str]:
@@ -238,7 +266,10 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
     position_t = pd.DataFrame(pos_rows)
     if len(current):
         current = current.sort_values(["benchmark_title", "top"], ascending=[True, False], kind="stable")
-        current["rank_top"] = current.groupby("benchmark_title")["top"].rank(method="min", ascending=False).astype("Int64")
+        # Ranked to the cent, the tie rule of position.rank_of: pay that prints alike ranks alike.
+        for m in ("top", "top_hourly"):
+            current[f"rank_{m}"] = current[m].round(2).groupby(current["benchmark_title"]).rank(
+                method="min", ascending=False).astype("Int64")
         current = current.reset_index(drop=True)
 
     # ---- the comparator pattern scenario
@@ -301,7 +332,9 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
             if u_t.empty:
                 continue
             d = pd.concat([u_t, comp_t], ignore_index=True)
-            for row in _position_rows(d, unit_j, comps, t, ["entry", "top"], []):
+            # Hourly too where hours differ, so the outlook is on the same basis as the position now.
+            ms = [m for m in _measures_for(d) if not m.startswith("top_longevity")]
+            for row in _position_rows(d, unit_j, comps, t, ms, []):
                 row["scenario"] = name
                 row["n_projected"] = int(comp_t["projected"].sum())
                 outlook_rows.append(row)
@@ -330,4 +363,4 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
     miss = pd.DataFrame(missing, columns=["benchmark_title", "jurisdiction", "when", "reason"])
     return MarketAnalysis(unit, as_of, start, end, titles, current, position_t, projected, outlook, miss, sc,
                           source, pattern, forecast, list(dict.fromkeys(notes)), synthetic, events, comp_result,
-                          comp_error, profile, profile_error, pattern_min)
+                          comp_error, profile, profile_error, pattern_min, getattr(unit, "position_basis", "hourly"))

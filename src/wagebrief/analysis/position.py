@@ -6,8 +6,10 @@
   ``top_longevity_N`` is ``max_salary + longevity_N`` and is shown where anyone gives
   ``longevity_N``. A blank longevity is unknown (left out); ``0`` means no plan.
 * **Rank.** 1 = highest pay. The unit is ranked among itself and the comparators with data
-  (``out_of`` = comparators with data + 1); ties share the best rank (pandas ``method="min"``):
-  a unit paid the same as the top comparator ranks 1.
+  (``out_of`` = comparators with data + 1). A tie gives the unit the better rank (pandas
+  ``method="min"``): a unit paid the same as the top comparator ranks 1. Pay within half a cent
+  (:data:`TIE_WITHIN`) is a tie, so two values that print the same to the cent rank the same;
+  ``ties`` counts the comparators tied with the unit, so the brief can say so.
 * **Percentiles** of the *comparators'* values (the unit is not one of its own comparators),
   by linear interpolation between closest ranks: numpy ``percentile(method="linear")``, the
   same as Excel ``PERCENTILE.INC``. The median is the 50th percentile by the same rule.
@@ -32,6 +34,8 @@ WEEKS_PER_YEAR = 52
 PERCENTILES = {"median": 50, "p60": 60, "p75": 75}
 TARGETS = ("median", "p60", "p75")
 LONGEVITY_YEARS = (10, 15, 20)
+#: Dollars within which two pays are a tie: half a cent, so pays that print alike rank alike.
+TIE_WITHIN = 0.005
 
 
 def percentile(values: Sequence[float] | pd.Series, q: float) -> float:
@@ -44,17 +48,23 @@ def percentile(values: Sequence[float] | pd.Series, q: float) -> float:
     return float(np.percentile(v, q, method="linear")) if v.size else float("nan")
 
 
-def rank_of(value: float, others: Sequence[float] | pd.Series) -> int:
-    """Rank of ``value`` among itself and ``others`` (NaN dropped): 1 = highest, ties share
-    the best rank (the "min" method)."""
+def rank_of(value: float, others: Sequence[float] | pd.Series, within: float = TIE_WITHIN) -> int:
+    """Rank of ``value`` among itself and ``others`` (NaN dropped): 1 = highest; a tie (within
+    ``within`` dollars) gives ``value`` the better rank (the "min" method)."""
     o = pd.Series(others, dtype=float).dropna()
-    return int((o > value).sum()) + 1
+    return int((o > value + within).sum()) + 1
+
+
+def ties_of(value: float, others: Sequence[float] | pd.Series, within: float = TIE_WITHIN) -> int:
+    """How many of ``others`` tie ``value`` (within ``within`` dollars), sharing its rank."""
+    o = pd.Series(others, dtype=float).dropna()
+    return int(((o - value).abs() <= within).sum())
 
 
 def position(unit_value: float, comparators: Mapping[str, float] | pd.Series) -> dict[str, Any]:
     """Where ``unit_value`` stands among comparators' values (name -> value, NaN = missing).
 
-    Returns ``unit_value, n_comparators, rank, out_of, median, mean, p60, p75, pct_vs_median,
+    Returns ``unit_value, n_comparators, rank, ties, out_of, median, mean, p60, p75, pct_vs_median,
     pct_vs_mean``, and for each of median, p60, p75 ``to_<p>_dollars`` and ``to_<p>_pct``,
     plus ``missing`` (names of comparators without a value, in the order given). See the module
     docstring for the rank and percentile rules.
@@ -71,6 +81,7 @@ def position(unit_value: float, comparators: Mapping[str, float] | pd.Series) ->
     out["p75"] = percentile(have, 75)
     ok = np.isfinite(u) and have.size > 0
     out["rank"] = rank_of(u, have) if ok else None
+    out["ties"] = ties_of(u, have) if ok else 0
     out["out_of"] = int(have.size) + 1 if np.isfinite(u) else int(have.size)
     out["pct_vs_median"] = (u / out["median"] - 1) * 100 if ok else float("nan")
     out["pct_vs_mean"] = (u / out["mean"] - 1) * 100 if ok else float("nan")

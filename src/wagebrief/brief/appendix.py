@@ -6,6 +6,7 @@ import pandas as pd
 
 from wagebrief.brief import page
 from wagebrief.brief.data import BriefData
+from wagebrief.brief.words import vocab
 
 
 def _money(x: float) -> str:
@@ -32,7 +33,7 @@ def appendix_rows(data: BriefData) -> list[dict]:
         url = str(r.source_url) if isinstance(r.source_url, str) else ""
         rows.append({
             "cells": [str(r.settlement_id), str(r.jurisdiction), f"{r.term_start:%Y-%m-%d} to {r.term_end:%Y-%m-%d}",
-                      str(r.settlement_type).replace("_", " "), f"{r.effective_date:%Y-%m-%d}", str(r.event),
+                      vocab(r.settlement_type), f"{r.effective_date:%Y-%m-%d}", str(r.event),
                       event_value(r._asdict()).strip(), str(r.source)],
             "url": url, "link": url.startswith(("http://", "https://")),
         })

@@ -16,10 +16,15 @@ import pandas as pd
 from wagebrief.analysis import comparables, metrics
 from wagebrief.analysis.forecast import annual_for_group, group_rows, internal_comparables
 from wagebrief.analysis.market import MarketAnalysis, _load_events, analyse
-from wagebrief.brief.market import (INTERNAL_FORMATS, POSITION_FORMATS, _settlements_source, _source, internal_display,
-                                    position_table, sentences)
+from wagebrief.brief.market import (INTERNAL_FORMATS, POSITION_FORMATS, RANK_RULE, _settlements_source, _source,
+                                    basis_note, internal_display, position_display, sentences)
 from wagebrief.brief.section import Section, Table
 from wagebrief.inputs import gaps
+
+#: Years print as years ("2021"): the default number format would add a thousands separator.
+YEAR_FORMAT = "{:.0f}"
+#: Fiscal years as the rest of the brief names them ("FY2021", named by the year they end in).
+FISCAL_YEAR_FORMAT = "FY{:.0f}"
 
 STATUTORY_FACTORS = (
     "Comparable jurisdictions (external and internal)",
@@ -81,12 +86,15 @@ def statutory_factors(unit, root: str | Path | None = None, *, analysis: MarketA
                                                   "mean": "Comparator mean %", "unit_pct": "Unit %"})
                               [[yl, "Comparators", "Comparator median %", "Comparator mean %", "Unit %"]],
                               _settlements_source(group_rows(events, unit.jurisdictions, unit.occupation_group), unit),
-                              {"Comparator median %": "{:.2f}%", "Comparator mean %": "{:.2f}%", "Unit %": "{:.2f}%"}))
+                              # A year is a label, not a quantity: "2021", never "2,021".
+                              {yl: FISCAL_YEAR_FORMAT if unit.cpi_basis == "fiscal" else YEAR_FORMAT, "Comparator median %": "{:.2f}%", "Comparator mean %": "{:.2f}%",
+                               "Unit %": "{:.2f}%"}))
     else:
         s.text.append("Evidence missing: no comparator settlements for this occupation group are in the settlement data.")
     if len(a.position):
         s.text += sentences(a)
-        s.tables.append(Table("Pay position (see Market position)", position_table(a), _source(a), POSITION_FORMATS))
+        s.tables.append(Table("Pay position (see Market position)", position_display(a), _source(a), POSITION_FORMATS,
+                              note=f"{RANK_RULE} {basis_note(a)}"))
     else:
         s.text.append("Evidence missing: no salary schedules to compare pay levels (data/raw/salaries).")
     internal = internal_comparables(unit, events, a.start)
@@ -168,7 +176,8 @@ def statutory_factors(unit, root: str | Path | None = None, *, analysis: MarketA
         s.text.append("Pay beyond the base rate: hourly rates where hours differ, and top step plus longevity "
                       "where schedules give it.")
         both = pd.concat([hrs, lon])
-        s.tables.append(Table("Hourly and longevity views", position_table(both), _source(a), POSITION_FORMATS))
+        s.tables.append(Table("Hourly and longevity views", position_display(both), _source(a), POSITION_FORMATS,
+                              note=RANK_RULE))
     else:
         s.text.append("Evidence missing: no hours or longevity differences in the salary schedules.")
     ev_j = events[events["jurisdiction"].str.casefold().isin({j.casefold() for j in (unit.employer.jurisdiction, *unit.jurisdictions)})

@@ -21,16 +21,24 @@ from wagebrief.analysis.projection import describe_increases
 from wagebrief.brief import figures
 from wagebrief.brief.section import Figure, Section, Table, format_value
 from wagebrief.brief.settlements import pattern_note, pattern_status, year_name
+from wagebrief.brief.words import vocab
 from wagebrief.inputs import gaps, provenance
 from wagebrief.inputs.proposals import scenario_label
 
 MEASURE_LABELS = {
-    "entry": "entry (minimum step)", "top": "top step",
+    "entry": "entry (minimum step), annual", "top": "top step, annual",
     "entry_hourly": "entry, hourly", "top_hourly": "top step, hourly",
-    "top_longevity_10": "top step + longevity at 10 years",
-    "top_longevity_15": "top step + longevity at 15 years",
-    "top_longevity_20": "top step + longevity at 20 years",
+    "top_longevity_10": "top step + longevity at 10 years, annual",
+    "top_longevity_15": "top step + longevity at 15 years, annual",
+    "top_longevity_20": "top step + longevity at 20 years, annual",
 }
+#: How a basis is named in a sentence: (the position "per hour", the money "an hour").
+BASIS_WORDS = {"hourly": ("per hour", "an hour"), "annual": ("in annual pay", "a year")}
+BASIS_WHY = {"hourly": "which prices the same hour of work", "annual": "what a year's work earns, whatever its hours"}
+#: The rank rule, said wherever a rank is shown (position.rank_of).
+RANK_RULE = ("Rank 1 = highest pay, among the unit and the comparators with data. A tie (pay equal to the "
+             "cent) gives the unit the better rank, and the rank then says how many comparators it is tied with.")
+DETAIL_RANK_RULE = "Rank 1 = highest pay; a tie (pay equal to the cent) gives every tied jurisdiction the better rank."
 
 
 def mpl_text(text: Any) -> str:
@@ -39,6 +47,7 @@ def mpl_text(text: Any) -> str:
 
 
 def _money(x: float, measure: str = "top") -> str:
+    """Hourly money to the cent, annual money to the dollar."""
     return f"${x:,.2f}" if "hourly" in measure else f"${x:,.0f}"
 
 
@@ -55,39 +64,106 @@ def _where_short(pct: float) -> str:
     return f"{abs(pct):.1f}% {'above' if pct > 0 else 'below'}"
 
 
+def rank_text(rank: Any, out_of: Any, ties: Any = 0) -> str:
+    """"rank 3 of 8" / "rank 3 of 8, tied with 1 comparator" / "n/a" (the rule is :data:`RANK_RULE`)."""
+    if rank is None or pd.isna(rank):
+        return "n/a"
+    t = int(ties) if ties is not None and not pd.isna(ties) else 0
+    return f"{int(rank)} of {int(out_of)}" + (f", tied with {t} comparator{'s' if t > 1 else ''}" if t else "")
+
+
+def _row(frame: pd.DataFrame, title: str, measure: str, scenario: str | None = None):
+    if not len(frame):
+        return None
+    m = frame["benchmark_title"].eq(title) & frame["measure"].eq(measure)
+    if scenario is not None:
+        m &= frame["scenario"].eq(scenario)
+    return frame[m].iloc[0] if m.any() else None
+
+
+def _hours_text(h: float) -> str:
+    return f"{h:g} hours a week"
+
+
 def sentences(a: MarketAnalysis) -> list[str]:
-    """One sentence per benchmark title: now, and after each scenario, built from the numbers."""
+    """One sentence per benchmark title: now, and after each scenario, built from the numbers.
+
+    Where weekly hours differ the sentence gives the position on both bases, the one the
+    comparison rests on (:meth:`MarketAnalysis.basis_for`) first, and says why.
+    """
     out = []
     order = [s for s in ("management", "union", PATTERN) if s in a.scenarios] + \
             [s for s in a.scenarios if s not in ("management", "union", PATTERN)]
+    why_said = False
     for t in a.titles:
-        p = a.position[(a.position["benchmark_title"] == t) & (a.position["measure"] == "top")] if len(a.position) else a.position
-        if p.empty or not np.isfinite(p["unit_value"].iloc[0]):
+        r = _row(a.position, t, "top")
+        if r is None or not np.isfinite(r["unit_value"]):
             out.append(f"There is no top-step pay for the unit's {t} on {a.as_of:%Y-%m-%d}, so its position "
                        "cannot be stated.")
             continue
-        r = p.iloc[0]
         if r["n_comparators"] == 0:
             out.append(f"No comparator has a {t} schedule on {a.as_of:%Y-%m-%d}.")
             continue
-        pct = r["pct_vs_median"]
-        now = (f"Our top-step {t} earns {_where(pct)} "
-               f"({_money(r['unit_value'])} against {_money(r['median'])} on {a.as_of:%Y-%m-%d}; "
-               f"rank {r['rank']} of {r['out_of']}, {r['n_comparators']} comparators with data)")
+        basis = a.basis_for(t)
+        main = _row(a.position, t, a.measure_for(t)) if a.hours_differ(t) else r
+        word, per = BASIS_WORDS[basis]
+        now = (f"Our top-step {t} earns {_where(main['pct_vs_median'])} {word} "
+               f"({_money(main['unit_value'], main['measure'])} against {_money(main['median'], main['measure'])} "
+               f"{per} on {a.as_of:%Y-%m-%d}; rank {rank_text(main['rank'], main['out_of'], main.get('ties', 0))}, "
+               f"{main['n_comparators']} comparators with data")
+        hrs = a.hours(t)
+        if a.hours_differ(t):
+            other_basis = "annual" if basis == "hourly" else "hourly"
+            other = _row(a.position, t, "top" if other_basis == "annual" else "top_hourly")
+            oword, oper = BASIS_WORDS[other_basis]
+            joint = "but" if np.sign(round(other["pct_vs_median"], 1)) != np.sign(round(main["pct_vs_median"], 1)) else "and"
+            now += (f") {joint} {_where_short(other['pct_vs_median'])} {oword} "
+                    f"({_money(other['unit_value'], other['measure'])} against "
+                    f"{_money(other['median'], other['measure'])} {oper}; "
+                    f"rank {rank_text(other['rank'], other['out_of'], other.get('ties', 0))})")
+            if hrs is not None:
+                lo, hi = hrs[1], hrs[2]
+                theirs = f"{lo:g}" if lo == hi else f"{lo:g} to {hi:g}"
+                now += f", because the unit works {_hours_text(hrs[0])} and its comparators {theirs}"
+            now += f"; the comparison rests on {basis} pay"
+            if not why_said:
+                now += f", {BASIS_WHY[basis]} (position_basis in the unit file)"
+                why_said = True
+        else:
+            same = f"; every schedule is for {_hours_text(hrs[0])}, so per hour the position is the same" \
+                if hrs is not None else ""
+            now += same + ")"
         later = []
         for s in order:
-            o = a.outlook[(a.outlook["scenario"] == s) & (a.outlook["benchmark_title"] == t) & (a.outlook["measure"] == "top")] \
-                if len(a.outlook) else a.outlook
-            if o.empty or not np.isfinite(o["pct_vs_median"].iloc[0]):
+            o = _row(a.outlook, t, a.measure_for(t), s)
+            if o is None or not np.isfinite(o["pct_vs_median"]):
                 continue
             phrase = a.scenarios[s].phrase
             prep = "under" if s == PATTERN or "pattern" in phrase else "after"
-            later.append(f"{_where_short(o['pct_vs_median'].iloc[0])} {prep} {phrase}")
+            later.append(f"{_where_short(o['pct_vs_median'])} {prep} {phrase}")
         if later:
             joined = later[0] if len(later) == 1 else ", ".join(later[:-1]) + " and " + later[-1]
-            now += f", and would be {joined} by {a.end:%Y-%m-%d}, the end of the proposed contract"
+            lead = f", and {word} would be" if a.hours_differ(t) else ", and would be"
+            now += f"{lead} {joined} by {a.end:%Y-%m-%d}, the end of the proposed contract"
         out.append(now + ".")
     return out
+
+
+def basis_note(a: MarketAnalysis) -> str:
+    """Which basis each title's comparison rests on, and why: a note for the tables that show both."""
+    differ = [t for t in a.titles if a.hours_differ(t)]
+    if not differ:
+        return "Every schedule is for the same weekly hours, so annual and hourly positions agree; annual pay is shown."
+    named = differ[0] if len(differ) == 1 else ", ".join(differ[:-1]) + " and " + differ[-1]
+    return (f"Weekly hours differ for {named}, so their positions are shown per hour and as annual pay; "
+            f"the comparison rests on {a.basis} pay ({BASIS_WHY[a.basis]}; position_basis in the unit file). "
+            "Hourly pay is annual pay / (hours a week x 52), to the cent.")
+
+
+def _money_cells(values: pd.Series, measures: pd.Series, annual: str) -> list[str]:
+    """Money as display text, row by row: hourly to the cent, annual by ``annual``; missing as "–"."""
+    return ["–" if v is None or pd.isna(v) else ("${:,.2f}" if "hourly" in str(m) else annual).format(v)
+            for v, m in zip(values, measures)]
 
 
 def position_table(a: MarketAnalysis | pd.DataFrame) -> pd.DataFrame:
@@ -98,7 +174,7 @@ def position_table(a: MarketAnalysis | pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Benchmark title": p["benchmark_title"], "Measure": p["measure"].map(MEASURE_LABELS),
         "Unit": p["unit_value"],
-        "Rank": [f"{r} of {o}" if r is not None and not pd.isna(r) else "n/a" for r, o in zip(p["rank"], p["out_of"])],
+        "Rank": [rank_text(r, o, t) for r, o, t in zip(p["rank"], p["out_of"], p.get("ties", pd.Series(0, index=p.index)))],
         "Comparators with data": p["n_comparators"],
         "Median": p["median"], "Mean": p["mean"],
         "vs median %": p["pct_vs_median"], "vs mean %": p["pct_vs_mean"],
@@ -109,11 +185,24 @@ def position_table(a: MarketAnalysis | pd.DataFrame) -> pd.DataFrame:
     })
 
 
+#: The percent columns; the money columns mix annual and hourly rows, so position_display words them.
 POSITION_FORMATS = {
-    "Unit": "${:,.2f}", "Median": "${:,.2f}", "Mean": "${:,.2f}", "vs median %": "{:+.1f}%",
-    "vs mean %": "{:+.1f}%", "To median $": "${:,.0f}", "To median %": "{:.1f}%", "To 60th $": "${:,.0f}",
-    "To 60th %": "{:.1f}%", "To 75th $": "${:,.0f}", "To 75th %": "{:.1f}%",
+    "vs median %": "{:+.1f}%", "vs mean %": "{:+.1f}%", "To median %": "{:.1f}%", "To 60th %": "{:.1f}%",
+    "To 75th %": "{:.1f}%",
 }
+#: Annual money in the position table: levels to the cent as before, gaps to the dollar.
+_POSITION_ANNUAL = {"Unit": "${:,.2f}", "Median": "${:,.2f}", "Mean": "${:,.2f}", "To median $": "${:,.0f}",
+                    "To 60th $": "${:,.0f}", "To 75th $": "${:,.0f}"}
+
+
+def position_display(a: MarketAnalysis | pd.DataFrame) -> pd.DataFrame:
+    """:func:`position_table` with its money as text: hourly rows to the cent, annual as before."""
+    p = a.position if isinstance(a, MarketAnalysis) else a
+    out = position_table(p)
+    for col, spec in _POSITION_ANNUAL.items():
+        if col in out:
+            out[col] = _money_cells(out[col], p["measure"], spec)
+    return out
 
 
 def _status(r) -> str:
@@ -131,6 +220,7 @@ def detail_table(a: MarketAnalysis, title: str) -> pd.DataFrame:
         return pd.DataFrame()
     out = pd.DataFrame({
         "Rank (top)": d["rank_top"], "Jurisdiction": d["jurisdiction"],
+        **({"Rank (top hourly)": d["rank_top_hourly"]} if a.hours_differ(title) else {}),
         "Role": d["role"], "Schedule date": d["schedule_date"].dt.strftime("%Y-%m-%d"),
         "Steps": d["steps"], "Entry": d["entry"], "Top": d["top"], "Hours/week": d["hours_per_week"],
         "Entry hourly": d["entry_hourly"], "Top hourly": d["top_hourly"],
@@ -162,13 +252,22 @@ def outlook_table(a: MarketAnalysis) -> pd.DataFrame:
         "Base increases": o["scenario"].map(lambda s: describe_increases(a.scenarios[s]) if s in a.scenarios else ""),
         "Benchmark title": o["benchmark_title"], "Measure": o["measure"].map(MEASURE_LABELS),
         "Unit": o["unit_value"], "Comparator median": o["median"], "vs median %": o["pct_vs_median"],
-        "Rank": [f"{r} of {n}" if r is not None and not pd.isna(r) else "n/a" for r, n in zip(o["rank"], o["out_of"])],
+        "Rank": [rank_text(r, n, t) for r, n, t in zip(o["rank"], o["out_of"], o.get("ties", pd.Series(0, index=o.index)))],
         "Comparators with data": o["n_comparators"], "Of them projected": o["n_projected"],
         "Missing (left out)": o["missing"],
     })
 
 
-OUTLOOK_FORMATS = {"Unit": "${:,.0f}", "Comparator median": "${:,.0f}", "vs median %": "{:+.1f}%"}
+OUTLOOK_FORMATS = {"vs median %": "{:+.1f}%"}
+
+
+def outlook_display(a: MarketAnalysis) -> pd.DataFrame:
+    """:func:`outlook_table` with its money as text: hourly rows to the cent, annual to the dollar."""
+    out = outlook_table(a)
+    for col in ("Unit", "Comparator median"):
+        if col in out:
+            out[col] = _money_cells(out[col], a.outlook["measure"], "${:,.0f}")
+    return out
 
 
 def projection_table(a: MarketAnalysis, title: str) -> pd.DataFrame:
@@ -215,26 +314,30 @@ def position_figure(a: MarketAnalysis, when: str = "now"):
     axes = axes[:, 0]
     unit_j = a.unit.employer.jurisdiction.casefold()
     for ax, t in zip(axes, titles):
-        d = data[data["benchmark_title"] == t].sort_values("top")
+        m = a.measure_for(t)  # the title's basis: hourly where hours differ (unless the unit file says annual)
+        d = data[data["benchmark_title"] == t].sort_values(m)
         labels = [mpl_text(r["jurisdiction"] if r.get("role") != "unit" or when == "now"
                            else f"{r['jurisdiction']}: {scenario_label(r['scenario'])}") for r in d.to_dict("records")]
         is_unit = d["jurisdiction"].str.casefold().eq(unit_j).to_numpy()
         colors = np.where(is_unit, "#c0392b", "#7f8c8d")
-        bars = ax.barh(range(len(d)), d["top"], color=colors)
+        bars = ax.barh(range(len(d)), d[m], color=colors)
         for bar, proj in zip(bars, d["projected"].fillna(False).astype(bool)):
             if proj:
                 bar.set_hatch("///")
                 bar.set_edgecolor("white")
-        comp = d.loc[~is_unit, "top"]
+        comp = d.loc[~is_unit, m]
         if len(comp):
             med = percentile(comp, 50)
             ax.axvline(med, color="black", linestyle="--", linewidth=1)
         ax.set_yticks(range(len(d)), labels, fontsize=8)
-        ax.set_title(mpl_text(f"{t}: top step" + (f" on {a.as_of:%Y-%m-%d}" if when == "now" else f", projected to {a.end:%Y-%m-%d}")),
+        ax.set_title(mpl_text(f"{t}: top step, {'hourly' if 'hourly' in m else 'annual'} pay" + (f" on {a.as_of:%Y-%m-%d}" if when == "now" else f", projected to {a.end:%Y-%m-%d}")),
                      fontsize=10, loc="left")
-        ax.xaxis.set_major_formatter(lambda x, _: f"${x / 1000:,.0f}k")
-        lo = float(d["top"].min())
-        ax.set_xlim(lo * 0.85, float(d["top"].max()) * 1.03)
+        if "hourly" in m:
+            ax.xaxis.set_major_formatter(lambda x, _: f"${x:,.2f}")
+        else:
+            ax.xaxis.set_major_formatter(lambda x, _: f"${x / 1000:,.0f}k")
+        lo = float(d[m].min())
+        ax.set_xlim(lo * 0.85, float(d[m].max()) * 1.03)
     handles = [Patch(color="#c0392b", label="this unit"), Patch(color="#7f8c8d", label="comparator"),
                Patch(facecolor="#7f8c8d", hatch="///", edgecolor="white", label="projected (forecast)")]
     handles.append(Line2D([0], [0], color="black", linestyle="--", label="comparator median"))
@@ -274,26 +377,29 @@ def brief_section(unit, root: str | Path | None = None, *, as_of: str | pd.Times
     sec = Section(title="Market position")
     if not a.titles:
         sec.text.append(f"There are no salary schedules for the unit's benchmark titles "
-                        f"({unit.occupation_group}), so its pay cannot be placed among its comparators.")
+                        f"({vocab(unit.occupation_group)}), so its pay cannot be placed among its comparators.")
         sec.caveats += a.notes
         return sec
     sec.text += sentences(a)
     sec.text.append(
-        f"Positions compare annual pay on {a.as_of:%Y-%m-%d} (rank 1 = highest; ties share the best rank). "
+        f"Positions compare pay on {a.as_of:%Y-%m-%d}. {basis_note(a)} {RANK_RULE} "
         "Medians and percentiles are of the comparators only, by linear interpolation (Excel PERCENTILE.INC). "
         "Comparators without data are named and left out, never counted as zero. "
         f"The proposed contract runs {a.start:%Y-%m-%d} to {a.end:%Y-%m-%d}; comparators are carried there "
         "with their settled increases, and with the forecast where their contracts expire (marked PROJECTED).")
     src = _source(a)
-    sec.tables.append(Table("Market position by benchmark title", position_table(a), src, POSITION_FORMATS))
+    sec.tables.append(Table("Market position by benchmark title", position_display(a), src, POSITION_FORMATS,
+                            note=f"{RANK_RULE} {basis_note(a)}"))
     for t in a.titles:
         d = detail_table(a, t)
         if len(d):
-            sec.tables.append(Table(f"{t}: pay by jurisdiction on {a.as_of:%Y-%m-%d}", d, src, DETAIL_FORMATS))
+            sec.tables.append(Table(f"{t}: pay by jurisdiction on {a.as_of:%Y-%m-%d}", d, src, DETAIL_FORMATS,
+                                    note=DETAIL_RANK_RULE))
     out = outlook_table(a)
     if len(out):
         sec.tables.append(Table(f"Position at the end of the proposed contract ({a.end:%Y-%m-%d}) under each scenario",
-                                out, src + f"; scenarios: {a.scenario_source or 'comparator pattern'}", OUTLOOK_FORMATS))
+                                outlook_display(a), src + f"; scenarios: {a.scenario_source or 'comparator pattern'}",
+                                OUTLOOK_FORMATS, note=f"{RANK_RULE} {basis_note(a)}"))
     for t in a.titles:
         p = projection_table(a, t)
         if len(p):
@@ -306,8 +412,9 @@ def brief_section(unit, root: str | Path | None = None, *, as_of: str | pd.Times
                                 {"Median of settled %": "{:.2f}%", "Comparator pattern %": "{:.2f}%"}))
         if pt["Status"].ne("full").any():
             sec.caveats.append(pattern_note(a.pattern_min_comparators))
-    for when, cap in (("now", f"Top-step pay on {a.as_of:%Y-%m-%d}"),
-                      ("end", f"Top-step pay projected to {a.end:%Y-%m-%d} (hatched: forecast)")):
+    on = " per hour where weekly hours differ" if a.basis == "hourly" and any(map(a.hours_differ, a.titles)) else ""
+    for when, cap in (("now", f"Top-step pay{on} on {a.as_of:%Y-%m-%d}"),
+                      ("end", f"Top-step pay{on} projected to {a.end:%Y-%m-%d} (hatched: forecast)")):
         fig = position_figure(a, when)
         if fig is not None:
             sec.figures.append(Figure(cap, fig, src))
@@ -346,7 +453,7 @@ def brief_section(unit, root: str | Path | None = None, *, as_of: str | pd.Times
 def internal_display(internal: pd.DataFrame) -> pd.DataFrame:
     """The internal comparables (:func:`~wagebrief.analysis.forecast.internal_comparables`) for display."""
     return pd.DataFrame({
-        "Unit": internal["unit"], "Group": internal["occupation_group"], "Contract": internal["settlement_id"],
+        "Unit": internal["unit"], "Group": internal["occupation_group"].map(vocab), "Contract": internal["settlement_id"],
         "Term": internal["term_start"].dt.strftime("%Y-%m-%d") + " to " + internal["term_end"].dt.strftime("%Y-%m-%d"),
         "Type": internal["settlement_type"], "First year %": internal["first_year_pct"],
         "Average annual %": internal["avg_annual_pct"], "Life of contract %": internal["life_of_contract_pct"],

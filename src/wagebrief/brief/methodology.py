@@ -72,6 +72,13 @@ METHODOLOGY = [
     ("Market position", "Entry and top-step pay against each comparator's schedule on the same date; rank 1 "
      "is highest, percentiles by linear interpolation (Excel PERCENTILE.INC); comparators without data are "
      "named and left out, never counted as zero."),
+    ("Basis of the market position", "Where the unit's and the comparators' weekly hours differ, pay is "
+     "compared both per hour (annual pay / (hours a week x 52), to the cent) and as annual pay, and every figure "
+     "names its basis. The headline rests on the unit file's position_basis: hourly unless it says annual, "
+     "because with different hours annual pay counts longer hours as higher pay, while the hourly rate prices "
+     "the same hour of work. With equal hours the two bases agree and annual pay is shown."),
+    ("Ties in rank", "Pay equal to the cent is a tie, and a tie gives the unit the better rank (the unit paid "
+     "the same as the top comparator ranks 1); the rank then says how many comparators it is tied with."),
     ("Costing", "Each scenario priced on the unit's own roster, day by day in closed form: base payroll, "
      "increase by component (GWI, steps, longevity, lump sums), employer Social Security (capped at the "
      "year's wage base), Medicare and pension roll-up."),

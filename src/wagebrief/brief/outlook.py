@@ -20,6 +20,7 @@ from wagebrief.analysis.trends import summary_table
 from wagebrief.brief import figures
 from wagebrief.brief.section import Figure, Section, Table
 from wagebrief.brief.spans import span_words
+from wagebrief.brief.words import vocab
 
 TITLE = "Wage trends and outlook"
 
@@ -126,7 +127,7 @@ def _sentences(o: Outlook) -> list[str]:
     inp, b = o.inputs, o.inputs.basis
     panel, f = inp.panel, o.forecast.set_index("year")
     text = [f"The models use {len(panel)} annual base increases from {panel['jurisdiction'].nunique()} comparator "
-            f"jurisdictions ({inp.unit.occupation_group}, {_span(panel['year'], b)}), each year counted once."]
+            f"jurisdictions ({vocab(inp.unit.occupation_group)}, {_span(panel['year'], b)}), each year counted once."]
     per_year = "; ".join(f"{_yl(y, b)} {_p(f.at[y, 'lo80'])} to {_p(f.at[y, 'hi80'])} (central {_p(f.at[y, 'point'])})"
                          for y in o.years)
     mlabel = _method_label(o.method)
@@ -248,7 +249,7 @@ def caveats(o: Outlook) -> list[str]:
     if inp.cpi is not None and len(inp.cpi) and o.real is None:
         out.append("There are too few years of CPI and settlements together to compare real wages.")
     if not len(inp.own):
-        out.append(f"There is no settlement history for {u.employer.jurisdiction} {u.occupation_group} "
+        out.append(f"There is no settlement history for {u.employer.jurisdiction} {vocab(u.occupation_group)} "
                    "itself, so its own real wages are not shown.")
     return out
 
@@ -312,7 +313,7 @@ def section(o: Outlook) -> Section:
     inp = o.inputs
     if o.thin:
         return Section(TITLE, [f"There are too few comparator increases ({len(inp.panel)}) for "
-                               f"{inp.unit.occupation_group} before {inp.unit.cycle_year} to model wage trends."],
+                               f"{vocab(inp.unit.occupation_group)} before {inp.unit.cycle_year} to model wage trends."],
                        caveats=caveats(o))
     b, src = inp.basis, _source(inp)
     tables = [

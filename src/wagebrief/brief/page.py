@@ -22,6 +22,7 @@ from wagebrief.brief import figures
 from wagebrief.brief.data import BriefData, input_labels, vintages
 from wagebrief.brief.section import Section, Table, format_value
 from wagebrief.inputs import provenance
+from wagebrief.brief.words import vocab
 
 CONFIDENTIAL = "Confidential: prepared for collective bargaining"
 
@@ -47,6 +48,7 @@ def environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, finalize=_finalize, trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True)
     env.globals["confidential"] = CONFIDENTIAL
+    env.filters["vocab"] = vocab  # vocabulary codes as words ("public works"), as in the sections
     return env
 
 
@@ -106,7 +108,7 @@ def formatted(table: Table) -> pd.DataFrame:
 
 def section_html(section: Section) -> str:
     """A section's words and tables as HTML (figures are shown separately as images)."""
-    tables = [{"caption": t.caption, "source": t.source,
+    tables = [{"caption": t.caption, "source": t.source, "note": t.note,
                "html": trusted(formatted(t).to_html(index=False, escape=True, classes="wb-table", border=0))}
               for t in section.tables]
     return fragment("section.html.j2", section=section, tables=tables)

@@ -23,6 +23,8 @@ class Table:
     source: str = ""
     #: column -> format spec, e.g. {"first_year_pct": "{:.2f}%", "lump_sum_total": "${:,.0f}"}
     formats: dict[str, str] = field(default_factory=dict)
+    #: a rule the reader needs to read the table (how ranks break ties), shown under it
+    note: str = ""
 
 
 @dataclass

@@ -34,6 +34,10 @@ OCCUPATION_GROUPS = (
     "teachers", "professional", "supervisory",
 )
 CPI_BASES = ("fiscal", "calendar")
+#: What the market position's headline compares when hours differ: pay for a year, or for an hour.
+POSITION_BASES = ("hourly", "annual")
+#: Hourly by default: with different weekly hours, annual pay counts longer hours as higher pay.
+DEFAULT_POSITION_BASIS = "hourly"
 #: CPI-U, U.S. city average, all items: the deflator when a unit names no regional series.
 DEFAULT_CPI_SERIES = "CUUR0000SA0"
 DEFAULT_TERM_YEARS = 3
@@ -110,6 +114,10 @@ class UnitFile(BaseModel):
     scenarios: Evidence = Field(None, description=(
         "Proposal scenarios, when there is no proposals file (better kept in comparators/proposals/<unit>.yml)."))
     rollup: Evidence = Field(None, description="Roll-up rates, when there is no proposals file.")
+    position_basis: choice(POSITION_BASES) = Field(DEFAULT_POSITION_BASIS, description=(
+        "What the market position rests on when the unit's and comparators' weekly hours differ: hourly "
+        "(pay for the same hour of work; the default) or annual (pay for a year, whatever its hours). "
+        "Both are shown; this names the headline."))
     benchmark_titles: Annotated[Any, BeforeValidator(_titles), Field(json_schema_extra={
         "type": ["string", "array"], "items": {"type": "string"}})] = Field(None, description=(
             "Benchmark titles the market section compares (default: the occupation group's titles with data)."))
@@ -159,6 +167,7 @@ class Unit:
     synthetic: bool
     extra: dict[str, Any] = field(default_factory=dict, hash=False)
     path: Path | None = None
+    position_basis: str = DEFAULT_POSITION_BASIS  #: "hourly" or "annual" (see UnitFile.position_basis)
 
     @property
     def jurisdictions(self) -> tuple[str, ...]:
@@ -342,6 +351,7 @@ def _build(data: Any, path: Path, where: str, known: Collection[str] | None) -> 
                                      jurisdiction_type=c.jurisdiction_type, fips=c.fips)
                           for c in model.comparators),
         synthetic=model.synthetic,
+        position_basis=model.position_basis,
         # The raw values: later features read these keys their own way.
         extra={k: data[k] for k in OPTIONAL_KEYS if k in data},
         path=path,
