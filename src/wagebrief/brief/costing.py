@@ -130,7 +130,7 @@ def sentences(costing: Costing) -> list[str]:
     if len(ref_years) > 1 or fyn["cost_of_1pct_on_scenario"] != fy0["cost_of_1pct"]:
         # A raise costs more on a raised payroll: quote the last year on the reference scenario's payroll too.
         one += (f"; on the payroll of {phrase[ref]} it costs {_money(fyn['cost_of_1pct_on_scenario'])} in "
-                f"{fyn['fiscal_year']} (each year and scenario in the table below)")
+                f"{fyn['fiscal_year']} (each year and scenario in the costing section's cost-of-1% table)")
     out = [first + ".", one + "."]
     once = term.loc[ref, "one_time_cost"] if not th.loc[ref, "one_time_cost"] else 0
     if once:
