@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from test_costing import H2, MED, PENSION, SS, TOTAL, make_costing_inputs, row
 
@@ -146,3 +147,35 @@ def test_unpublished_wage_base_is_projected_and_override_wins(tmp_path: Path) ->
     note2 = next(n for n in c2.notes if "Social Security wage base" in n)
     assert note2.startswith("The Social Security wage base for 2028 is not yet published")
     assert "The base for 2027 is the one set in the proposals file, not projected." in note2
+
+
+def test_equal_exact_costs_print_equally_and_rows_still_foot() -> None:
+    from wagebrief.analysis import costing as costing_numbers
+
+    # Two scenarios' rows (longevity, roll-up): the same longevity, $8,087.705, beside different
+    # roll-ups. Row 1 totals 8,087.708 -> 8,087.71; row 2 totals 8,087.712 -> 8,087.71. Each cell
+    # half up gives [8,087.71, 0.00] (foots) and [8,087.71, 0.01] (one cent over). The old
+    # largest-remainder footing took row 2's cent off the longevity (remainder .5 < .7) and printed
+    # 8,087.70 beside row 1's 8,087.71. Now the roll-up, which no other row shares, gives the cent.
+    cents = costing_numbers._foot(np.array([[8087.705, 0.003], [8087.705, 0.007]]))
+    assert cents.tolist() == [[808771, 0], [808771, 0]]
+    # Float noise (the same sum taken in another order) does not split them.
+    noisy = costing_numbers._foot(np.array([[8087.705 - 1e-10, 0.003], [8087.705 + 1e-10, 0.007]]))
+    assert noisy.tolist() == [[808771, 0], [808771, 0]]
+    # A row short of cents: 0.334 x 3 = 1.002 -> $1.00; each half up 0.33 -> 0.99, one cent short,
+    # given to the part the cent moves least (all equal here: the first).
+    assert costing_numbers._foot(np.array([[0.334, 0.334, 0.334]])).tolist() == [[34, 33, 33]]
+
+
+def test_demo_longevity_prints_the_same_in_every_scenario() -> None:
+    from wagebrief.analysis import costing as costing_numbers
+
+    # state-clerical's flat longevity costs the same in every scenario (no raise moves a flat
+    # amount); before, the term showed $40,849.15 for the union's demand and $40,849.14 for the others.
+    c = costing_numbers.cost_unit("state-clerical")
+    t = costing_numbers.table(c)
+    for fy, g in t.groupby("fiscal_year"):
+        assert g["longevity"].nunique() == 1, fy
+    parts = costing_numbers.WAGE_PARTS + c.rollup_parts
+    cents = (t[parts] * 100).round().astype("int64").sum(axis=1)
+    assert (cents == (t["total_cost"] * 100).round().astype("int64")).all()

@@ -405,16 +405,28 @@ def _cost_loaded(loaded: _Loaded, root: str | Path | None) -> Costing:
 def _foot(exact: np.ndarray) -> np.ndarray:
     """Integer cents for each row of ``exact`` (rows x parts) that add up to the row total's cents.
 
-    The row total is rounded half up to the cent; parts are floored and the missing cents go to
-    the parts with the largest remainders (largest-remainder rounding).
+    The row total is rounded half up to the cent, and so is each part. When the parts' cents miss
+    the total's, the difference is made up a cent at a time, first on the parts whose exact value
+    no other row of the same column shares, each time on the part the cent moves least from its
+    exact value. So a cost that is the same in several rows (a flat longevity in every scenario)
+    prints the same in all of them, while every row still foots to its own rounded total.
     """
-    cents = exact * 100
+    # Cents to 1e-6: the same cost summed in another order must not split on float noise.
+    cents = np.round(np.atleast_2d(np.asarray(exact, float)) * 100, 6)
     target = np.floor(cents.sum(axis=1) + 0.5)
-    low = np.floor(cents)
-    short = np.clip((target - low.sum(axis=1)).astype(int), 0, cents.shape[1])
-    order = np.argsort(-(cents - low), axis=1, kind="stable")
-    rank = np.argsort(order, axis=1, kind="stable")
-    return (low + (rank < short[:, None])).astype("int64")
+    out = np.floor(cents + 0.5)
+    shared = np.zeros(cents.shape, bool)
+    for j in range(cents.shape[1]):
+        _, inverse, counts = np.unique(cents[:, j], return_inverse=True, return_counts=True)
+        shared[:, j] = counts[inverse] > 1
+    for i in np.flatnonzero(out.sum(axis=1) != target):
+        step = 1.0 if target[i] > out[i].sum() else -1.0
+        for _ in range(int(abs(target[i] - out[i].sum()))):
+            moved = np.abs(out[i] + step - cents[i])
+            j = min(range(cents.shape[1]), key=lambda k: (shared[i, k], moved[k], k))
+            out[i, j] += step
+            shared[i, j] = True  # a part already moved once is moved again only after the others
+    return out.astype("int64")
 
 
 def _key(fy: object) -> int | str:
