@@ -120,3 +120,20 @@ def test_inflation_table_eci_is_the_models_measure(monkeypatch):
     assert t.loc[2025, "eci_pct"] == pytest.approx(4.0) and t.loc[2025, "eci_quarters"] == 3
     assert t.loc[2026, "eci_pct"] == pytest.approx(2.0) and t.loc[2026, "eci_quarters"] == 1
     assert inflation._eci_cell(4.0, 3) == "4.0% (3 of 4 quarters)" and inflation._eci_cell(float("nan"), 0) == "—"
+
+
+def test_inflation_table_marks_thin_years_provisional(monkeypatch):
+    # FY2027: 3 comparators settled (the default threshold, 3): full. FY2028: 2 of them: provisional,
+    # and the cell says so; the threshold is the comparator pattern's (no proposals file: 3).
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(series, "eci", lambda root=None: pd.DataFrame(
+        {"year": [2026], "quarter": [4], "index": float("nan"), "pct_12m": [3.0]}))
+    monkeypatch.setattr(series, "cpi_annual", lambda *a, **k: pd.DataFrame({"year": [2027, 2028], "yoy_pct": [3.0, 2.0]}))
+    monkeypatch.setattr(inflation.metrics, "pattern_by_year", lambda *a, **k: pd.DataFrame(
+        {"year": [2027, 2028], "median": [3.0, 2.88], "count": [3, 2]}))
+    unit = SimpleNamespace(unit="nowhere", cpi_basis="fiscal", fiscal_year_start_month=7, cpi_series="X")
+    data = SimpleNamespace(unit=unit, root=None, comparator_events=lambda: pd.DataFrame())
+    t = inflation.inflation_table(data).set_index("year")
+    assert list(t["provisional"]) == [False, True] and list(t["comparators"]) == [3, 2]
+    assert inflation.comparators_cell(2, True) == "2 (PROVISIONAL)" and inflation.comparators_cell(3, False) == "3"

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from wagebrief.analysis import metrics, realwages, trends
+from wagebrief.analysis import metrics, realwages, scenarios, trends
 from wagebrief.analysis.realwages import partial_years
 from wagebrief.brief import figures
 from wagebrief.brief.data import BriefData, pct, sources_line
 from wagebrief.brief.section import Figure, Section, Table
+from wagebrief.brief.settlements import pattern_note
 from wagebrief.brief.spans import span_words, year_label
 
 
@@ -32,7 +33,16 @@ def inflation_table(data: BriefData) -> pd.DataFrame:
     t["eci_pct"] = t["year"].map(eci["value"])
     t["eci_quarters"] = t["year"].map(eci["n_quarters"]).astype("Int64")
     t["real_median_pct"] = ((1 + t["median_increase_pct"] / 100) / (1 + t["cpi_pct"] / 100) - 1) * 100
+    if "count" in pattern:
+        # The same threshold as the comparator pattern and the costing, so a year is thin everywhere or nowhere.
+        t["comparators"] = pattern["count"].to_numpy()
+        t["provisional"] = t["comparators"] < scenarios.pattern_threshold(u, data.root)
     return t
+
+
+def comparators_cell(n: int, provisional: bool) -> str:
+    """'2 (PROVISIONAL)' for a year resting on too few settled comparators, else '3'."""
+    return f"{int(n)} (PROVISIONAL)" if provisional else str(int(n))
 
 
 ECI_COLUMN = "ECI state & local wages (mean of published quarters)"
@@ -85,10 +95,16 @@ def inflation_section(data: BriefData) -> Section:
         caveats.append("The ECI column is blank for years with no published quarter in the snapshot; gaps "
                        "are left as gaps.")
     caveats.append(ECI_NOTE)
+    if "provisional" in t and t["provisional"].any():
+        k = scenarios.pattern_threshold(u, data.root)
+        caveats.append(f"A PROVISIONAL year's median rests on fewer comparators than the pattern needs (a year "
+                       f"most have not settled yet, or one contract's short stub). {pattern_note(k)}")
     src = (f"Sources: {sources_line(data).removeprefix('Source: ')} CPI-U {u.cpi_series}: {v['cpi_source']}. "
            f"ECI CIU3020000000000A (state and local government wages and salaries, 12-month changes): {v['eci_source']}.")
     shown = pd.DataFrame({
         "Year": t["year"].map(label), "Comparator median increase (that year's median)": t["median_increase_pct"].map(pct),
+        **({"Comparators settled": [comparators_cell(n, p) for n, p in zip(t["comparators"], t["provisional"])]}
+           if "provisional" in t else {}),
         "CPI-U change": t["cpi_pct"].map(pct), ECI_COLUMN: [_eci_cell(x, n) for x, n in zip(t["eci_pct"], t["eci_quarters"])],
         "Real median increase": t["real_median_pct"].map(pct),
     })
