@@ -356,7 +356,8 @@ def table_html(table: Table) -> str:
 def now_note(a: MarketAnalysis, title: str | None = None) -> str:
     """What "now" is: the as-of date, every increase known by then applied, and the jurisdictions
     whose pay on it is carried with the forecast past their last known contract (for ``title``)."""
-    out = f"Pay on {a.as_of:%Y-%m-%d} applies every increase effective on or before that date and none after it."
+    out = (f"Positions compare pay on {a.as_of:%Y-%m-%d}, with every increase effective on or before that date "
+           "applied and none after it.")
     fc = a.forecast_now(title)
     if fc:
         names = ", ".join(fc)
@@ -395,7 +396,7 @@ def brief_section(unit, root: str | Path | None = None, *, as_of: str | pd.Times
         return sec
     sec.text += sentences(a)
     sec.text.append(
-        f"Positions compare pay on {a.as_of:%Y-%m-%d}. {now_note(a)} {basis_note(a)} {RANK_RULE} "
+        f"{now_note(a)} {basis_note(a)} {RANK_RULE} "
         "Medians and percentiles are of the comparators only, by linear interpolation (Excel PERCENTILE.INC). "
         "Comparators without data are named and left out, never counted as zero. "
         f"The proposed contract runs {a.start:%Y-%m-%d} to {a.end:%Y-%m-%d}; comparators are carried there "
