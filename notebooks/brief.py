@@ -19,13 +19,15 @@
 unit = "state-clerical"
 cycle_year = 2027
 project_root = ""
+as_of = ""  # the market position's date, YYYY-MM-DD; empty: today (the generation date)
 
 # %%
 # partial.* instead of the section modules: a section whose inputs are bad (a roster row, say)
 # shows its problems in a box and every other section still renders.
-from wagebrief.brief import appendix, page, partial
+from wagebrief.brief import appendix, data as brief_data, page, partial
 
-data, warnings = partial.load(unit, root=project_root or None, cycle_year=cycle_year)
+data, warnings = partial.load(unit, root=project_root or None, cycle_year=cycle_year,
+                              as_of=as_of or brief_data.today())
 sections = partial.compute(data)
 
 # %%

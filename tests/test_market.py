@@ -382,3 +382,70 @@ def test_fallback_forecast_is_the_comparator_median_and_says_so(monkeypatch):
     a = market.analyse(unit, salaries=sal, events=ev, scenarios={}, score_comparables=False)
     assert a.forecast.method == "comparator_median"
     assert any("comparator median of annual base increases" in n and "no model for the test" in n for n in a.notes)
+
+
+# --------------------------------------------------------------------------- the as-of date
+
+@pytest.fixture
+def dated():
+    """Top steps on 2025-07-01 (equal hours, so annual pay): unit 50,000 with a settled 3% on
+    2026-07-01; Alpha 52,000 with 2% on 2026-07-01; Beta 48,000 whose contract ends 2026-06-30
+    (forecast 2.5% from 2026-07-01); Gamma 51,000 with 2% only on 2026-12-02."""
+    unit = make_unit()
+    sal = schedules(
+        dict(jurisdiction="Home City", min_salary="40000", max_salary="50000"),
+        dict(jurisdiction="Alpha", min_salary="40000", max_salary="52000"),
+        dict(jurisdiction="Beta", min_salary="40000", max_salary="48000"),
+        dict(jurisdiction="Gamma", min_salary="40000", max_salary="51000"),
+    )
+    ev = valid_events(
+        contract("Home City", "H-2024", "2024-07-01", "2027-06-30", ("2026-07-01", 3.0)),
+        contract("Alpha", "A-2024", "2024-07-01", "2027-06-30", ("2026-07-01", 2.0)),
+        contract("Beta", "B-2023", "2023-07-01", "2026-06-30", ("2025-07-01", 0.0)),
+        contract("Gamma", "G-2025", "2025-07-01", "2028-06-30", ("2026-12-02", 2.0)),
+    )
+
+    def at(as_of):
+        return market.analyse(unit, as_of=as_of, salaries=sal, events=ev, forecast=2.5, scenarios={},
+                              score_comparables=False)
+    return at
+
+
+def test_as_of_applies_every_increase_known_by_then(dated):
+    a = dated("2026-12-01")
+    assert a.as_of == pd.Timestamp("2026-12-01")
+    top = a.current.set_index("jurisdiction")["top"]
+    assert top["Home City"] == approx(51_500)          # 50,000 x 1.03 (the unit's own 2026-07-01 increase)
+    assert top["Alpha"] == approx(53_040)              # 52,000 x 1.02
+    assert top["Beta"] == approx(49_200)               # 48,000 x 1.025, forecast past 2026-06-30
+    assert top["Gamma"] == approx(51_000)              # its 2026-12-02 increase is after the date
+    p = a.position[a.position.measure == "top"].iloc[0]
+    assert p["unit_value"] == approx(51_500)
+    assert p["median"] == approx(51_000)               # of 49,200, 51,000, 53,040
+    assert p["pct_vs_median"] == approx((51_500 / 51_000 - 1) * 100)   # +0.98%
+    assert p["rank"] == 2 and p["out_of"] == 4         # only Alpha pays more
+    # The forecast step that enters "now" stays marked, and the note says so.
+    assert a.forecast_now() == ["Beta"] and a.forecast_now("Police Officer") == ["Beta"]
+    note = brief_market.now_note(a, "Police Officer")
+    assert "2026-12-01" in note and "Beta" in note and "forecast" in note
+    assert "on 2026-12-01" in brief_market.sentences(a)[0]
+
+
+def test_as_of_leaves_out_increases_after_it(dated):
+    a = dated("2026-06-30")
+    top = a.current.set_index("jurisdiction")["top"]
+    assert top["Home City"] == approx(50_000)          # the 2026-07-01 increase is a day later
+    assert top["Alpha"] == approx(52_000)
+    assert top["Beta"] == approx(48_000)               # its contract runs through this day: no forecast
+    assert top["Gamma"] == approx(51_000)
+    p = a.position[a.position.measure == "top"].iloc[0]
+    assert p["median"] == approx(51_000)               # of 48,000, 51,000, 52,000
+    assert p["pct_vs_median"] == approx((50_000 / 51_000 - 1) * 100)   # -1.96%
+    assert p["rank"] == 3 and p["out_of"] == 4
+    assert a.forecast_now() == []
+    assert "forecast" not in brief_market.now_note(a)
+
+
+def test_without_as_of_the_analysis_keeps_its_own_default(dated):
+    # The library default is unchanged (the unit's latest schedule); the brief passes its date.
+    assert dated(None).as_of == pd.Timestamp("2025-07-01")

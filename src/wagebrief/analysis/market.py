@@ -92,6 +92,17 @@ class MarketAnalysis:
         """The measure column of ``kind`` ("top" or "entry") on ``title``'s basis."""
         return f"{kind}_hourly" if self.basis_for(title) == "hourly" else kind
 
+    def forecast_now(self, title: str | None = None) -> list[str]:
+        """The jurisdictions whose pay at ``as_of`` includes forecast increases (past their last
+        known contract), for ``title`` or any title; in the order of :attr:`current`."""
+        c = self.current
+        if not len(c) or "projected" not in c:
+            return []
+        d = c[c["projected"].fillna(False).astype(bool)]
+        if title is not None:
+            d = d[d["benchmark_title"].eq(title)]
+        return list(dict.fromkeys(d["jurisdiction"]))
+
 
 def _measures_for(df: pd.DataFrame) -> list[str]:
     ms = ["entry", "top"]
@@ -162,8 +173,12 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
     """The unit's market position at ``as_of`` and at the end of its proposed contract.
 
     ``unit`` is a Unit or a unit id. ``salaries`` (valid schedule rows) and ``events`` (valid
-    settlement rows) default to the project's data. ``as_of`` defaults to the unit's latest
-    schedule date before the proposed contract (the comparators' latest, when the unit has none).
+    settlement rows) default to the project's data. ``as_of`` is "now": every schedule, the
+    unit's and each comparator's, is moved to it with the increases effective on or before it
+    (none after it), and past a comparator's last known contract with the forecast (marked
+    ``projected``; :meth:`MarketAnalysis.forecast_now` names them). The brief passes its as-of
+    date; without one it is the unit's latest schedule date before the proposed contract (the
+    comparators' latest, when the unit has none).
     ``forecast`` (a :class:`Forecast` or a constant percent) defaults to the wage-trend model,
     else the comparator median (see :func:`~wagebrief.analysis.forecast.fallback_forecast`).
     ``scenarios`` (name -> a :class:`~wagebrief.inputs.proposals.Scenario` or percents per contract

@@ -4,6 +4,7 @@ numbers read in the brief's sentences (:func:`pct`, :func:`dollars`)."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,9 @@ class BriefData:
     notes: list[str] = field(default_factory=list)
     #: per input the brief used, what it is (see :func:`input_labels`); computed once, on demand
     labels: list[provenance.InputLabel] | None = None
+    #: the brief's "now": the market position applies every increase known by this date
+    #: (None: the market analysis's own default, the unit's latest schedule date)
+    as_of: pd.Timestamp | None = None
 
     @property
     def comparator_names(self) -> list[str]:
@@ -53,8 +57,28 @@ class BriefData:
         return bool(provenance.synthetic_inputs(input_labels(self)))
 
 
-def load(unit: str | units.Unit, root: str | Path | None = None, cycle_year: int | None = None) -> BriefData:
-    """Load a unit (by id, or one already loaded) and the settlements its brief is built from.
+def today() -> str:
+    """The generation date (UTC, as the cover's time stamp), ISO: the brief's default as-of date."""
+    return dt.datetime.now(dt.timezone.utc).date().isoformat()
+
+
+def as_of_date(value: str | dt.date | pd.Timestamp | None) -> pd.Timestamp | None:
+    """A brief's as-of parameter as a date: ISO ``YYYY-MM-DD``; empty or None is None.
+    ValueError for anything else (a typo must not silently become another date)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        try:
+            return pd.Timestamp(dt.date.fromisoformat(value.strip()))
+        except ValueError:
+            raise ValueError(f"as_of {value!r} is not a date YYYY-MM-DD") from None
+    return pd.Timestamp(value).normalize()
+
+
+def load(unit: str | units.Unit, root: str | Path | None = None, cycle_year: int | None = None,
+         as_of: str | dt.date | pd.Timestamp | None = None) -> BriefData:
+    """Load a unit (by id, or one already loaded) and the settlements its brief is built from;
+    ``as_of`` (see :func:`as_of_date`) is the date the market position is stated at.
 
     Reads ``data/processed/settlements.parquet`` when ``wagebrief build`` has made it; otherwise
     validates the raw files on the fly (rejected rows are left out and counted in ``notes``).
@@ -74,7 +98,7 @@ def load(unit: str | units.Unit, root: str | Path | None = None, cycle_year: int
                          "(run `wagebrief build` to see data/processed/rejects.csv).")
     events = gaps.for_unit(events, u)  # same name, other state: not this unit's comparator
     contracts = metrics.contract_metrics(events, u.fiscal_year_start_month)
-    return BriefData(u, events, contracts, p.root, from_processed, notes)
+    return BriefData(u, events, contracts, p.root, from_processed, notes, as_of=as_of_date(as_of))
 
 
 # --------------------------------------------------------------------------- formatting

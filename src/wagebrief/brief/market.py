@@ -353,6 +353,20 @@ def table_html(table: Table) -> str:
     return df.to_html(index=False, escape=True, na_rep="–", formatters=fmts, border=0)
 
 
+def now_note(a: MarketAnalysis, title: str | None = None) -> str:
+    """What "now" is: the as-of date, every increase known by then applied, and the jurisdictions
+    whose pay on it is carried with the forecast past their last known contract (for ``title``)."""
+    out = (f"Positions compare pay on {a.as_of:%Y-%m-%d}, with every increase effective on or before that date "
+           "applied and none after it.")
+    fc = a.forecast_now(title)
+    if fc:
+        names = ", ".join(fc)
+        one = len(fc) == 1
+        out += (f" The last known contract{'' if one else 's'} of {names} end{'s' if one else ''} before that "
+                f"date, so {'its' if one else 'their'} pay on it includes the forecast (marked PROJECTED).")
+    return out
+
+
 def _source(a: MarketAnalysis) -> str:
     """The source line of the tables built from the salary schedules and settlements."""
     s = "Salary schedules: data/raw/salaries; settlements: data/raw/settlements"
@@ -382,7 +396,7 @@ def brief_section(unit, root: str | Path | None = None, *, as_of: str | pd.Times
         return sec
     sec.text += sentences(a)
     sec.text.append(
-        f"Positions compare pay on {a.as_of:%Y-%m-%d}. {basis_note(a)} {RANK_RULE} "
+        f"{now_note(a)} {basis_note(a)} {RANK_RULE} "
         "Medians and percentiles are of the comparators only, by linear interpolation (Excel PERCENTILE.INC). "
         "Comparators without data are named and left out, never counted as zero. "
         f"The proposed contract runs {a.start:%Y-%m-%d} to {a.end:%Y-%m-%d}; comparators are carried there "
@@ -394,7 +408,7 @@ def brief_section(unit, root: str | Path | None = None, *, as_of: str | pd.Times
         d = detail_table(a, t)
         if len(d):
             sec.tables.append(Table(f"{t}: pay by jurisdiction on {a.as_of:%Y-%m-%d}", d, src, DETAIL_FORMATS,
-                                    note=DETAIL_RANK_RULE))
+                                    note=f"{DETAIL_RANK_RULE} {now_note(a, t)}"))
     out = outlook_table(a)
     if len(out):
         sec.tables.append(Table(f"Position at the end of the proposed contract ({a.end:%Y-%m-%d}) under each scenario",

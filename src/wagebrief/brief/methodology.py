@@ -72,6 +72,11 @@ METHODOLOGY = [
     ("Market position", "Entry and top-step pay against each comparator's schedule on the same date; rank 1 "
      "is highest, percentiles by linear interpolation (Excel PERCENTILE.INC); comparators without data are "
      "named and left out, never counted as zero."),
+    ("Date of the market position", "The position is stated as of the brief's as-of date (the date it was "
+     "generated unless the render gives another, printed on the cover): every schedule, the unit's and each "
+     "comparator's, carries every increase effective on or before that date and none after it. A comparator "
+     "whose known increases end before that date is carried on with the forecast, and its pay is marked "
+     "PROJECTED, never passed off as settled."),
     ("Basis of the market position", "Where the unit's and the comparators' weekly hours differ, pay is "
      "compared both per hour (annual pay / (hours a week x 52), to the cent) and as annual pay, and every figure "
      "names its basis. The headline rests on the unit file's position_basis: hourly unless it says annual, "

@@ -51,12 +51,12 @@ class FailedSection(Section):
 
 # --------------------------------------------------------------------------- loading
 
-def load(unit: str, root: str | Path | None = None, cycle_year: int | None = None):
-    """:func:`wagebrief.brief.data.load`, except that a comparator whose settlement rows were
+def load(unit: str, root: str | Path | None = None, cycle_year: int | None = None, as_of: Any = None):
+    """:func:`wagebrief.brief.data.load` (``as_of`` an ISO date, empty for the analysis's default), except that a comparator whose settlement rows were
     all rejected is accepted: returns ``(BriefData, warnings)``, each warning naming the rejected
     rows, and the settlements section states the gap (its caveats)."""
     u, warnings = gaps.load_unit(unit, root=root)
-    data = brief_data.load(u, root, cycle_year)
+    data = brief_data.load(u, root, cycle_year, as_of=as_of)
     data.notes.extend(f"{w}." for w in warnings)
     return data, warnings
 
@@ -102,7 +102,8 @@ def compute(data) -> dict:
     from wagebrief.brief import market as market_section, methodology, outlook, settlements, summary
 
     root = data.root
-    position = _attempt(lambda: market.analyse(data.unit, root=root, events=data.events))
+    position = _attempt(lambda: market.analyse(data.unit, root=root, events=data.events,
+                                                  as_of=getattr(data, "as_of", None)))
     cost = _attempt(lambda: costing.cost_unit(data.unit, root=root, events=data.events))
 
     def using(dep: Any, key: str, fn: Callable[[], Any]) -> Any:

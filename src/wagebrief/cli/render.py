@@ -16,6 +16,9 @@ def render(
     all_units: Annotated[bool, typer.Option("--all", help="Render every unit in comparators/.")] = False,
     cycle: Annotated[Optional[int], typer.Option("--cycle", help="Cycle year (default: each unit's own).")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core).")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD",
+                                                 help="Date the market position is stated at, every increase "
+                                                      "known by then applied (default: today).")] = None,
 ) -> None:
     """Render briefs to reports/<cycle>/<unit>.html with index.html, manifest.json and render.log.
 
@@ -35,6 +38,11 @@ def render(
         except ValueError as exc:
             typer.echo(f"error: --cycle: {exc}", err=True)
             raise typer.Exit(2) from None
+    try:  # checked before anything renders: a typo must not become another date in every brief
+        as_of = render_mod.check_as_of(as_of or "") or render_mod.today()
+    except ValueError as exc:
+        typer.echo(f"error: --as-of: {exc}", err=True)
+        raise typer.Exit(2) from None
     names = units.unit_names() if all_units else list(unit)
     if not names:
         typer.echo("error: no unit files in comparators/", err=True)
@@ -48,7 +56,7 @@ def render(
     terminal.setFormatter(batch.OneLineFormatter("%(message)s"))
     batch.log.addHandler(terminal)
     try:
-        run = batch.run(names, cycle, jobs=jobs, progress=sys.stderr.isatty())
+        run = batch.run(names, cycle, jobs=jobs, progress=sys.stderr.isatty(), as_of=as_of)
     except batch.RenderLockedError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None

@@ -83,14 +83,15 @@ def _init_worker(notebook: str, root: str, parent_pid: int) -> None:
     atexit.register(_WORKER.close)
 
 
-def _work(unit: str, cycle: int | None, root: str) -> render.RenderResult:
+def _work(unit: str, cycle: int | None, root: str, as_of: str = "") -> render.RenderResult:
     assert _WORKER is not None
-    return render.render_with(_WORKER, unit, cycle, root)
+    return render.render_with(_WORKER, unit, cycle, root, as_of)
 
 
 def render_units(names: list[str], cycle: int | None = None, root: str | Path | None = None,
-                 jobs: int = 1, progress: bool = False) -> list[render.RenderResult]:
-    """Render ``names`` across ``jobs`` worker processes, each with one warm kernel.
+                 jobs: int = 1, progress: bool = False, as_of: str = "") -> list[render.RenderResult]:
+    """Render ``names`` across ``jobs`` worker processes, each with one warm kernel, every brief
+    stated as of ``as_of`` (YYYY-MM-DD; empty: today, fixed once for the whole run).
 
     Results come back in the order of ``names``, whatever order they finished in.
     """
@@ -105,17 +106,19 @@ def render_units(names: list[str], cycle: int | None = None, root: str | Path | 
         bar.update(1)
 
     jobs = max(1, min(jobs, len(names)))
+    # One date for the run: briefs rendered either side of midnight still state the same "now".
+    as_of = render.check_as_of(as_of) or render.today()
     try:
         if jobs == 1:
             with render.Renderer(notebook) as r:
                 for name in names:
-                    done(render.render_with(r, name, cycle, p.root))
+                    done(render.render_with(r, name, cycle, p.root, as_of))
         else:
             # spawn: each worker starts clean instead of inheriting this process's state.
             ctx = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
                                      initargs=(notebook, str(p.root), os.getpid())) as pool:
-                futures = {pool.submit(_work, name, cycle, str(p.root)): name for name in names}
+                futures = {pool.submit(_work, name, cycle, str(p.root), as_of): name for name in names}
                 for fut in as_completed(futures):
                     try:
                         done(fut.result())
@@ -187,8 +190,9 @@ def unknown_units(names: list[str], root: str | Path | None = None) -> list[str]
 
 
 def run(names: list[str] | None = None, cycle: int | None = None, root: str | Path | None = None,
-        jobs: int | None = None, progress: bool = False) -> Run:
-    """Render every unit (or ``names``), then write index.html, manifest.json and render.log.
+        jobs: int | None = None, progress: bool = False, as_of: str = "") -> Run:
+    """Render every unit (or ``names``), then write index.html, manifest.json and render.log;
+    ``as_of`` (YYYY-MM-DD, empty for today) is the date the briefs state the market position at.
 
     Raises :class:`UnknownUnitError` (before anything is written) if a name has no unit file,
     ValueError for a cycle that is not a year, and :class:`RenderLockedError` while another run
@@ -198,6 +202,7 @@ def run(names: list[str] | None = None, cycle: int | None = None, root: str | Pa
     names = names if names is not None else units.unit_names(p.root)
     if cycle is not None:
         render.check_cycle(cycle)
+    as_of = render.check_as_of(as_of)
     unknown = unknown_units(names, p.root)
     if unknown:
         raise UnknownUnitError("; ".join(unknown))
@@ -205,7 +210,7 @@ def run(names: list[str] | None = None, cycle: int | None = None, root: str | Pa
     cycle_dir, shown_cycle, brief_dirs = _cycle_dir(names, cycle, p.root)
     with _locked([cycle_dir, *brief_dirs]):
         render.remove_leftover_kernels()  # kernels of killed runs and their folders in $TMPDIR
-        return _run_locked(names, cycle, p, jobs, progress, cycle_dir, shown_cycle)
+        return _run_locked(names, cycle, p, jobs, progress, cycle_dir, shown_cycle, as_of)
 
 
 def _locked(folders: list[Path]) -> contextlib.ExitStack:
@@ -229,14 +234,14 @@ def _locked(folders: list[Path]) -> contextlib.ExitStack:
 
 
 def _run_locked(names: list[str], cycle: int | None, p: Paths, jobs: int, progress: bool, cycle_dir: Path,
-                shown_cycle: int | None) -> Run:
+                shown_cycle: int | None, as_of: str = "") -> Run:
     log_file = cycle_dir / "render.log"
     last = _last_manifest(cycle_dir)  # read before this run's log and manifest replace it
     handler = _log_to(log_file)
     started, t0 = render.now(), time.perf_counter()
     log.info("rendering %d unit(s) with %d job(s) into %s", len(names), jobs, cycle_dir)
     try:
-        results = render_units(names, cycle, p.root, jobs, progress)
+        results = render_units(names, cycle, p.root, jobs, progress, as_of)
         r = Run(shown_cycle, results, started, render.now(), time.perf_counter() - t0, jobs, log_file=log_file)
         r.extra["index"] = ([_entry(res, r.started_at, cycle_dir, last) for res in results]
                             + earlier_briefs(cycle_dir, {res.unit for res in results}, last))

@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 
 from wagebrief import io
-from wagebrief.brief import page as brief_page
+from wagebrief.brief import data as brief_data, page as brief_page
 from wagebrief.brief.messages import one_line
 from wagebrief.brief.partial import STATUS_KEY
 from wagebrief.config import paths
@@ -70,9 +70,25 @@ class RenderResult:
         return d
 
 
-def parameters(unit: str, cycle_year: int, root: Path) -> dict:
-    """The notebook's parameters: plain values only, never code."""
-    return {"unit": str(unit), "cycle_year": int(cycle_year), "project_root": str(root)}
+def today() -> str:
+    """Today's date (UTC), YYYY-MM-DD: a brief's as-of date when none is given."""
+    return brief_data.today()
+
+
+def check_as_of(as_of: object) -> str:
+    """``as_of`` as YYYY-MM-DD ("" for none) if it is a date, else ValueError."""
+    if as_of is None or as_of == "":
+        return ""
+    if not isinstance(as_of, (str, dt.date)):
+        raise ValueError(f"as_of {as_of!r} is not a date YYYY-MM-DD")
+    return f"{brief_data.as_of_date(as_of):%Y-%m-%d}"
+
+
+def parameters(unit: str, cycle_year: int, root: Path, as_of: str = "") -> dict:
+    """The notebook's parameters: plain values only, never code; ``as_of`` YYYY-MM-DD, empty
+    for today (the generation date), so the manifest records the date each brief is stated at."""
+    return {"unit": str(unit), "cycle_year": int(cycle_year), "project_root": str(root),
+            "as_of": check_as_of(as_of) or today()}
 
 
 def parameterize(nb: nbformat.NotebookNode, params: dict) -> nbformat.NotebookNode:
@@ -359,8 +375,9 @@ def report_path(unit: str, cycle_year: int, root: str | Path | None = None) -> P
 
 
 def render_with(renderer: Renderer, unit: str, cycle_year: int | None = None,
-                root: str | Path | None = None) -> RenderResult:
-    """Render one unit with a warm ``renderer``; failures are returned, not raised."""
+                root: str | Path | None = None, as_of: str = "") -> RenderResult:
+    """Render one unit with a warm ``renderer`` as of ``as_of`` (empty: today); failures are
+    returned, not raised."""
     start = time.perf_counter()
     p = paths(root)
     params: dict = {}
@@ -368,7 +385,7 @@ def render_with(renderer: Renderer, unit: str, cycle_year: int | None = None,
         # A comparator whose settlements were all rejected is a gap the brief states, not a failure.
         u, _ = gaps.load_unit(unit, root=p.root)
         cycle = cycle_year or u.cycle_year
-        params = parameters(u.unit, cycle, p.root)
+        params = parameters(u.unit, cycle, p.root, as_of)
         nb = renderer.execute(params)
         out = report_path(u.unit, cycle, p.root)
         io.write_text(out, to_html(nb, f"{u.name} — bargaining brief {cycle}"))
