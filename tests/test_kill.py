@@ -165,7 +165,13 @@ def test_sigkill_leaves_old_or_new_complete_files(tmp_path):
     seen: list[dict[str, str]] = []
     stale_left = 0
     for trial in range(TRIALS):
-        for name, data in old.items():  # every trial starts from the old complete outputs
+        # Every trial starts from the old complete generation: the old outputs and nothing a killed
+        # trial left. A journal left by the trial before would otherwise roll its new files forward
+        # over these reset outputs at the next build's start, mixing generations the build never wrote.
+        for leftover in processed.iterdir():
+            if leftover.name.startswith(".") and leftover.is_file():
+                leftover.unlink()
+        for name, data in old.items():
             (processed / name).write_bytes(data)
         # Kills at a random moment, when writing starts, and right after an output is renamed.
         trigger = ["replaced", "time", "tmp", "replaced", "replaced", "time"][trial % 6]
