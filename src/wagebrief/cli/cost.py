@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
 from typing import Annotated, Optional
 
 import typer
 
 from wagebrief import io
+from wagebrief.cli.formats import Format
 
 # Commands import the stage modules inside their bodies so `wagebrief --help` starts fast.
-
-
-class Format(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 #: Columns printed by --format table (csv carries them all).

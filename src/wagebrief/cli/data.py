@@ -9,15 +9,10 @@ from typing import Annotated, Optional
 
 import typer
 
+from wagebrief.cli.formats import Format, emit
 from wagebrief.config import DEFAULT_FY_START_MONTH
 
 # Commands import the stage modules inside their bodies so `wagebrief --help` starts fast.
-
-
-class Format(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 class Aggregate(str, Enum):
@@ -172,16 +167,7 @@ def metrics(
 
 
 def _emit(df, format: Format, decimals: int) -> None:
-    if format is Format.json:
-        typer.echo(df.to_json(orient="records", indent=2, date_format="iso"))
-    elif format is Format.csv:
-        from wagebrief import io
-
-        # CSV is for spreadsheets: the files' writer (CRLF rows, a cell with a line break quoted,
-        # a formula-looking jurisdiction or unit name prefixed with ').
-        io.echo_csv(df.round(decimals))
-    else:
-        typer.echo(df.round(decimals).to_string(index=False))
+    emit(df, format, decimals)
 
 
 def register(app: typer.Typer) -> None:

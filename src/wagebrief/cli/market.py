@@ -9,15 +9,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from wagebrief import io
+from wagebrief.cli.formats import Format, emit
 
 # Commands import the stage modules inside their bodies so `wagebrief --help` starts fast.
-
-
-class Format(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 class MarketTable(str, Enum):
@@ -44,13 +38,7 @@ def _unit(name: str):
 
 
 def _emit(df, format: Format, decimals: int = 2) -> None:
-    if format is Format.json:
-        typer.echo(df.to_json(orient="records", indent=2, date_format="iso"))
-    elif format is Format.csv:
-        # The files' writer: CRLF rows, a cell with a line break quoted, formulas neutralised.
-        io.echo_csv(df.round(decimals))
-    else:
-        typer.echo(df.round(decimals).to_string(index=False, na_rep="-"))
+    emit(df, format, decimals, na_rep="-")
 
 
 def comparables(
