@@ -19,7 +19,8 @@ DEFAULTS = dict(
     union="AFSCME", occupation_group="clerical", settlement_type="voluntary", ratified_date="",
     term_start="2024-07-01", term_end="2027-06-30", effective_date="2024-07-01", event="gwi_pct",
     pct="", amount="", reference_salary="", employees="100", source="SYNTHETIC test row", source_url="", notes="",
-    amount_per="", hours_per_week="",
+    amount_per="", hours_per_week="", applies_to="", schedule="", hours_before="", count="", period="", detail="",
+    source_date="",
 )
 
 

@@ -8,10 +8,33 @@ from pathlib import Path
 import pandas as pd
 
 from wagebrief.config import paths
+from wagebrief.inputs.settlements.record import TEXT
+
+#: The package columns a processed table written before they existed lacks, and their blank:
+#: such a table's events all apply to everyone and carry no package values.
+PACKAGE_BLANKS: dict[str, object] = {
+    "applies_to": "all", "schedule": None, "period": None, "detail": None,
+    "hours_before": float("nan"), "count": float("nan"), "hours_pct": float("nan"), "source_date": pd.NaT,
+}
+_DTYPES = {"applies_to": TEXT, "schedule": TEXT, "period": TEXT, "detail": TEXT, "hours_before": float,
+           "count": float, "hours_pct": float, "source_date": "datetime64[ns]"}
+
+
+def with_package_columns(events: pd.DataFrame) -> pd.DataFrame:
+    """``events`` with each package column it lacks added as typed blanks (old processed tables)."""
+    missing = [c for c in PACKAGE_BLANKS if c not in events.columns]
+    if not missing:
+        return events
+    out = events.copy()
+    for col in missing:
+        out[col] = pd.Series([PACKAGE_BLANKS[col]] * len(out), index=out.index, dtype=object).astype(_DTYPES[col])
+    return out
+
 
 def load(path: str | Path | None = None) -> pd.DataFrame:
-    """Load processed settlements (``data/processed/settlements.parquet``)."""
-    return pd.read_parquet(path or paths().settlements)
+    """Load processed settlements (``data/processed/settlements.parquet``); a table written before
+    the package columns existed reads them as blank."""
+    return with_package_columns(pd.read_parquet(path or paths().settlements))
 
 
 def select(events: pd.DataFrame, *, state: str | Iterable[str] | None = None,

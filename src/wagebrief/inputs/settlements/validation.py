@@ -18,6 +18,7 @@ import pandera.pandas as pa
 
 from wagebrief.inputs.settlements.cells import parse, per_unique, stripped
 from wagebrief.inputs.settlements.files import read_files
+from wagebrief.inputs.settlements.package_rules import RULES as PACKAGE_RULES
 from wagebrief.inputs.settlements.record import (ALL_COLUMNS, DATE_COLUMNS, FILE_COL, OPTIONAL_TEXT,
                                                  OPTIONAL_VOCABULARIES, PCT_RANGE, REQUIRED_DATES, REQUIRED_TEXT,
                                                  ROW_COL, SID_COL, TEXT, VOCABULARIES, WEEKS_PER_YEAR, concat_errors,
@@ -44,10 +45,15 @@ def _consistent(df: pd.DataFrame, col: str) -> pd.Series:
     return g.transform("min").eq(g.transform("max")) | df["settlement_id"].isna()
 
 
+#: Events that may fall outside the term, on or after ratified_date.
+RATIFIED_EVENTS = ("lump_sum", "retro_pay", "official_cost")
+
+
 def _effective_in_term(d: pd.DataFrame) -> pd.Series:
     # A signing or ratification bonus is paid when the contract is ratified, which may be before
     # the term starts or (for a contract settled late) after it ends.
-    lump = d.event.eq("lump_sum") & d.ratified_date.notna()
+    # A retro_pay is paid, and an official_cost is stated, at or after ratification too.
+    lump = d.event.isin(RATIFIED_EVENTS) & d.ratified_date.notna()
     lo = d.term_start.where(~lump, np.minimum(d.term_start, d.ratified_date))
     hi = d.term_end.where(~lump, np.maximum(d.term_end, d.ratified_date))
     return _within(d.effective_date, lo, hi)
@@ -62,7 +68,7 @@ def _amount_basis(d: pd.DataFrame) -> pd.Series:
 #: Cross-column and cross-row rules: name -> (column reported, check, message template).
 RULES: dict[str, tuple[str, object, str]] = {
     "term_order": ("term_end", lambda d: ~(d.term_end < d.term_start), "term_end {term_end:%Y-%m-%d} is before term_start {term_start:%Y-%m-%d}"),
-    "effective_in_term": ("effective_date", lambda d: _effective_in_term(d), "effective_date {effective_date:%Y-%m-%d} is outside the term {term_start:%Y-%m-%d} to {term_end:%Y-%m-%d} (only a lump_sum may fall outside it, on or after ratified_date)"),
+    "effective_in_term": ("effective_date", lambda d: _effective_in_term(d), "effective_date {effective_date:%Y-%m-%d} is outside the term {term_start:%Y-%m-%d} to {term_end:%Y-%m-%d} (only a lump_sum, retro_pay or official_cost may fall outside it, on or after ratified_date)"),
     "gwi_pct_needs_pct": ("pct", lambda d: ~(d.event.eq("gwi_pct") & d.pct.isna()), "a gwi_pct event needs a pct"),
     "flat_needs_amount": ("amount", lambda d: ~(d.event.eq("gwi_flat") & d.amount.isna()), "a gwi_flat event needs an amount in dollars"),
     "lump_needs_value": ("pct", lambda d: ~(d.event.eq("lump_sum") & d.pct.isna() & d.amount.isna()), "a lump_sum event needs a pct or an amount"),
@@ -72,6 +78,8 @@ RULES: dict[str, tuple[str, object, str]] = {
     "same_unit": ("unit", lambda d: _consistent(d, "unit"), "rows of settlement {settlement_id} disagree on unit"),
     "same_term_start": ("term_start", lambda d: _consistent(d, "term_start"), "rows of settlement {settlement_id} disagree on term_start"),
     "same_term_end": ("term_end", lambda d: _consistent(d, "term_end"), "rows of settlement {settlement_id} disagree on term_end"),
+    # What each package term needs, and the pct range each event allows (a share is 0-100).
+    **PACKAGE_RULES,
 }
 
 
@@ -83,14 +91,18 @@ def _build_schema() -> pa.DataFrameSchema:
         cols[col] = pa.Column(nullable=col in OPTIONAL_VOCABULARIES, checks=pa.Check.isin(words, error=f"one of: {', '.join(words)}"))
     for col in DATE_COLUMNS:
         cols[col] = pa.Column("datetime64[ns]", nullable=col not in REQUIRED_DATES)
-    cols["pct"] = pa.Column(float, nullable=True, checks=pa.Check.in_range(*PCT_RANGE, error=f"within [{PCT_RANGE[0]:g}, {PCT_RANGE[1]:g}]"))
+    # pct's range depends on the event (package_rules' pct_range), so it is a dataframe-wide rule.
+    cols["pct"] = pa.Column(float, nullable=True)
     cols["amount"] = pa.Column(float, nullable=True)
     cols["reference_salary"] = pa.Column(float, nullable=True, checks=pa.Check.gt(0, error="greater than 0"))
     cols["hours_per_week"] = pa.Column(float, nullable=True, checks=pa.Check.in_range(0, 168, include_min=False, error="hours in a week, more than 0 and at most 168"))
+    cols["hours_before"] = pa.Column(float, nullable=True, checks=pa.Check.in_range(0, 168, include_min=False, error="hours in a week, more than 0 and at most 168"))
     cols["employees"] = pa.Column(float, nullable=True, checks=[
         pa.Check.ge(0, error="0 or more"),
         pa.Check(lambda s: s.isna() | (s == s.round()), element_wise=False, error="a whole number"),
     ])
+    cols["count"] = pa.Column(float, nullable=True, checks=pa.Check(
+        lambda s: s.isna() | (s == s.round()), element_wise=False, error="a whole number (+1, -1, 2)"))
     checks = [pa.Check(fn, name=name, error=name) for name, (_, fn, _) in RULES.items()]
     return pa.DataFrameSchema(cols, checks=checks, strict=False, coerce=False)
 
@@ -108,7 +120,8 @@ def _bounded(record: dict) -> dict:
 def schema_errors(typed: pd.DataFrame, raw: pd.DataFrame, schema: pa.DataFrameSchema,
                   rules: dict) -> pd.DataFrame:
     """pandera's failure cases of ``schema`` on ``typed`` as file/row/column/message rows; a
-    dataframe-wide check named in ``rules`` reports under its own column and message template."""
+    dataframe-wide check named in ``rules`` reports under its own column and message: a template
+    formatted with the typed row, or a function of the typed row and the raw row."""
     try:
         schema.validate(typed, lazy=True)
         return concat_errors([])
@@ -126,7 +139,10 @@ def schema_errors(typed: pd.DataFrame, raw: pd.DataFrame, schema: pa.DataFrameSc
         if context == "DataFrameSchema" and check in rules:
             col, _, template = rules[check]
             rows = typed.loc[mask]
-            msgs = [template.format(**_bounded(r)) if "{" in template else template for r in rows.to_dict("records")]
+            if callable(template):  # a message that quotes a cell as typed: (typed row, raw row) -> text
+                msgs = [template(t, r) for t, r in zip(rows.to_dict("records"), raw.loc[mask].to_dict("records"))]
+            else:
+                msgs = [template.format(**_bounded(r)) if "{" in template else template for r in rows.to_dict("records")]
             out.append(pd.DataFrame({"index": rows.index, FILE_COL: rows[FILE_COL].to_numpy(), ROW_COL: rows[ROW_COL].to_numpy(), "column": col, "message": msgs}))
         elif check == "not_nullable":
             out.append(row_errors(raw, mask, column, f"{column} is required"))
@@ -288,7 +304,9 @@ def derive(typed: pd.DataFrame) -> pd.DataFrame:
     hours_per_week x :data:`WEEKS_PER_YEAR`. Where that cannot be done (no reference salary, no
     hours) the percent is unknown (NaN, never 0) and ``base_pct_note`` says why.
     ``lump_dollars`` and ``lump_pct`` convert lump sums each way with the annual reference
-    salary; either stays unknown when it cannot be converted.
+    salary; either stays unknown when it cannot be converted. ``hours_pct`` is what an
+    hours_change is worth, (hours_per_week / hours_before - 1) x 100 (NaN on other rows), and a
+    blank ``applies_to`` reads as ``all``.
     """
     out = typed.copy()
     ev = out["event"]
@@ -312,6 +330,9 @@ def derive(typed: pd.DataFrame) -> pd.DataFrame:
     by_pct = lump & out["pct"].notna()
     out["lump_pct"] = np.where(by_pct, out["pct"], np.where(lump, out["amount"] / ref_annual * 100, np.nan))
     out["lump_dollars"] = np.where(by_pct, out["pct"] / 100 * ref_annual, np.where(lump, out["amount"], np.nan))
+    # An hours_change raises pay by the hours added (37.5 -> 40 is 6.67%); it is not a base increase.
+    out["hours_pct"] = ((out["hours_per_week"] / out["hours_before"] - 1) * 100).where(ev.eq("hours_change"))
+    out["applies_to"] = out["applies_to"].fillna("all").astype(TEXT)
     out["amount_per"] = amount_per.where(out["amount"].notna()).astype(TEXT)
     out["reference_per"] = ref_per.where(out["reference_salary"].notna()).astype(TEXT)
     out = out.drop(columns=[SID_COL, "amount_word", "reference_salary_word"], errors="ignore")
