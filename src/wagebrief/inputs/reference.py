@@ -250,7 +250,7 @@ def markdown() -> str:
         "",
         "## Settlement files: `data/raw/settlements/*.csv`, `*.xlsx`",
         "",
-        "One row per wage event of a contract. Headers are matched ignoring case; an XLSX sheet may",
+        "One row per event of a contract (a raise or a package term). Headers are matched ignoring case; an XLSX sheet may",
         f"have title rows above its header (the first {settlements.XLSX_HEADER_SCAN} rows are searched).",
         "Optional columns may be left out of a file.",
         "",

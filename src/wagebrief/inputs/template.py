@@ -22,14 +22,14 @@ LISTS_SHEET = "lists"
 ENTRY_ROWS = 2000
 
 FORMATS = {"pct": "0.00%", "amount": "#,##0.00", "reference_salary": "#,##0.00", "employees": "0",
-           "hours_per_week": "0.0#"}
+           "hours_per_week": "0.0#", "hours_before": "0.0#", "count": "0"}
 DATE_FORMAT = "yyyy-mm-dd"
 
 _COMMON = dict(jurisdiction="Town of Example", state="CT", jurisdiction_type="municipal", unit="Public Works",
                union="AFSCME Local 1", occupation_group="public_works", settlement_type="voluntary",
                ratified_date="2024-06-15", term_start="2024-07-01", term_end="2027-06-30",
                employees="85", source="EXAMPLE row from wagebrief's template; not a real settlement",
-               source_url="", notes="")
+               source_url="", notes="", source_date="2024-06-20")
 
 #: One worked example per event kind: (what it shows, the row as an analyst types it).
 EXAMPLES: list[tuple[str, dict[str, str]]] = [
@@ -46,12 +46,55 @@ EXAMPLES: list[tuple[str, dict[str, str]]] = [
       "notes": "step movement for eligible employees"}),
     ("freeze: no increase in a year of the term (a year with no row is unknown, not zero).",
      {**_COMMON, "settlement_id": "EX-FREEZE", "effective_date": "2024-07-01", "event": "freeze"}),
+    ("hours_change: paid hours rise from 37.5 to 40 a week (pay rises 6.67% with them; not a general increase).",
+     {**_COMMON, "settlement_id": "EX-HOURS", "effective_date": "2024-07-01", "event": "hours_change",
+      "hours_before": "37.5", "hours_per_week": "40"}),
+    ("premium_share: the employee pays 17.5% of the health premium from 2024-07-01 (one row per change).",
+     {**_COMMON, "settlement_id": "EX-PREMIUM", "effective_date": "2024-07-01", "event": "premium_share",
+      "pct": "17.5%", "detail": "PPO plan, all tiers"}),
+    ("health_plan: a plan design change, in words.",
+     {**_COMMON, "settlement_id": "EX-PLAN", "effective_date": "2025-07-01", "event": "health_plan",
+      "detail": "move to an HSA plan with a $2,000/$4,000 deductible"}),
+    ("pension_contribution: the employee contributes 7% of pay to the pension from 2024-07-01.",
+     {**_COMMON, "settlement_id": "EX-PENSION", "effective_date": "2024-07-01", "event": "pension_contribution",
+      "pct": "7%", "detail": "employees hired after 2012"}),
+    ("stipend: $1,500 a year for EMT-certified employees only (applies_to titles, schedule names the group).",
+     {**_COMMON, "settlement_id": "EX-STIPEND", "effective_date": "2024-07-01", "event": "stipend",
+      "amount": "$1,500", "applies_to": "titles", "schedule": "EMT-certified", "detail": "EMT certification stipend"}),
+    ("step_change: one step added at the top of the schedule (count -1 for a step removed).",
+     {**_COMMON, "settlement_id": "EX-STEPS", "effective_date": "2025-07-01", "event": "step_change",
+      "count": "1", "detail": "new step 8 at the top of the schedule"}),
+    ("longevity: a longevity pay change, in words (amount or pct when the source states one).",
+     {**_COMMON, "settlement_id": "EX-LONGEVITY", "effective_date": "2024-07-01", "event": "longevity",
+      "detail": "longevity at 20 years raised from $900 to $1,000"}),
+    ("holidays: one holiday added (count is how many).",
+     {**_COMMON, "settlement_id": "EX-HOLIDAY", "effective_date": "2024-07-01", "event": "holidays",
+      "count": "1", "detail": "Juneteenth"}),
+    ("reopener: the 2026-27 wages are to be bargained again; no pct (the raise is unknown, not 0).",
+     {**_COMMON, "settlement_id": "EX-REOPENER", "effective_date": "2026-07-01", "event": "reopener",
+      "detail": "wage reopener for the third year"}),
+    ("official_cost: a cost figure as the source reports it, dated at ratification; period says what span.",
+     {**_COMMON, "settlement_id": "EX-COST", "effective_date": "2024-06-15", "event": "official_cost",
+      "amount": "$1,200,000", "period": "term", "detail": "town manager: cost over three years, wages only"}),
+    ("retro_pay: how retroactive pay was paid; effective_date is when it was paid.",
+     {**_COMMON, "settlement_id": "EX-RETRO", "effective_date": "2024-08-15", "event": "retro_pay",
+      "detail": "raises retroactive to 2024-07-01, paid in one check"}),
+    ("stated_total: the headline total the source states, dated at term_start; detail quotes it.",
+     {**_COMMON, "settlement_id": "EX-TOTAL", "effective_date": "2024-07-01", "event": "stated_total",
+      "pct": "9%", "detail": "'9% over three years'"}),
+    ("parity: a parity or me-too clause with other units, in words.",
+     {**_COMMON, "settlement_id": "EX-PARITY", "effective_date": "2024-07-01", "event": "parity",
+      "detail": "me-too with the police unit's general wage increases"}),
+    ("other: any other package term, in words.",
+     {**_COMMON, "settlement_id": "EX-OTHER", "effective_date": "2024-07-01", "event": "other",
+      "detail": "uniform allowance raised to $600 a year"}),
 ]
 
 INSTRUCTIONS = [
     "How to fill the 'settlements' sheet",
-    "One row per wage event of a contract; every row of one contract repeats its settlement_id, "
-    "jurisdiction, unit and term.",
+    "One row per event of a contract (a raise, a premium share, a stipend...); every row of one contract "
+    "repeats its settlement_id, jurisdiction, unit and term.",
+    "Rows for one group only (a tier, titles, the top step): pick applies_to and name the group in schedule.",
     "Pick vocabulary words from the dropdowns. Dates: type them as dates (2024-07-01 or 7/1/2024).",
     "pct: type 2.5% (the column is formatted as percent); 2.5 and 2.5% both mean two and a half percent.",
     "Dollars: type 1000 or $1,000. A flat raise and a dollar lump sum need reference_salary.",
