@@ -69,10 +69,14 @@ runner = CliRunner()
 # --------------------------------------------------------------------------- values
 
 VOCAB = settlements.VOCABULARIES
-# Breaks go only to columns the generated files hold (not the optional amount_per and
-# hours_per_week): a broken value in a column the file leaves out breaks nothing.
+# Breaks go only to columns the generated files hold (not the optional ones: amount_per,
+# hours_per_week, source_date...): a broken value in a column the file leaves out breaks nothing.
 VOCAB_COLS = [c for c in VOCAB if c in COLUMNS]
-DATE_COLS = settlements.DATE_COLUMNS
+DATE_COLS = [c for c in settlements.DATE_COLUMNS if c in COLUMNS]
+#: The events a file of the required columns alone can hold valid: the package terms need the
+#: optional columns (detail, count, hours_before), which the generated files leave out; they are
+#: covered row by row in test_package_record.py.
+FUZZED_EVENTS = ("gwi_pct", "gwi_flat", "lump_sum", "step", "freeze")
 NUMBER_COLS = [c for c in settlements.NUMBER_COLUMNS if c in COLUMNS]
 REQUIRED_NONBLANK = ["jurisdiction", "state", "unit", "source", "jurisdiction_type", "occupation_group",
                      "settlement_type", "term_start", "term_end", "effective_date", "event"]
@@ -162,7 +166,7 @@ def contract(rnd, i: int, names: list[str]) -> list[Record]:
     signing_bonus = False  # at most one event on a ratified_date before the term: never a duplicate
     out = []
     for k, day in enumerate(days):
-        event = rnd.choice(VOCAB["event"])
+        event = rnd.choice(FUZZED_EVENTS)
         effective = start + dt.timedelta(days=day)
         if event == "lump_sum" and ratified != "" and ratified < start and not signing_bonus and rnd.random() < 0.3:
             effective, signing_bonus = ratified, True  # a signing bonus, paid on ratification: valid
