@@ -73,7 +73,7 @@ COLUMN_DOCS: dict[str, tuple[str, str, str]] = {
     "hours_per_week": ("number", "optional", "Paid hours a week; converts between an hourly and an annual figure (hours x 52 a year). On an hours_change row, the new hours."),
     "applies_to": ("vocabulary", "optional", "Who the row applies to; blank reads as `all`. Any other value needs a schedule naming the group."),
     "schedule": ("text", "optional", "The group a row applies to when raises differ by tier, title or step (`hired before 2012`, `Sergeants`, `top step`); blank rows belong to every schedule. Needs applies_to other than all."),
-    "hours_before": ("number", "optional", "On an hours_change row, the paid hours a week before the change (37.5 in 37.5 -> 40)."),
+    "hours_before": ("number", "optional", "On an hours_change row, the paid hours a week before the change (37.5 when hours go from 37.5 to 40)."),
     "count": ("whole number", "optional", "How many: steps added (+1) or removed (-1) on a step_change row, holidays added on a holidays row."),
     "period": ("text", "optional", "What an official_cost covers in time, as the source says (`term`, `first year`, `FY2024`, `annual`)."),
     "detail": ("text", "optional", "The term in words, as the source says: who gets a stipend and for what, the plan change, the holiday, the stated quote. Required for health_plan, stipend, longevity, retro_pay, parity and other."),
