@@ -347,3 +347,18 @@ def test_build_writes_the_new_columns(tmp_path: Path):
     table = settlements.load(p.settlements)
     assert {"applies_to", "schedule", "hours_before", "count", "period", "detail", "source_date", "hours_pct"} <= set(table)
     assert table.loc[table["event"].eq("premium_share"), "pct"].tolist() == [17.5]
+
+
+def test_template_carries_the_new_columns_with_an_applies_to_dropdown(tmp_path: Path):
+    import openpyxl
+
+    from wagebrief.inputs import template
+
+    wb = openpyxl.load_workbook(template.write_settlements(tmp_path / "entry.xlsx"))
+    ws = wb[template.ENTRY_SHEET]
+    header = [c.value for c in ws[1]]
+    assert header[-9:] == settlements.OPTIONAL_COLUMNS
+    lists = {dv.formula1: header[next(iter(dv.sqref.ranges)).min_col - 1] for dv in ws.data_validations.dataValidation}
+    assert "applies_to" in lists.values() and "event" in lists.values()
+    assert ws.cell(row=2, column=header.index("source_date") + 1).number_format == "yyyy-mm-dd"
+    assert ws.cell(row=2, column=header.index("count") + 1).number_format == "0"
