@@ -69,6 +69,10 @@ class Paths:
         return self.raw / "settlements"
 
     @property
+    def published_averages(self) -> Path:
+        return self.raw / "reference" / "published_averages.csv"
+
+    @property
     def manifest(self) -> Path:
         return self.raw / "manifest.csv"
 

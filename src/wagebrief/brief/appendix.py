@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from wagebrief.analysis import stated
 from wagebrief.brief import page
 from wagebrief.brief.data import BriefData
 from wagebrief.brief.words import vocab
@@ -40,6 +41,31 @@ def appendix_rows(data: BriefData) -> list[dict]:
     return rows
 
 
+def _pct(x: float) -> str:
+    return "—" if pd.isna(x) else f"{x:.2f}%"
+
+
+#: What each match says, in the appendix's words.
+MATCH_WORDS = {"added": "the raises added", "compounded": "compounded", "both": "either rule (the same here)",
+               "neither": "neither rule", "unknown": "unknown (a raise's percent is unknown)"}
+
+
+def stated_rows(data: BriefData) -> list[dict]:
+    """The "totals as the sources state them" rows for the comparators' contracts, as text."""
+    t = stated.stated_totals(data.comparator_events(), data.comparator_contracts())
+    rows = []
+    for r in t.to_dict("records"):
+        url = str(r["source_url"]) if isinstance(r["source_url"], str) else ""
+        rows.append({
+            "cells": [str(r["jurisdiction"]), f"{r['term_start']:%Y-%m-%d} to {r['term_end']:%Y-%m-%d}",
+                      _pct(r["stated_pct"]) + (f" ({r['detail']})" if isinstance(r["detail"], str) and r["detail"] else ""),
+                      _pct(r["added_pct"]), _pct(r["compounded_pct"]), MATCH_WORDS[r["matches"]], str(r["source"])],
+            "url": url, "link": url.startswith(("http://", "https://")),
+        })
+    return rows
+
+
 def appendix_html(data: BriefData) -> str:
-    """The full settlement list of the unit's comparators, with sources and links (escaped)."""
-    return page.fragment("appendix.html.j2", rows=appendix_rows(data))
+    """The full settlement list of the unit's comparators, with sources and links (escaped), and
+    the totals the sources state beside wagebrief's compounded ones."""
+    return page.fragment("appendix.html.j2", rows=appendix_rows(data), stated=stated_rows(data))

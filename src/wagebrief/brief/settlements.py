@@ -6,10 +6,11 @@ from __future__ import annotations
 import pandas as pd
 
 from wagebrief.analysis import metrics, scenarios
-from wagebrief.brief import figures
+from wagebrief.brief import figures, published as published_brief
 from wagebrief.brief.data import BriefData, dollars, pct, sources_line
 from wagebrief.brief.section import Figure, Section, Table
 from wagebrief.brief.words import vocab
+from wagebrief.inputs import published
 
 
 def settlements_table(data: BriefData) -> pd.DataFrame:
@@ -162,12 +163,18 @@ def settlements_section(data: BriefData) -> Section:
                        "given only in percent (or only in dollars) with no salary to convert it is shown in that "
                        "form: " + " ".join(unknown))
     caveats.append(pattern_note(scenarios.pattern_threshold(data.unit, data.root)))
+    averages, avg_notes = published.load(data.root)
+    caveats += avg_notes
+    sentence = published_brief.published_sentence(data, averages)
+    text += [sentence] if sentence else []
+    extra = published_brief.published_table(data, averages)
     src = sources_line(data)
     return Section(
         title="Comparator settlements",
         text=text,
         tables=[Table("Comparator contracts (base increases compound; lump sums are not in base)", settlements_table(data), src),
-                Table("The pattern by year: base increases in effect", pattern_table(data), src)],
+                Table("The pattern by year: base increases in effect", pattern_table(data), src),
+                *([extra] if extra is not None else [])],
         figures=[Figure("Cumulative base-wage growth", growth_figure(data), src)],
         caveats=caveats + data.notes,
     )

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from wagebrief.inputs import areas, profiles, proposals_schema, roster, salaries, settlements, template, units
+from wagebrief.inputs import areas, profiles, proposals_schema, published, roster, salaries, settlements, template, units
 
 REGENERATE = "wagebrief reference --out docs/inputs.md"
 
@@ -286,6 +286,14 @@ def markdown() -> str:
         "the pulled one, and a blank one is filled from the pull.",
         "",
         *column_table(profiles.COLUMN_DOCS, {"jurisdiction_type": profiles.JURISDICTION_TYPES}),
+        "",
+        "## Published averages: `data/raw/reference/published_averages.csv`",
+        "",
+        "Averages a state board publishes (Ohio SERB's first-year average by year and unit type, with",
+        "its count of contracts; New Jersey PERC's award and voluntary averages), shown beside a",
+        "unit's comparators as cited facts, never mixed into their measures.",
+        "",
+        *column_table(published.COLUMN_DOCS, published.VOCAB),
         "",
         "## Area mapping: `src/wagebrief/public/pull/areas.yml`",
         "",

@@ -1,0 +1,164 @@
+"""Published settlement averages: ``data/raw/reference/published_averages.csv``.
+
+State boards print averages of the contracts they file: Ohio SERB's Annual Wage Settlement
+Report gives the average first-year increase by year and kind of employer or unit with its count
+of contracts; New Jersey PERC gives the average increase in interest-arbitration awards and in
+voluntary settlements. They are cited facts, shown beside a unit's own comparators, never mixed
+into their measures. :data:`COLUMN_DOCS` documents the columns (the input reference page is
+built from it). A bad row is rejected with ``file:row:column: message`` and kept, as typed, in
+the result's ``rejects``; a missing file means no published averages.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from wagebrief.config import paths
+from wagebrief.inputs.settlements import FILE_COL, ROW_COL, VOCABULARIES, check_header, parse_number
+from wagebrief.io import TextDecodeError, decode_text
+
+MEASURES = ("first_year_mean", "term_mean_annual", "award_mean", "voluntary_mean")
+MEASURE_WORDS = {
+    "first_year_mean": "average first-year increase",
+    "term_mean_annual": "average annual increase over the term",
+    "award_mean": "average increase in arbitration awards",
+    "voluntary_mean": "average increase in voluntary settlements",
+}
+OCCUPATION_GROUPS = ("all", *VOCABULARIES["occupation_group"])
+JURISDICTION_TYPES = ("all", *VOCABULARIES["jurisdiction_type"])
+YEARS = (1970, 2100)
+
+#: column -> (type, "required"/"optional", description). The input reference page is built from it.
+COLUMN_DOCS: dict[str, tuple[str, str, str]] = {
+    "publisher": ("text", "required", "Who publishes the figure (`Ohio SERB`, `New Jersey PERC`)."),
+    "state": ("two-letter code", "required", "The state the figure covers (`OH`)."),
+    "year": ("year", "required", "The year the publisher gives the figure for (its settlement or award year)."),
+    "measure": ("vocabulary", "required", "What the figure is: " + "; ".join(f"`{k}`: {v}" for k, v in MEASURE_WORDS.items()) + "."),
+    "occupation_group": ("vocabulary", "required", "The unit type the figure covers, in the settlement vocabulary, or `all`."),
+    "jurisdiction_type": ("vocabulary", "required", "The kind of employer the figure covers, in the settlement vocabulary, or `all`."),
+    "pct": ("percent", "required", "The figure in percent (3.24 or 3.24%)."),
+    "n_contracts": ("whole number", "optional", "How many contracts the figure averages, when the publisher prints it."),
+    "source": ("text", "required", "The publication (title, edition)."),
+    "source_url": ("URL", "required", "The publication's address, as found."),
+    "source_date": ("date", "optional", "When the publication was issued (YYYY-MM-DD)."),
+    "notes": ("text", "optional", "Exactly what the publisher measured, and any assumption made in typing the row."),
+}
+COLUMNS = list(COLUMN_DOCS)
+REQUIRED = [c for c, (_, req, _) in COLUMN_DOCS.items() if req == "required"]
+VOCAB = {"measure": MEASURES, "occupation_group": OCCUPATION_GROUPS, "jurisdiction_type": JURISDICTION_TYPES}
+
+
+class PublishedFileError(ValueError):
+    """A published-averages file that cannot be read at all."""
+
+
+def default_path(root: str | Path | None = None) -> Path:
+    """Where the published averages live: ``data/raw/reference/published_averages.csv``."""
+    return paths(root).published_averages
+
+
+def read_raw(path: str | Path) -> pd.DataFrame:
+    """The file's cells as typed text, with ``_file`` and ``_row``."""
+    path = Path(path)
+    try:
+        text = decode_text(path.read_bytes(), str(path))
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+    except TextDecodeError as exc:
+        raise PublishedFileError(str(exc)) from None
+    except Exception as exc:  # pandas raises several types for malformed CSV
+        raise PublishedFileError(f"{path}: cannot read the file ({type(exc).__name__}: {exc})") from exc
+    names = [str(c).strip().lower() for c in df.columns]
+    check_header(names, REQUIRED, path, error=PublishedFileError)
+    df.columns = names
+    df = df.reindex(columns=COLUMNS, fill_value="")
+    df[FILE_COL] = str(path)
+    df[ROW_COL] = np.arange(2, len(df) + 2)
+    return df
+
+
+@dataclass
+class PublishedResult:
+    """Valid typed rows, rejected rows as typed (with reasons), and every problem."""
+
+    valid: pd.DataFrame
+    rejects: pd.DataFrame
+    errors: list[tuple[str, int, str, str]] = field(default_factory=list)  #: (file, row, column, message)
+
+    def problems(self) -> list[str]:
+        """Every problem as ``file:row:column: message``."""
+        return [f"{f}:{r}:{c}: {m}" for f, r, c, m in sorted(self.errors)]
+
+
+def validate_frame(raw: pd.DataFrame) -> PublishedResult:
+    """Type raw rows; a row with any problem is rejected and kept as typed."""
+    t = raw[COLUMNS].apply(lambda s: s.astype(str).str.strip())
+    errs: list[tuple[int, str, str]] = []
+
+    def bad(mask: pd.Series, col: str, msg) -> None:
+        errs.extend((i, col, msg(i) if callable(msg) else msg) for i in raw.index[mask.to_numpy(bool)])
+
+    for col in REQUIRED:
+        bad(t[col].eq(""), col, "required; it is blank")
+    bad(t["state"].ne("") & ~t["state"].str.fullmatch(r"[A-Z]{2}"), "state", lambda i: f"{t.at[i, 'state']!r} is not a two-letter state code like 'OH'")
+    for col, words in VOCAB.items():
+        bad(t[col].ne("") & ~t[col].isin(words), col, lambda i, c=col, w=words: f"{t.at[i, c]!r} is not one of {', '.join(w)}")
+    year = pd.to_numeric(t["year"].where(t["year"].ne("")), errors="coerce")
+    bad(t["year"].ne("") & ~(year.notna() & (year == year.round()) & year.between(*YEARS)), "year",
+        lambda i: f"{t.at[i, 'year']!r} is not a year between {YEARS[0]} and {YEARS[1]}")
+    pct, unreadable = parse_number(t["pct"])
+    bad(unreadable, "pct", lambda i: f"{t.at[i, 'pct']!r} is not a number")
+    bad(~unreadable & pct.notna() & ~pct.between(-15, 25), "pct", lambda i: f"{t.at[i, 'pct']} is outside -15% to 25%")
+    n, n_bad = parse_number(t["n_contracts"])
+    bad(n_bad | (n.notna() & ((n != n.round()) | (n < 1))), "n_contracts",
+        lambda i: f"{t.at[i, 'n_contracts']!r} is not a whole number of contracts (1 or more)")
+    url = t["source_url"]
+    bad(url.ne("") & ~url.str.match(r"^https?://\S+$"), "source_url", lambda i: f"{url[i]!r} is not an http(s) address")
+    sdate = pd.to_datetime(t["source_date"].where(t["source_date"].ne("")), format="%Y-%m-%d", errors="coerce")
+    bad(t["source_date"].ne("") & sdate.isna(), "source_date", lambda i: f"{t.at[i, 'source_date']!r} is not a date (YYYY-MM-DD)")
+
+    rejected = sorted({e[0] for e in errs})
+    # Only rejected rows can hold a fractional year or count; they leave before the cast.
+    ok = ~raw.index.isin(rejected)
+    typed = t.assign(year=year, pct=pct, n_contracts=n, source_date=sdate,
+                     source_file=raw[FILE_COL], source_row=raw[ROW_COL].astype(int))[ok]
+    typed = typed.astype({"year": "Int64", "n_contracts": "Int64"})
+    rejects = raw.loc[rejected, COLUMNS].assign(file=raw.loc[rejected, FILE_COL], row=raw.loc[rejected, ROW_COL])
+    rejects["reason"] = ["; ".join(f"{c}: {m}" for j, c, m in errs if j == i) for i in rejected]
+    located = [(str(raw.at[i, FILE_COL]), int(raw.at[i, ROW_COL]), c, m) for i, c, m in errs]
+    return PublishedResult(typed.reset_index(drop=True), rejects.reset_index(drop=True), located)
+
+
+def validate(files: Iterable[str | Path] | None = None, root: str | Path | None = None) -> PublishedResult:
+    """Read and validate published-average files (default: the shipped reference file, if any)."""
+    files = [Path(f) for f in files] if files is not None else [default_path(root)]
+    frames = [read_raw(f) for f in files if f.is_file()]
+    if not frames:
+        return validate_frame(pd.DataFrame(columns=[*COLUMNS, FILE_COL, ROW_COL]))
+    return validate_frame(pd.concat(frames, ignore_index=True))
+
+
+def load(root: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Valid published averages and notes on what was not used; never raises for bad data."""
+    try:
+        result = validate(root=root)
+    except (PublishedFileError, OSError) as exc:
+        return validate_frame(pd.DataFrame(columns=[*COLUMNS, FILE_COL, ROW_COL])).valid, [f"Published averages not used: {exc}"]
+    notes = []
+    if result.errors:
+        shown = result.problems()
+        notes.append(f"{len(result.rejects)} published-average row(s) were rejected and not used: " + "; ".join(shown[:3])
+                     + (f"; and {len(shown) - 3} more" if len(shown) > 3 else "") + ".")
+    return result.valid, notes
+
+
+def matching(averages: pd.DataFrame, occupation_group: str, years: Iterable[int]) -> pd.DataFrame:
+    """The published rows for an occupation group (or all groups) in the given years, newest first."""
+    years = [int(y) for y in years]
+    m = averages["occupation_group"].isin([occupation_group, "all"]) & averages["year"].isin(years)
+    return averages.loc[m].sort_values(["year", "state", "publisher", "occupation_group"], ascending=[False, True, True, False])
