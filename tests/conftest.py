@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +15,28 @@ import pytest
 from wagebrief.inputs import settlements
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The labelled synthetic example: invented settlements and the demo units built on them. Tests
+#: run on it so their hand-checked numbers do not move when the shipped real data grows.
+SYNTHETIC = ROOT / "examples" / "synthetic"
+
+
+def synthetic_project(dest: Path) -> Path:
+    """Copy the project's inputs to ``dest`` with the synthetic example in place of the shipped
+    real settlements, published averages and unit files."""
+    for name in ("data/raw", "notebooks"):
+        if (ROOT / name).exists():
+            shutil.copytree(ROOT / name, dest / name)
+    shutil.rmtree(dest / "data/raw/settlements", ignore_errors=True)
+    shutil.rmtree(dest / "data/raw/reference", ignore_errors=True)
+    shutil.copytree(SYNTHETIC / "settlements", dest / "data/raw/settlements")
+    shutil.copytree(SYNTHETIC / "comparators", dest / "comparators")
+    return dest
+
+#: One synthetic project for the whole session, and the default root (``root=None``) of every
+#: test: tests that read "the demo units" read the synthetic example, never the real data.
+SYNTHETIC_ROOT = synthetic_project(Path(tempfile.mkdtemp(prefix="wagebrief-synthetic-")))
+atexit.register(shutil.rmtree, SYNTHETIC_ROOT, True)
+os.environ["WAGEBRIEF_ROOT"] = str(SYNTHETIC_ROOT)
 
 DEFAULTS = dict(
     settlement_id="S1", jurisdiction="Testville", state="CT", jurisdiction_type="municipal", unit="Clerical",
@@ -44,11 +68,9 @@ def valid_events(*frames: pd.DataFrame) -> pd.DataFrame:
 
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
-    """A scratch copy of the project's data and notebooks, with WAGEBRIEF_ROOT pointing at it."""
-    for name in ("data/raw", "comparators", "notebooks"):
-        src = ROOT / name
-        if src.exists():
-            shutil.copytree(src, tmp_path / name)
+    """A scratch copy of the project's data and notebooks on the synthetic example, with
+    WAGEBRIEF_ROOT pointing at it."""
+    synthetic_project(tmp_path)
     (tmp_path / "data" / "processed").mkdir(parents=True, exist_ok=True)
     (tmp_path / "reports").mkdir(exist_ok=True)
     monkeypatch.setenv("WAGEBRIEF_ROOT", str(tmp_path))
@@ -58,9 +80,7 @@ def project(tmp_path, monkeypatch) -> Path:
 @contextlib.contextmanager
 def scratch_project(tmp_path_factory):
     """A copy of the project with WAGEBRIEF_ROOT pointing at it, for module-scoped renders."""
-    root = tmp_path_factory.mktemp("project")
-    for name in ("data/raw", "comparators", "notebooks"):
-        shutil.copytree(ROOT / name, root / name)
+    root = synthetic_project(tmp_path_factory.mktemp("project"))
     old = os.environ.get("WAGEBRIEF_ROOT")
     os.environ["WAGEBRIEF_ROOT"] = str(root)
     try:

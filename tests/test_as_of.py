@@ -13,7 +13,8 @@ from wagebrief.brief import data as brief_data, page
 from wagebrief.cli import app
 from wagebrief.run import batch, render
 
-ROOT = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[1]
+from conftest import SYNTHETIC_ROOT as ROOT  # noqa: E402  (the demo units on the synthetic example)
 
 
 def test_render_parameters_carry_as_of_as_a_plain_date():

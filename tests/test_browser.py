@@ -192,11 +192,9 @@ def pdf_pages(pdf: bytes) -> int:
 @pytest.fixture(scope="module")
 def brief(tools, tmp_path_factory) -> Path:
     """One brief rendered from a scratch copy of the project (built first, as `make demo` does)."""
-    from conftest import ROOT
+    from conftest import synthetic_project
 
-    root = tmp_path_factory.mktemp("project")
-    for name in ("data/raw", "comparators", "notebooks"):
-        shutil.copytree(ROOT / name, root / name)
+    root = synthetic_project(tmp_path_factory.mktemp("project"))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("WAGEBRIEF_ROOT", str(root))
         built = CliRunner().invoke(app, ["build"])

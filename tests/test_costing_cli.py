@@ -17,7 +17,8 @@ from wagebrief.brief import costing as costing_section
 from wagebrief.cli import cost as cost_cmd
 from wagebrief.brief.section import Section
 
-ROOT = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[1]
+from conftest import SYNTHETIC_ROOT as ROOT  # noqa: E402  (the demo units on the synthetic example)
 UNITS = ["city-police", "city-public-works", "state-clerical"]
 
 
@@ -46,7 +47,7 @@ def assert_private(text: str, unit: str) -> None:
 
 
 def test_registered_in_cli() -> None:
-    assert '"wagebrief.cli.cost"' in (ROOT / "src" / "wagebrief" / "cli" / "__init__.py").read_text()
+    assert '"wagebrief.cli.cost"' in (REPO / "src" / "wagebrief" / "cli" / "__init__.py").read_text()
 
 
 @pytest.mark.parametrize("unit", UNITS)

@@ -17,7 +17,8 @@ from wagebrief.inputs import proposals, roster, units
 from wagebrief.inputs.proposals import ProposalError
 from wagebrief.inputs.units import Comparator
 
-ROOT = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[1]
+from conftest import SYNTHETIC_ROOT as ROOT  # noqa: E402  (the demo units on the synthetic example)
 UNITS = ["city-police", "city-public-works", "state-clerical"]
 
 
@@ -180,7 +181,7 @@ def test_wage_base_beyond_the_table_is_projected_and_said() -> None:
 # ----------------------------------------------------------------------------- demo data
 
 def test_demo_rosters_reproduce_and_validate(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_demo_rosters.py"), "--out-dir", str(tmp_path)],
+    subprocess.run([sys.executable, str(REPO / "scripts" / "make_demo_rosters.py"), "--out-dir", str(tmp_path)],
                    check=True, capture_output=True)
     for name in units.unit_names(ROOT):  # a roster for every unit
         committed = ROOT / "data" / "raw" / "units" / name / "roster.csv"

@@ -9,7 +9,8 @@ import pytest
 
 from wagebrief.analysis import costing
 
-ROOT = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[1]
+from conftest import SYNTHETIC_ROOT as ROOT  # noqa: E402  (the demo units on the synthetic example)
 #: management's offer in comparators/proposals/state-clerical.yml, as GWIs and lump sums by fiscal year
 MANAGEMENT = {"gwi_pct": {2028: 1.0, 2029: 2.0, 2030: 2.5}, "lump_sum": {2028: 1000}}
 

@@ -12,7 +12,7 @@ import pytest
 from wagebrief.inputs import units
 
 ROOT = Path(__file__).resolve().parents[1]
-CSV = ROOT / "data" / "raw" / "settlements" / "demo_settlements.csv"
+CSV = ROOT / "examples" / "synthetic" / "settlements" / "demo_settlements.csv"
 SCRIPT = ROOT / "scripts" / "make_demo_settlements.py"
 EMPLOYERS = {"State of Connecticut", "City of Hartford"}
 COLUMNS = [

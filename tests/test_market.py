@@ -22,7 +22,8 @@ from wagebrief.inputs import proposals, salaries, units
 from wagebrief.brief.section import Section
 
 approx = pytest.approx
-ROOT = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[1]
+from conftest import SYNTHETIC_ROOT as ROOT  # noqa: E402  (the demo units on the synthetic example)
 
 
 # --------------------------------------------------------------------------- helpers

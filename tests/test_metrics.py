@@ -214,7 +214,7 @@ def test_annual_increases_remembered_by_content_not_by_object():
     from wagebrief.analysis import metrics as m
     from wagebrief.inputs import settlements
 
-    ev = settlements.validate([ROOT / "data/raw/settlements"]).valid
+    ev = settlements.validate([ROOT / "examples/synthetic/settlements"]).valid
     first = m.annual_increases(ev, "fiscal", 7)
     first["increase_pct"] = -99.0  # a caller changing its copy changes nothing for the next
     again = m.annual_increases(ev.copy(), "fiscal", 7)

@@ -18,7 +18,8 @@ from wagebrief.analysis import outlook, realwages, trends as models
 from wagebrief.brief import outlook as brief_outlook
 from wagebrief.inputs import units
 
-ROOT = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[1]
+from conftest import SYNTHETIC_ROOT as ROOT  # noqa: E402  (the demo units on the synthetic example)
 YEARS = np.arange(2008, 2026)  # 18 years
 # A CPI path with real variation (percent change per year), indexed by year.
 CPI = pd.Series([3.8, -0.4, 1.6, 3.2, 2.1, 1.5, 1.6, 0.1, 1.3, 2.1, 2.4, 1.8, 1.2, 4.7, 8.0, 4.1, 2.9, 2.7],

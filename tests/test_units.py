@@ -11,13 +11,14 @@ from wagebrief.inputs import units
 from wagebrief.inputs.units import UnitError
 
 ROOT = Path(__file__).resolve().parents[1]
+SYNTHETIC = ROOT / "examples" / "synthetic"
 
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     """A throwaway project root holding copies of the unit files and the demo data."""
-    shutil.copytree(ROOT / "comparators", tmp_path / "comparators")
-    shutil.copytree(ROOT / "data" / "raw" / "settlements", tmp_path / "data" / "raw" / "settlements")
+    shutil.copytree(SYNTHETIC / "comparators", tmp_path / "comparators")
+    shutil.copytree(SYNTHETIC / "settlements", tmp_path / "data" / "raw" / "settlements")
     return tmp_path
 
 

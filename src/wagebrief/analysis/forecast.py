@@ -23,7 +23,7 @@ from wagebrief.fiscal import fiscal_year
 MODEL_PREFERENCE = ("mixed", "pooled_wls", "pooled_ols")
 
 
-def annual_for_group(events: pd.DataFrame, jurisdictions: Iterable[str], group: str, basis: str,
+def annual_for_group(events: pd.DataFrame, jurisdictions: Iterable[str], group: str | Iterable[str], basis: str,
                       fy: int) -> pd.DataFrame:
     """Each of ``jurisdictions``' known base increase per year (``basis`` years) in occupation ``group``."""
     ev = group_rows(events, jurisdictions, group)
@@ -33,10 +33,11 @@ def annual_for_group(events: pd.DataFrame, jurisdictions: Iterable[str], group: 
     return ann[ann["known"]]  # a year with an increase of unknown size is left out, never 0
 
 
-def group_rows(events: pd.DataFrame, jurisdictions: Iterable[str], group: str) -> pd.DataFrame:
-    """The settlement rows of ``jurisdictions`` in occupation group ``group``."""
+def group_rows(events: pd.DataFrame, jurisdictions: Iterable[str], group: str | Iterable[str]) -> pd.DataFrame:
+    """The settlement rows of ``jurisdictions`` in occupation group ``group`` (or groups)."""
     keys = {j.casefold() for j in jurisdictions}
-    return events[events["jurisdiction"].str.casefold().isin(keys) & events["occupation_group"].eq(group)]
+    groups = [group] if isinstance(group, str) else list(group)
+    return events[events["jurisdiction"].str.casefold().isin(keys) & events["occupation_group"].isin(groups)]
 
 
 def internal_rows(unit, events: pd.DataFrame) -> pd.DataFrame:
@@ -50,7 +51,7 @@ def fallback_forecast(unit, events: pd.DataFrame, as_of: pd.Timestamp, years: in
     This is the stand-in used when no wage-trend model forecast is available; its label says so.
     """
     basis, fy = unit.cpi_basis, unit.fiscal_year_start_month
-    ann = annual_for_group(events, unit.jurisdictions, unit.occupation_group, basis, fy)
+    ann = annual_for_group(events, unit.jurisdictions, unit.groups, basis, fy)
     f = Forecast({}, "", basis=basis, fy_start_month=fy)
     last = f.year_of(pd.Timestamp(as_of))
     ann = ann[ann["year"] <= last]

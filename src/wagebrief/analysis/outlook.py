@@ -105,9 +105,9 @@ def load_inputs(unit, root: str | Path | None = None, events: pd.DataFrame | Non
     events = gaps.for_unit(load_events(root) if events is None else events, unit)
     basis, fy = unit.cpi_basis, unit.fiscal_year_start_month
     ann = metrics.annual_increases(events, basis, fy)
-    ann = ann[ann["known"] & ann["occupation_group"].eq(unit.occupation_group)]
-    comp = _per_year(ann[ann["jurisdiction"].isin(unit.jurisdictions)])
-    own = _per_year(ann[ann["jurisdiction"].eq(unit.employer.jurisdiction)])
+    ann = ann[ann["known"]]
+    comp = _per_year(ann[ann["jurisdiction"].isin(unit.jurisdictions) & ann["occupation_group"].isin(unit.groups)])
+    own = _per_year(ann[ann["jurisdiction"].eq(unit.employer.jurisdiction) & ann["occupation_group"].eq(unit.occupation_group)])
 
     if cpi is None:
         cpi, why = _series_call("cpi_annual", unit.cpi_series, basis=basis, fy_start_month=fy, root=root)
@@ -128,7 +128,7 @@ def load_inputs(unit, root: str | Path | None = None, events: pd.DataFrame | Non
                          "so there is no wage-index outlook or ECI pass-through.")
     panel = _panel(comp, unit.cycle_year, cpi, eci)
     # Labelled from the rows the models use, not from whatever else sits in the folder.
-    used = provenance.used_settlements(events, unit.employer.jurisdiction, unit.jurisdictions, unit.occupation_group)
+    used = provenance.used_settlements(events, unit.employer.jurisdiction, unit.jurisdictions, unit.groups)
     synthetic = bool(unit.synthetic or provenance.rows_label("Settlements", used).synthetic)
     return Inputs(unit, basis, comp, panel, own, cpi, eci, notes, synthetic)
 

@@ -40,7 +40,7 @@ def pattern_rows(unit: Unit, events: pd.DataFrame) -> tuple[pd.DataFrame, list[s
     """
     events = gaps.for_unit(events, unit)
     ev = events[events["jurisdiction"].isin(unit.jurisdictions)]
-    same = ev[ev["occupation_group"].eq(unit.occupation_group)]
+    same = ev[ev["occupation_group"].isin(unit.groups)]
     if same.empty and len(ev):
         return ev, [f"No comparator settlements in occupation group {unit.occupation_group!r}; "
                     "the comparator pattern uses all of the comparators' units."]

@@ -38,18 +38,18 @@ class BriefData:
     def comparator_events(self) -> pd.DataFrame:
         """Events of the unit's comparators in the unit's occupation group."""
         e = self.events
-        return e[e["jurisdiction"].isin(self.comparator_names) & e["occupation_group"].eq(self.unit.occupation_group)]
+        return e[e["jurisdiction"].isin(self.comparator_names) & e["occupation_group"].isin(self.unit.groups)]
 
     def comparator_contracts(self) -> pd.DataFrame:
         c = self.contracts
-        return c[c["jurisdiction"].isin(self.comparator_names) & c["occupation_group"].eq(self.unit.occupation_group)]
+        return c[c["jurisdiction"].isin(self.comparator_names) & c["occupation_group"].isin(self.unit.groups)]
 
     def used_settlements(self) -> pd.DataFrame:
         """The settlement rows this brief uses: the comparators' (in the unit's group) and the
         employer's own, never the rest of the folder."""
         u = self.unit
         return provenance.used_settlements(self.events, u.employer.jurisdiction, self.comparator_names,
-                                           u.occupation_group)
+                                           u.groups)
 
     @property
     def synthetic(self) -> bool:

@@ -71,7 +71,7 @@ def statutory_factors(unit, root: str | Path | None = None, *, analysis: MarketA
 
     # 1. Comparables.
     s = Section(f"Statutory factor: {STATUTORY_FACTORS[0].lower()}")
-    ann = annual_for_group(events, unit.jurisdictions, unit.occupation_group, unit.cpi_basis, unit.fiscal_year_start_month)
+    ann = annual_for_group(events, unit.jurisdictions, unit.groups, unit.cpi_basis, unit.fiscal_year_start_month)
     own_ann = annual_for_group(events, [unit.employer.jurisdiction], unit.occupation_group, unit.cpi_basis,
                                 unit.fiscal_year_start_month)
     if len(ann):
@@ -85,7 +85,7 @@ def statutory_factors(unit, root: str | Path | None = None, *, analysis: MarketA
                               agg.rename(columns={"year": yl, "count": "Comparators", "median": "Comparator median %",
                                                   "mean": "Comparator mean %", "unit_pct": "Unit %"})
                               [[yl, "Comparators", "Comparator median %", "Comparator mean %", "Unit %"]],
-                              _settlements_source(group_rows(events, unit.jurisdictions, unit.occupation_group), unit),
+                              _settlements_source(group_rows(events, unit.jurisdictions, unit.groups), unit),
                               # A year is a label, not a quantity: "2021", never "2,021".
                               {yl: FISCAL_YEAR_FORMAT if unit.cpi_basis == "fiscal" else YEAR_FORMAT, "Comparator median %": "{:.2f}%", "Comparator mean %": "{:.2f}%",
                                "Unit %": "{:.2f}%"}))
@@ -181,7 +181,7 @@ def statutory_factors(unit, root: str | Path | None = None, *, analysis: MarketA
     else:
         s.text.append("Evidence missing: no hours or longevity differences in the salary schedules.")
     ev_j = events[events["jurisdiction"].str.casefold().isin({j.casefold() for j in (unit.employer.jurisdiction, *unit.jurisdictions)})
-                  & events["occupation_group"].eq(unit.occupation_group)]
+                  & events["occupation_group"].isin(unit.groups)]
     lumps = ev_j[ev_j["event"].eq("lump_sum") & (ev_j["effective_date"] >= a.as_of - pd.DateOffset(years=5))]
     if len(lumps):
         s.text.append(f"{lumps['jurisdiction'].nunique()} of these jurisdictions paid lump sums (not added to base) "

@@ -9,7 +9,7 @@ from wagebrief.analysis import metrics, scenarios
 from wagebrief.brief import figures, published as published_brief
 from wagebrief.brief.data import BriefData, dollars, pct, sources_line
 from wagebrief.brief.section import Figure, Section, Table
-from wagebrief.brief.words import vocab
+from wagebrief.brief.words import group_words, vocab
 from wagebrief.inputs import published
 
 
@@ -128,7 +128,7 @@ def growth_figure(data: BriefData):
     ax.set_xlabel(basis.capitalize())
     label = f"FY{int(idx.index.min())}" if data.unit.cpi_basis == "fiscal" else str(int(idx.index.min()))
     ax.set_ylabel(f"Base wage index (end of {label} = 100)")
-    ax.set_title(f"Cumulative base-wage growth, {vocab(data.unit.occupation_group)} comparators")
+    ax.set_title(f"Cumulative base-wage growth, {group_words(data.unit.groups)} comparators")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, ncol=2, frameon=False)
     fig.text(0.01, 0.01, sources_line(data), fontsize=7, color="#555")
@@ -150,12 +150,12 @@ def settlements_section(data: BriefData) -> Section:
     of = (lambda k: "" if k == len(recent) else f" ({k} of {len(recent)} known)")
     text = [
         f"The unit's {len(data.comparator_names)} comparators have {len(c)} settlements on file for "
-        f"{vocab(data.unit.occupation_group)} units. The {len(recent)} that began in "
+        f"{group_words(data.unit.groups)} units. The {len(recent)} that began in "
         f"{data.unit.cycle_year - 3} or later average {pct(recent['first_year_pct'].mean())} in the first year "
         f"(median {pct(recent['first_year_pct'].median())}){of(known_fy)} and {pct(recent['avg_annual_pct'].mean())} a year "
         f"over their terms{of(known_avg)}.",
     ] if len(recent) else [f"No comparator settlement began in {data.unit.cycle_year - 3} or later."]
-    caveats = [f"No {vocab(data.unit.occupation_group)} settlement on file for: {', '.join(missing_comparators(data))}."] \
+    caveats = [f"No {group_words(data.unit.groups)} settlement on file for: {', '.join(missing_comparators(data))}."] \
         if missing_comparators(data) else []
     unknown = unknown_measures(c)
     if unknown:

@@ -14,3 +14,9 @@ from typing import Any
 def vocab(code: Any) -> str:
     """A vocabulary code as the words it stands for: underscores become spaces ("public works")."""
     return str(code).replace("_", " ").strip()
+
+
+def group_words(groups: Any) -> str:
+    """Occupation groups as words: "clerical", "clerical and general", "police, fire and general"."""
+    words = [vocab(g) for g in groups]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

@@ -76,12 +76,14 @@ def rows_label(name: str, rows: pd.DataFrame | None, what: str = "rows", root: s
     return InputLabel(name, YOURS, files)
 
 
-def used_settlements(events: pd.DataFrame, employer: str, comparators: Sequence[str], group: str) -> pd.DataFrame:
-    """The settlement rows a unit's brief uses: its comparators' in its occupation group, and
-    its own employer's (every group: they are the internal comparables)."""
+def used_settlements(events: pd.DataFrame, employer: str, comparators: Sequence[str],
+                     group: str | Sequence[str]) -> pd.DataFrame:
+    """The settlement rows a unit's brief uses: its comparators' in its occupation group (or
+    groups), and its own employer's (every group: they are the internal comparables)."""
+    groups = [group] if isinstance(group, str) else list(group)
     j = events["jurisdiction"].astype(str).str.casefold()
     comps = {c.casefold() for c in comparators}
-    mask = j.eq(employer.casefold()) | (j.isin(comps) & events["occupation_group"].eq(group))
+    mask = j.eq(employer.casefold()) | (j.isin(comps) & events["occupation_group"].isin(groups))
     return events[mask]
 
 

@@ -103,6 +103,9 @@ class UnitFile(BaseModel):
     name: Text = Field(description="The unit's name as the brief's cover shows it.")
     employer: EmployerModel = Field(description="The employer whose unit this is.")
     occupation_group: choice(OCCUPATION_GROUPS) = Field(description="The unit's occupation group.")
+    comparator_groups: list[choice(OCCUPATION_GROUPS)] | None = Field(None, description=(
+        "Occupation groups whose settlements count as the comparators' (default: the unit's own). "
+        "E.g. [clerical, general] where other employers bargain clerical work in general-government units."))
     cycle_year: whole(2000, 2100) = Field(description="The year bargaining takes place; the brief's cycle.")
     fiscal_year_start_month: whole(1, 12) = Field(DEFAULT_FY_START_MONTH, description=(
         "First month of the employer's fiscal year (7 = July; fiscal years are named by the year they end in)."))
@@ -168,6 +171,13 @@ class Unit:
     extra: dict[str, Any] = field(default_factory=dict, hash=False)
     path: Path | None = None
     position_basis: str = DEFAULT_POSITION_BASIS  #: "hourly" or "annual" (see UnitFile.position_basis)
+    #: occupation groups whose settlements count as the comparators' (empty: the unit's own)
+    comparator_groups: tuple[str, ...] = ()
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The occupation groups the comparators' settlements are taken from."""
+        return self.comparator_groups or (self.occupation_group,)
 
     @property
     def jurisdictions(self) -> tuple[str, ...]:
@@ -352,6 +362,7 @@ def _build(data: Any, path: Path, where: str, known: Collection[str] | None) -> 
                           for c in model.comparators),
         synthetic=model.synthetic,
         position_basis=model.position_basis,
+        comparator_groups=tuple(dict.fromkeys(model.comparator_groups or ())),
         # The raw values: later features read these keys their own way.
         extra={k: data[k] for k in OPTIONAL_KEYS if k in data},
         path=path,
