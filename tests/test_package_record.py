@@ -161,8 +161,7 @@ def test_step_change_count_typed(tmp_path: Path, count: str):
     (dict(event="step_change", count="0"), "{f}:3:count: a step_change event needs a non-zero whole count (+1 for a step added, -1 for one removed)"),
     (dict(event="step_change"), "{f}:3:count: a step_change event needs a non-zero whole count (+1 for a step added, -1 for one removed)"),
     (dict(event="step_change", count="1.5"), "{f}:3:count: count '1.5' must be a whole number (+1, -1, 2)"),
-    (dict(event="holidays", count="0", detail="Juneteenth"), "{f}:3:count: a holidays event needs a count of holidays added, more than 0"),
-    (dict(event="holidays", count="-1", detail="Juneteenth"), "{f}:3:count: a holidays event needs a count of holidays added, more than 0"),
+    (dict(event="holidays", count="0", detail="Juneteenth"), "{f}:3:count: a holidays event needs a non-zero whole count (holidays added; negative for holidays given up)"),
     (dict(event="holidays", count="one", detail="Juneteenth"), "{f}:3:count: cannot read 'one' as a number"),
 ])
 def test_count_malformed(tmp_path: Path, cells: dict, expected: str):
@@ -278,24 +277,31 @@ def test_official_cost_needs_a_positive_amount(tmp_path: Path, amount: str):
         "{f}:3:amount: an official_cost event needs an amount in dollars, more than 0")
 
 
-@pytest.mark.parametrize("event", ["retro_pay", "official_cost"])
-def test_ratification_events_may_fall_after_the_term_when_ratified_late(tmp_path: Path, event: str):
-    late = dict(ratified_date="2027-09-01")
-    path = write(tmp_path, dict(GWI, **late), dict(late, effective_date="2027-09-01", event=event,
-                                                   amount="2,000", detail="one check"))
+def test_retro_pay_may_be_paid_after_the_term_but_not_before_it(tmp_path: Path):
+    # A late award's retro is paid long after the term it covers ends, ratified or not.
+    path = write(tmp_path, GWI, dict(effective_date="2028-03-01", event="retro_pay", amount="2,000", detail="one check"))
     res = settlements.validate([path])
     assert res.problems() == []
-    assert res.valid.iloc[1]["effective_date"] == pd.Timestamp("2027-09-01")
-    # As for a lump sum, no later than ratified_date.
-    path = write(tmp_path, dict(GWI, **late), dict(late, effective_date="2027-10-01", event=event,
-                                                   amount="2,000", detail="one check"))
+    assert res.valid.iloc[1]["effective_date"] == pd.Timestamp("2028-03-01")
+    path = write(tmp_path, GWI, dict(effective_date="2024-06-01", event="retro_pay", detail="one check"))
     assert [ln.split(": ")[0] for ln in settlements.validate([path]).problems()] == [f"{path}:2:settlement_id", f"{path}:3:effective_date"]
+
+
+@pytest.mark.parametrize("when", ["2023-11-01", "2029-01-15"])
+def test_an_official_cost_is_dated_when_it_was_stated(tmp_path: Path, when: str):
+    path = write(tmp_path, GWI, dict(effective_date=when, event="official_cost", amount="900000", period="term"))
+    assert settlements.validate([path]).problems() == []
+
+
+def test_holidays_given_up_are_a_negative_count(tmp_path: Path):
+    row = valid_row(tmp_path, dict(effective_date="2025-07-01", event="holidays", count="-1", detail="Columbus Day"))
+    assert row["count"] == -1
 
 
 def test_other_events_still_inside_the_term(tmp_path: Path):
     assert only(tmp_path, dict(effective_date="2024-06-15", event="premium_share", pct="20")) == (
         "{f}:3:effective_date: effective_date 2024-06-15 is outside the term 2024-07-01 to 2027-06-30 "
-        "(only a lump_sum, retro_pay or official_cost may fall outside it, on or after ratified_date)")
+        "(only a lump_sum may fall outside it, on or after ratified_date; a retro_pay any time from term_start; an official_cost on any date)")
 
 
 # --------------------------------------------------------------------------- downstream

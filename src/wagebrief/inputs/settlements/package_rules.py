@@ -70,14 +70,13 @@ def _hours_differ(d: pd.DataFrame) -> pd.Series:
 def _count_ok(d: pd.DataFrame) -> pd.Series:
     c = d["count"]  # d.count is DataFrame.count
     step = d.event.eq("step_change") & (c.isna() | c.eq(0))
-    holidays = d.event.eq("holidays") & ~(c > 0)
-    return ~(step | holidays)
+    return ~(d.event.isin(["step_change", "holidays"]) & (c.isna() | c.eq(0)))
 
 
 def _count_message(t: dict, raw: dict) -> str:
     if t["event"] == "step_change":
         return "a step_change event needs a non-zero whole count (+1 for a step added, -1 for one removed)"
-    return "a holidays event needs a count of holidays added, more than 0"
+    return "a holidays event needs a non-zero whole count (holidays added; negative for holidays given up)"
 
 
 def _official_cost_ok(d: pd.DataFrame) -> pd.Series:

@@ -46,17 +46,20 @@ def _consistent(df: pd.DataFrame, col: str) -> pd.Series:
 
 
 #: Events that may fall outside the term, on or after ratified_date.
-RATIFIED_EVENTS = ("lump_sum", "retro_pay", "official_cost")
+RATIFIED_EVENTS = ("lump_sum",)
 
 
 def _effective_in_term(d: pd.DataFrame) -> pd.Series:
     # A signing or ratification bonus is paid when the contract is ratified, which may be before
     # the term starts or (for a contract settled late) after it ends.
-    # A retro_pay is paid, and an official_cost is stated, at or after ratification too.
     lump = d.event.isin(RATIFIED_EVENTS) & d.ratified_date.notna()
     lo = d.term_start.where(~lump, np.minimum(d.term_start, d.ratified_date))
     hi = d.term_end.where(~lump, np.maximum(d.term_end, d.ratified_date))
-    return _within(d.effective_date, lo, hi)
+    # Retro pay is paid once the term has begun, often long after it ends (a late award); an
+    # official cost is dated when it was stated, which may be before the term or after it.
+    retro, cost = d.event.eq("retro_pay"), d.event.eq("official_cost")
+    after_start = ~(d.effective_date < d.term_start)  # a blank date is reported as missing, not here
+    return (_within(d.effective_date, lo, hi) & ~retro) | cost | (retro & after_start)
 
 
 def _amount_basis(d: pd.DataFrame) -> pd.Series:
@@ -68,7 +71,7 @@ def _amount_basis(d: pd.DataFrame) -> pd.Series:
 #: Cross-column and cross-row rules: name -> (column reported, check, message template).
 RULES: dict[str, tuple[str, object, str]] = {
     "term_order": ("term_end", lambda d: ~(d.term_end < d.term_start), "term_end {term_end:%Y-%m-%d} is before term_start {term_start:%Y-%m-%d}"),
-    "effective_in_term": ("effective_date", lambda d: _effective_in_term(d), "effective_date {effective_date:%Y-%m-%d} is outside the term {term_start:%Y-%m-%d} to {term_end:%Y-%m-%d} (only a lump_sum, retro_pay or official_cost may fall outside it, on or after ratified_date)"),
+    "effective_in_term": ("effective_date", lambda d: _effective_in_term(d), "effective_date {effective_date:%Y-%m-%d} is outside the term {term_start:%Y-%m-%d} to {term_end:%Y-%m-%d} (only a lump_sum may fall outside it, on or after ratified_date; a retro_pay any time from term_start; an official_cost on any date)"),
     "gwi_pct_needs_pct": ("pct", lambda d: ~(d.event.eq("gwi_pct") & d.pct.isna()), "a gwi_pct event needs a pct"),
     "flat_needs_amount": ("amount", lambda d: ~(d.event.eq("gwi_flat") & d.amount.isna()), "a gwi_flat event needs an amount in dollars"),
     "lump_needs_value": ("pct", lambda d: ~(d.event.eq("lump_sum") & d.pct.isna() & d.amount.isna()), "a lump_sum event needs a pct or an amount"),
