@@ -83,9 +83,12 @@ def headline(events: pd.DataFrame) -> pd.DataFrame:
             return events
         return events.assign(**{MEASURED: pd.Series(np.nan, index=events.index, dtype=TEXT)})
     which = events[KEY].map(measured)
-    keep = events["schedule"].isna() | events["schedule"].astype(object).eq(which.astype(object))
-    out = events.loc[keep.to_numpy()].copy()
-    out[MEASURED] = which[keep.to_numpy()].astype(TEXT)
+    blank = events["schedule"].isna().to_numpy()
+    # Compared as text with distinct fillers, whatever NA the columns hold (NaN, None, pd.NA).
+    named = events["schedule"].astype("string").fillna("\x00").to_numpy(dtype=object)
+    keep = blank | (named == which.astype("string").fillna("\x01").to_numpy(dtype=object))
+    out = events.loc[keep].copy()
+    out[MEASURED] = which[keep].astype(TEXT)
     return out
 
 
@@ -118,9 +121,10 @@ def schedule_frames(events: pd.DataFrame) -> pd.DataFrame:
     if "source_row" in events.columns:
         named = named.assign(_o=events.loc[named.index, "source_row"]).sort_values([KEY, "_o"], kind="stable")
     pairs = named[[KEY, "schedule"]].drop_duplicates()
+    text = events["schedule"].astype("string").fillna("\x00")  # one NA whatever the column held
     plain = events[~events[KEY].isin(pairs[KEY])]
     parts = [plain.assign(_schedule=pd.Series(np.nan, index=plain.index, dtype=object))]
     for sid, sched in pairs.itertuples(index=False):
-        rows = events[events[KEY].eq(sid) & (events["schedule"].isna() | events["schedule"].eq(sched))]
+        rows = events[events[KEY].eq(sid) & (events["schedule"].isna() | text.eq(str(sched)))]
         parts.append(rows.assign(_schedule=str(sched)))
     return pd.concat(parts, ignore_index=True)

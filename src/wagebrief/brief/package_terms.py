@@ -169,7 +169,8 @@ def schedule_lines(events: pd.DataFrame) -> list[str]:
     out = []
     for sid in sorted(measured.index, key=lambda s: (heads.at[s, "jurisdiction"], heads.at[s, "term_start"], s)):
         rest = others.get(sid) or []
-        tail = f"; other schedules: {', '.join(f"'{o}'" for o in rest)}" if rest else ""
+        quoted = ", ".join(f"'{o}'" for o in rest)
+        tail = f"; other schedules: {quoted}" if rest else ""
         out.append(f"{heads.at[sid, 'jurisdiction']} {heads.at[sid, 'term_start']:%Y-%m}: figures for the schedule "
                    f"'{measured[sid]}'{tail}.")
     return out
@@ -205,8 +206,8 @@ def benefit_comparison(events: pd.DataFrame, unit) -> tuple[pd.DataFrame, list[s
     cev = _rows_of(events, comps, unit.occupation_group)
     own = _rows_of(events, [unit.employer.jurisdiction], unit.occupation_group)
     label = f"{unit.employer.jurisdiction} (this unit)"
-    what = {"premium_share": ("Premium share %", "a premium share"),
-            "pension_contribution": ("Pension contribution %", "a pension contribution")}
+    what = {"premium_share": ("Premium share", "a premium share"),
+            "pension_contribution": ("Pension contribution", "a pension contribution")}
     table = pd.DataFrame({"Jurisdiction": [label, *comps]})
     text: list[str] = []
     counts = []
@@ -215,13 +216,13 @@ def benefit_comparison(events: pd.DataFrame, unit) -> tuple[pd.DataFrame, list[s
         lv["key"] = lv["jurisdiction"].str.casefold()
         by = lv.set_index("key")
         keys = table["Jurisdiction"].str.casefold()
-        table[col] = keys.map(by["last_pct"]).astype(float)
-        table[f"{col} from"] = keys.map(by["last_date"].dt.strftime("%Y-%m-%d"))
+        table[f"{col} %"] = keys.map(by["last_pct"]).astype(float)
+        table[f"{col} from"] = keys.map(pd.to_datetime(by["last_date"]).dt.strftime("%Y-%m-%d"))
         table[f"{col} change (points)"] = keys.map(by["change_pts"]).astype(float)
-        k = int(table[col].iloc[1:].notna().sum())
+        k = int(table[f"{col} %"].iloc[1:].notna().sum())
         counts.append((k, words))
-        med = table[col].iloc[1:].median()
-        mine = table[col].iloc[0]
+        med = table[f"{col} %"].iloc[1:].median()
+        mine = table[f"{col} %"].iloc[0]
         if pd.notna(mine):
             cmp = (f", against a comparator median of {_num(med)}% ({points(mine - med).replace(' points', '')} "
                    "points)" if pd.notna(med) else "")
@@ -238,11 +239,11 @@ def benefit_comparison(events: pd.DataFrame, unit) -> tuple[pd.DataFrame, list[s
     text.insert(0, gap[0].upper() + gap[1:] + ".")
     med = {"Jurisdiction": "Comparator median"}
     for kind, (col, _) in what.items():
-        med |= {col: table[col].iloc[1:].median(), f"{col} from": None,
+        med |= {f"{col} %": table[f"{col} %"].iloc[1:].median(), f"{col} from": None,
                 f"{col} change (points)": table[f"{col} change (points)"].iloc[1:].median()}
     table = pd.concat([table, pd.DataFrame([med])], ignore_index=True)
     return table, text
 
 
 BENEFIT_FORMATS = {"Premium share %": "{:g}%", "Pension contribution %": "{:g}%",
-                   "Premium share % change (points)": "{:+g}", "Pension contribution % change (points)": "{:+g}"}
+                   "Premium share change (points)": "{:+g}", "Pension contribution change (points)": "{:+g}"}
