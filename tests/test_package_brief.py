@@ -15,7 +15,7 @@ import pytest
 from conftest import rows, valid_events
 from test_package_measures import with_terms
 from wagebrief.analysis import market, metrics, schedules
-from wagebrief.brief import data as brief_data, factors, package_terms, page
+from wagebrief.brief import appendix, data as brief_data, factors, package_terms, page
 from wagebrief.brief import settlements as brief_settlements
 
 MA, RI, NH, CT = "Commonwealth of Massachusetts", "State of Rhode Island", "State of New Hampshire", "State of Connecticut"
@@ -153,3 +153,10 @@ def test_a_brief_without_package_terms_reads_as_before(demo):
                                                 "The pattern by year: base increases in effect"]
     assert len(sec.text) == 1 and "figures for the schedule" not in sec.text[0]
     assert not any(t.links for t in sec.tables)
+
+
+def test_the_appendix_shows_the_terms_values(small):
+    cells = {(r["cells"][1], r["cells"][5]): r["cells"][6] for r in appendix.appendix_rows(small)}
+    assert cells[(RI, "hours_change")] == "37.5 to 40 hours/week"
+    assert cells[(RI, "official_cost")] == "$4,500,000 (term)"
+    assert cells[(RI, "premium_share")] in {"16%", "17%", "17.5%"}

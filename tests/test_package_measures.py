@@ -31,7 +31,7 @@ def with_terms(base: pd.DataFrame, *terms: dict) -> pd.DataFrame:
                   "hours_before", "hours_per_week", "count", "hours_pct"):
             r[c] = np.nan
         for c in ("amount_per", "base_pct_note", "period", "detail", "schedule"):
-            r[c] = pd.NA
+            r[c] = np.nan  # the validated frame's text NA (its string dtype holds NaN)
         r["applies_to"] = "all"
         for k, v in t.items():
             r[k] = T(v) if k == "effective_date" else v

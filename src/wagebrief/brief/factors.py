@@ -189,7 +189,7 @@ def statutory_factors(unit, root: str | Path | None = None, *, analysis: MarketA
                       "in the last five years; they appear in the settlement tables.")
     # The benefit terms the settlements state, where any of these jurisdictions' rows hold one;
     # without them the factor reads as it always did.
-    if package.has_package_terms(ev_j) and ev_j["event"].isin(package.LEVEL_EVENTS).any():
+    if package.has_package_terms(ev_j):
         table, words = package_terms.benefit_comparison(events, unit)
         s.text += words
         s.tables.append(Table("Employee premium share and pension contribution: the unit against its comparators",
