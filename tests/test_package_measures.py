@@ -240,3 +240,17 @@ def test_frames_without_the_package_columns_measure_as_before():
     h = schedules.headline(plain)
     assert h["measured_schedule"].isna().all() and len(h) == len(plain)
     assert package.package_table(plain).empty and package.premium_share_change(plain).empty
+
+
+def test_a_level_is_read_on_the_wage_schedule_even_when_its_own_rows_name_another_first():
+    ev = two_schedules()
+    # Premium shares by hire date; the later hires' rows come first in the file, but the wages
+    # measure 'hired before 2012', so the levels do too: 15 -> 16 (+1), not 20 -> 22.
+    ev = with_terms(ev,
+                    dict(event="premium_share", pct=20.0, effective_date="2024-07-01", schedule="hired 2012 or later"),
+                    dict(event="premium_share", pct=22.0, effective_date="2025-07-01", schedule="hired 2012 or later"),
+                    dict(event="premium_share", pct=15.0, effective_date="2024-07-01", schedule="hired before 2012"),
+                    dict(event="premium_share", pct=16.0, effective_date="2025-07-01", schedule="hired before 2012"))
+    ch = package.premium_share_change(ev).iloc[0]
+    assert (ch["first_pct"], ch["last_pct"], ch["change_pts"]) == (15.0, 16.0, 1.0)
+    assert len(package.package_table(ev).query("term == 'premium_share'")) == 4  # every schedule's terms listed

@@ -44,9 +44,11 @@ def _terms(events: pd.DataFrame, kinds: tuple[str, ...] | str, headline: bool = 
     """The rows of ``kinds`` with every package column present, in settlement and date order."""
     kinds = (kinds,) if isinstance(kinds, str) else kinds
     ev = schedules.package_columns(events)
-    ev = ev.loc[ev["event"].isin(kinds)]
+    # The headline is picked over all the settlement's rows, so a level is read on the same
+    # schedule as the wages, not on the first schedule among that term's rows.
     if headline and schedules.has_schedules(ev):
         ev = schedules.headline(ev)
+    ev = ev.loc[ev["event"].isin(kinds)]
     order = [KEY, "effective_date"] + (["source_row"] if "source_row" in ev.columns else [])
     return ev.sort_values(order, kind="stable")
 

@@ -111,10 +111,13 @@ def terms_table(events: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=TERMS_COLUMNS)
     changes = {kind: package.level_change(events, kind).set_index(package.KEY) for kind in package.LEVEL_EVENTS}
     last = {kind: set(zip(c.index, c["last_date"])) for kind, c in changes.items()}
+    measured = schedules.measured_schedules(events)
     recs: list[dict] = []
     for r in table[table["term"].ne("retro_pay")].to_dict("records"):
         change = None
-        if r["term"] in package.LEVEL_EVENTS and pd.isna(r.get("schedule")) and (r[package.KEY], r["effective_date"]) in last[r["term"]]:
+        # The change over the term stands beside the last value of the schedule it is read on.
+        on_headline = pd.isna(r.get("schedule")) or r["schedule"] == measured.get(r[package.KEY])
+        if r["term"] in package.LEVEL_EVENTS and on_headline and (r[package.KEY], r["effective_date"]) in last[r["term"]]:
             change = changes[r["term"]].at[r[package.KEY], "change_pts"]
         recs.append(_row(r, term_value(r, change), _detail(r)))
     # Retroactivity: derived from the dates, with how it was paid where a row says.
