@@ -13,6 +13,12 @@ Conventions
   ``first_year_pct`` does the same over ``term_start <= effective_date < term_start + 12 months``.
 * ``term_months`` counts whole calendar months from ``term_start`` to the day after ``term_end``.
 * Lump sums are never compounded into base.
+* A contract whose raises differ by group is measured on its headline schedule only (see
+  :mod:`wagebrief.analysis.schedules`): two schedules' raises of one date never compound together.
+* A ``reopener`` leaves the wages of the contract year from its effective_date to be bargained
+  again: every measure that needs them (life of contract, average annual, the first year when the
+  reopener falls in it, the cost from that fiscal year, and the annual increase of that year and
+  every later year of the term) is unknown (NaN, never 0), and ``measure_notes`` says so.
 * ``cost_by_fiscal_year`` is the budget view: the wage rate is indexed to 1.0 before the contract,
   steps up as each increase takes effect (and stays at its final level after the term), and a
   fiscal year's cost is its average daily rate over the previous fiscal year's, minus 1.
@@ -28,6 +34,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from wagebrief.analysis import schedules
 from wagebrief.config import DEFAULT_FY_START_MONTH, MIN_PATTERN_COMPARATORS
 from wagebrief.fiscal import fiscal_year, month_starts
 from wagebrief.inputs.settlements import BASE_EVENTS
@@ -40,6 +47,7 @@ METRIC_COLUMNS = [
     "lump_sum_total", "lump_sum_pct", "steps_granted", "freeze_months", "retro_months",
     "cost_by_fiscal_year", "measure_notes",
 ]
+REOPENER = "reopener"
 PCT_COLUMNS = ["first_year_pct", "life_of_contract_pct", "avg_annual_pct", "lump_sum_pct"]
 AGG_STATS = ["count", "mean", "median", "weighted_mean", "min", "max"]
 
@@ -65,13 +73,20 @@ def year_of(dates: pd.Series, basis: str = "calendar", start_month: int = DEFAUL
 
 #: The event columns the measures read; everything else stays behind when events are coded.
 _NEEDED = [*HEADER, "ratified_date", "term_start", "term_end", "effective_date", "event", "base_pct",
-           "base_pct_note", "lump_dollars", "lump_pct", "employees"]
+           "base_pct_note", "lump_dollars", "lump_pct", "employees", "schedule", "source_row"]
+
+
+def _headline(events: pd.DataFrame) -> pd.DataFrame:
+    """The headline schedule's rows (:func:`wagebrief.analysis.schedules.headline`); a frame
+    with no schedules passes untouched (no copy: the big tables are read once)."""
+    return schedules.headline(events) if schedules.has_schedules(events) else events
 
 
 def _coded(events: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """The columns the measures need, with settlement_id replaced by sorted integer codes, and
     the ids themselves. Every groupby below then hashes small ints instead of a million strings.
     """
+    events = _headline(events)
     codes, ids = pd.factorize(events[KEY], sort=True)
     ev = events[[c for c in _NEEDED if c in events.columns]].copy(deep=False)
     ev[KEY] = codes
@@ -101,9 +116,30 @@ def retro_months(head: pd.DataFrame) -> pd.Series:
     return months
 
 
+def _reopened_from(events: pd.DataFrame) -> pd.Series:
+    """Per contract with a reopener, the first day of the first year whose wages are reopened."""
+    r = events.loc[events["event"].eq(REOPENER), [KEY, "effective_date"]]
+    return r.groupby(KEY, sort=True)["effective_date"].min()
+
+
+def _wage_rows(events: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """The base increases (``columns`` of them) and reopeners, a reopener standing for an
+    increase of unknown size on its date. From a reopener on, every base increase of the
+    contract is unknown too (``reopened`` marks those rows): that year's wages, and with them
+    every later level, are to be bargained again."""
+    is_reopener = events["event"].eq(REOPENER)
+    rows = events.loc[events["event"].isin(BASE_EVENTS) | is_reopener, list(columns)]
+    if not is_reopener.any():
+        return rows
+    since = rows[KEY].map(_reopened_from(events))
+    reopened = (rows["effective_date"] >= since).to_numpy()
+    rows = rows.assign(base_pct=rows["base_pct"].where(~reopened), reopened=reopened)
+    return rows
+
+
 def _base_events(events: pd.DataFrame) -> pd.DataFrame:
     """Base increases in date order with their compounding factors per contract."""
-    base = events.loc[events["event"].isin(BASE_EVENTS), [KEY, "effective_date", "base_pct", "term_start"]]
+    base = _wage_rows(events, [KEY, "effective_date", "base_pct", "term_start"])
     base = base.sort_values([KEY, "effective_date"], kind="stable")
     base["factor"] = 1 + base["base_pct"] / 100
     # Once an increase's percent is unknown, every later level is unknown too (cumprod would
@@ -243,7 +279,8 @@ def _measure_notes(ev: pd.DataFrame, base: pd.DataFrame, in_first_year: pd.Serie
                    costs: pd.DataFrame, fy_start_month: int) -> pd.Series:
     """Per contract, why a measure is unknown ("" when every measure is known)."""
     notes = pd.Series("", index=out.index, dtype=object)
-    unknown = base["factor"].isna()
+    reopened = base["reopened"] if "reopened" in base else pd.Series(False, index=base.index)
+    unknown = base["factor"].isna() & ~reopened
     if unknown.any():
         note = ev.loc[base.index[unknown], "base_pct_note"] if "base_pct_note" in ev else pd.Series("its percent is unknown", index=base.index[unknown])
         for key, grp in base[unknown].groupby(KEY, sort=False):
@@ -252,6 +289,13 @@ def _measure_notes(ev: pd.DataFrame, base: pd.DataFrame, in_first_year: pd.Serie
             events = "; ".join(f"the {ev.at[i, 'event']} of {ev.at[i, 'effective_date']:%Y-%m-%d}: {note.get(i) or 'its percent is unknown'}"
                                for i in grp.index)
             notes[key] = f"{', '.join(measures)} and cost from FY{first_fy} unknown ({events})"
+    for key, grp in base[reopened].groupby(KEY, sort=False):
+        since = grp["effective_date"].min()
+        measures = (["first_year_pct"] if in_first_year[grp.index].any() else []) + ["life_of_contract_pct", "avg_annual_pct"]
+        first_fy = int(fiscal_year(pd.Series([since]), fy_start_month).iloc[0])
+        add = (f"{', '.join(measures)} and cost from FY{first_fy} unknown: wages of the year from "
+               f"{since:%Y-%m-%d} are to be reopened")
+        notes[key] = f"{notes[key]}; {add}" if notes[key] else add
     lumps = ev["event"].eq("lump_sum")
     for col, add in (("lump_pct", "lump_sum_pct unknown (a lump sum in dollars with no reference_salary)"),
                      ("lump_dollars", "lump_sum_total unknown (a percent lump sum with no reference_salary)")):
@@ -300,7 +344,8 @@ def _content_key(events: pd.DataFrame) -> tuple:
 def annual_increases_by_basis(events: pd.DataFrame, bases: Sequence[str] = ("calendar", "fiscal"),
                               fy_start_month: int = DEFAULT_FY_START_MONTH) -> pd.DataFrame:
     """:func:`annual_increases` for several bases, stacked (the ``basis`` column tells them
-    apart); the per-contract groundwork is done once for all of them."""
+    apart); the per-contract groundwork is done once for all of them. A contract with schedules
+    counts its headline schedule's raises (:mod:`wagebrief.analysis.schedules`)."""
     ev, _ = _coded(events)
     head = _heads(ev)
     # One integer per jurisdiction x group x unit, so the per-year work groups on ints.
@@ -328,21 +373,29 @@ def _annual(ev: pd.DataFrame, head: pd.DataFrame, gid: np.ndarray, basis: str, f
     span = 10_000
     cover = pd.DataFrame({"key": np.repeat(gid, n) * span + year, "covered": covered,
                           "employees": np.repeat(head["employees"].to_numpy(), n)})
+    reopen = _reopened_from(ev)
+    if len(reopen):
+        # From a reopened year on, the contract's years are unknown, however they are covered.
+        ry = year_of(reopen, basis, fy_start_month).reindex(head.index).to_numpy(dtype=float)
+        cover["reopened"] = year >= np.repeat(ry, n)  # NaN (no reopener) compares False
     table = cover.groupby("key", sort=True).agg(
         employees=("employees", "max"), coverage=("covered", "sum"), n_contracts=("covered", "size"))
 
-    is_base = ev["event"].isin(BASE_EVENTS).to_numpy()
+    wage = _wage_rows(ev, [KEY, "effective_date", "base_pct", "event"])
     contract_gid = pd.Series(gid, index=head.index)
     base = pd.DataFrame({
-        "key": contract_gid.reindex(ev.loc[is_base, KEY].to_numpy()).to_numpy() * span
-        + year_of(ev.loc[is_base, "effective_date"], basis, fy_start_month).to_numpy(),
-        "factor": 1 + ev.loc[is_base, "base_pct"].to_numpy() / 100,
+        "key": contract_gid.reindex(wage[KEY].to_numpy()).to_numpy() * span
+        + year_of(wage["effective_date"], basis, fy_start_month).to_numpy(),
+        "factor": 1 + wage["base_pct"].to_numpy() / 100,
+        "raise": wage["event"].isin(BASE_EVENTS).to_numpy(),  # a reopener is no increase
     })
     bg = base.groupby("key", sort=True)["factor"]
     # A year with an increase of unknown size has an unknown increase, never a smaller one.
     known = (bg.count() == bg.size()).reindex(table.index, fill_value=True)
+    if len(reopen):
+        known &= ~cover.groupby("key", sort=True)["reopened"].any().reindex(table.index, fill_value=False)
     table["increase_pct"] = ((bg.prod().reindex(table.index, fill_value=1.0) - 1) * 100).where(known)
-    table["n_increases"] = bg.size().reindex(table.index, fill_value=0).astype("int64")
+    table["n_increases"] = base.groupby("key", sort=True)["raise"].sum().reindex(table.index, fill_value=0).astype("int64")
     table["full_year"] = table["coverage"] >= 0.999
     # What a pattern or a model may use: a year fully covered, or with an increase in it, whose
     # size is known.

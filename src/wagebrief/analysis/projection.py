@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from wagebrief.analysis import schedules
 from wagebrief.inputs.proposals import Scenario
 
 DAY = pd.Timedelta(days=1)
@@ -80,6 +81,9 @@ def increase_steps(events: pd.DataFrame, since: pd.Timestamp, to: pd.Timestamp,
     cols = ["date", "kind", "pct", "amount", "projected"]
     rows: list[dict] = []
     if events is not None and len(events) and through is not None:
+        # A contract with schedules moves a comparator's pay by its headline schedule only.
+        if schedules.has_schedules(events):
+            events = schedules.headline(events)
         base = events[events["event"].isin(("gwi_pct", "gwi_flat"))]
         hi = min(to, through)
         hit = base[(base["effective_date"] > since) & (base["effective_date"] <= hi)].sort_values("effective_date", kind="stable")

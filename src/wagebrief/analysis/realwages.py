@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from wagebrief.analysis import schedules
 from wagebrief.analysis.metrics import year_of
 from wagebrief.inputs.settlements import BASE_EVENTS
 
@@ -164,6 +165,8 @@ def increase_timing(events: pd.DataFrame, span: Span, basis: str, fy_start_month
     Such an increase is counted at its full percent in that year, though it raised pay for only
     part of the year CPI is averaged over. Returns n_increases and n_after_start.
     """
+    if schedules.has_schedules(events):  # one schedule's increases per contract, as the measures count them
+        events = schedules.headline(events)
     ev = events[events["event"].isin(BASE_EVENTS)].dropna(subset=["effective_date"])
     d = pd.to_datetime(ev["effective_date"])
     yr = year_of(d, basis, fy_start_month)

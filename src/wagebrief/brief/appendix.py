@@ -22,6 +22,13 @@ def event_value(r: dict) -> str:
         parts.append(_money(r["amount"]) + per)
     if r.get("event") == "gwi_flat" and pd.notna(r.get("reference_salary")):
         parts.append("on " + _money(r["reference_salary"]) + ("/hour" if r.get("reference_per") == "hour" else ""))
+    # Package terms (issue 16): the columns they carry; rows of the older kinds have none of them.
+    if r.get("event") == "hours_change" and pd.notna(r.get("hours_before")) and pd.notna(r.get("hours_per_week")):
+        parts.append(f"{r['hours_before']:g} to {r['hours_per_week']:g} hours/week")
+    if pd.notna(r.get("count")):
+        parts.append(f"{r['count']:+g}" if r.get("event") == "step_change" else f"{r['count']:g}")
+    if isinstance(r.get("period"), str):
+        parts.append(f"({r['period']})")
     return " ".join(parts)
 
 

@@ -13,11 +13,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wagebrief.analysis import comparables, metrics
+from wagebrief.analysis import comparables, metrics, package
 from wagebrief.analysis.forecast import annual_for_group, group_rows, internal_comparables
 from wagebrief.analysis.market import MarketAnalysis, _load_events, analyse
 from wagebrief.brief.market import (INTERNAL_FORMATS, POSITION_FORMATS, RANK_RULE, _settlements_source, _source,
                                     basis_note, internal_display, position_display, sentences)
+from wagebrief.brief import package_terms
 from wagebrief.brief.section import Section, Table
 from wagebrief.inputs import gaps
 
@@ -186,8 +187,22 @@ def statutory_factors(unit, root: str | Path | None = None, *, analysis: MarketA
     if len(lumps):
         s.text.append(f"{lumps['jurisdiction'].nunique()} of these jurisdictions paid lump sums (not added to base) "
                       "in the last five years; they appear in the settlement tables.")
-    s.text.append("Evidence missing: the suite holds no health insurance, pension, leave or other benefit "
-                  "costs; overall compensation here covers wages, longevity and lump sums only.")
+    # The benefit terms the settlements state, where any of these jurisdictions' rows hold one;
+    # without them the factor reads as it always did.
+    if package.has_package_terms(ev_j):
+        table, words = package_terms.benefit_comparison(events, unit)
+        s.text += words
+        s.tables.append(Table("Employee premium share and pension contribution: the unit against its comparators",
+                              table, _settlements_source(ev_j, unit), package_terms.BENEFIT_FORMATS,
+                              note="The latest value each jurisdiction's latest contract states, and its change over "
+                                   "that contract's term (first stated value to last); — where no contract states one. "
+                                   "Each term's source is in the Comparator settlements section."))
+        s.text.append("Evidence missing: the suite holds no health insurance, pension, leave or other benefit "
+                      "costs; overall compensation here covers wages, longevity, lump sums and the premium shares "
+                      "and pension contributions the settlements state.")
+    else:
+        s.text.append("Evidence missing: the suite holds no health insurance, pension, leave or other benefit "
+                      "costs; overall compensation here covers wages, longevity and lump sums only.")
     out.append(s)
 
     # 5. Interests and welfare.

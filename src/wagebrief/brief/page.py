@@ -109,10 +109,20 @@ def formatted(table: Table) -> pd.DataFrame:
 
 
 
+def table_html(table: Table) -> Markup:
+    """A table as HTML, escaped; a table with ``links`` shows that column's http(s) addresses
+    as links (the row's source), from the linked-table template (autoescaped like the rest)."""
+    cells = formatted(table)
+    if not table.links:
+        return trusted(cells.to_html(index=False, escape=True, classes="wb-table", border=0))
+    rows = [[{"text": str(v), "link": c == table.links and str(v).startswith(("http://", "https://"))}
+             for c, v in zip(cells.columns, r)] for r in cells.itertuples(index=False)]
+    return Markup(fragment("linked_table.html.j2", columns=[str(c) for c in cells.columns], rows=rows))
+
+
 def section_html(section: Section) -> str:
     """A section's words and tables as HTML (figures are shown separately as images)."""
-    tables = [{"caption": t.caption, "source": t.source, "note": t.note,
-               "html": trusted(formatted(t).to_html(index=False, escape=True, classes="wb-table", border=0))}
+    tables = [{"caption": t.caption, "source": t.source, "note": t.note, "html": table_html(t)}
               for t in section.tables]
     return fragment("section.html.j2", section=section, tables=tables)
 

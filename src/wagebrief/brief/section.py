@@ -25,6 +25,8 @@ class Table:
     formats: dict[str, str] = field(default_factory=dict)
     #: a rule the reader needs to read the table (how ranks break ties), shown under it
     note: str = ""
+    #: a column holding each row's source address, shown as a link where it is http(s)
+    links: str = ""
 
 
 @dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from wagebrief.analysis import metrics, scenarios
-from wagebrief.brief import figures, published as published_brief
+from wagebrief.analysis import metrics, package, scenarios, schedules
+from wagebrief.brief import figures, package_terms, published as published_brief
 from wagebrief.brief.data import BriefData, dollars, pct, sources_line
 from wagebrief.brief.section import Figure, Section, Table
 from wagebrief.brief.words import group_words, vocab
@@ -46,6 +46,24 @@ def contracts_table(contracts: pd.DataFrame) -> pd.DataFrame:
         "Retro (months)": c["retro_months"].map(lambda m: "—" if pd.isna(m) else f"{m:.0f}"),
     })
     return out.reset_index(drop=True)
+
+
+def schedules_table(data: BriefData) -> pd.DataFrame:
+    """The comparators' contracts with schedules, measured schedule by schedule
+    (:func:`wagebrief.analysis.package.by_schedule`), the schedule the other tables use marked."""
+    ev = data.comparator_events()
+    ids = schedules.measured_schedules(ev).index
+    per = package.by_schedule(ev[ev["settlement_id"].isin(ids)], data.unit.fiscal_year_start_month)
+    per = per.sort_values(["term_start", "jurisdiction", "settlement_id", "measured"],
+                          ascending=[False, True, True, False], kind="stable")
+    return pd.DataFrame({
+        "Jurisdiction": per["jurisdiction"],
+        "Schedule": [f"{s} (measured)" if m else str(s) for s, m in zip(per["schedule"], per["measured"])],
+        "Term": per["term_start"].dt.strftime("%Y-%m") + " to " + per["term_end"].dt.strftime("%Y-%m"),
+        "First year": per["first_year_pct"].map(pct),
+        "Life of contract": per["life_of_contract_pct"].map(pct),
+        "Average annual": per["avg_annual_pct"].map(pct),
+    }).reset_index(drop=True)
 
 
 def unknown_measures(contracts: pd.DataFrame) -> list[str]:
@@ -169,12 +187,31 @@ def settlements_section(data: BriefData) -> Section:
     text += [sentence] if sentence else []
     extra = published_brief.published_table(data, averages)
     src = sources_line(data)
+    tables = [Table("Comparator contracts (base increases compound; lump sums are not in base)", settlements_table(data), src),
+              Table("The pattern by year: base increases in effect", pattern_table(data), src),
+              *([extra] if extra is not None else [])]
+    # Schedules and package terms add words and tables only where the data hold them, so a
+    # brief of wage-only settlements reads as it always did.
+    ev = data.comparator_events()
+    lines = package_terms.schedule_lines(ev)
+    if lines:
+        text.append(package_terms.SCHEDULE_RULE + " " + " ".join(lines))
+        tables.append(Table("Contracts with schedules: each schedule's measures", schedules_table(data), src))
+    if package.has_package_terms(ev):
+        terms = package_terms.terms_table(ev)
+        if len(terms):
+            text.append(f"The comparators' packages beyond base wages: {len(terms)} terms of "
+                        f"{terms['Jurisdiction'].nunique()} jurisdictions, each with its source.")
+            tables.append(Table("Comparators' non-wage terms (premium share, pension, hours, stipends, reopeners, "
+                                "retroactivity)", terms, src, note=package_terms.TERMS_NOTE, links="Link"))
+        costs = package_terms.official_cost_table(ev)
+        if len(costs):
+            tables.append(Table("Costs the sources state (cited; not wagebrief's costing)", costs, src,
+                                note=package_terms.COST_NOTE, links="Link"))
     return Section(
         title="Comparator settlements",
         text=text,
-        tables=[Table("Comparator contracts (base increases compound; lump sums are not in base)", settlements_table(data), src),
-                Table("The pattern by year: base increases in effect", pattern_table(data), src),
-                *([extra] if extra is not None else [])],
+        tables=tables,
         figures=[Figure("Cumulative base-wage growth", growth_figure(data), src)],
         caveats=caveats + data.notes,
     )
