@@ -223,6 +223,23 @@ def test_a_two_schedule_contract_measures_the_first_schedule_only():
     assert list(schedules.other_schedules(ev)["S1"]) == ["hired 2012 or later"]
 
 
+def test_an_extra_raise_for_some_steps_leaves_the_general_increase_measured():
+    # 2% for everyone each July, and an extra 1% for the top step in the second year (a real
+    # pattern: Vernon police 2022, Bernards police): the contract's figures are the general 2%s.
+    ev = schedules.package_columns(valid_events(rows(
+        dict(effective_date="2024-07-01", pct="2"), dict(effective_date="2025-07-01", pct="2"),
+        dict(effective_date="2025-10-01", pct="1"), term_end="2026-06-30")))
+    ev["schedule"] = pd.array([pd.NA, pd.NA, "top step"], dtype=ev["schedule"].dtype)
+    ev["applies_to"] = pd.array(["all", "all", "top_step"], dtype=ev["applies_to"].dtype)
+    assert schedules.measured_schedules(ev)["S1"] == schedules.EVERYONE
+    assert metrics.contract_metrics(ev, 7).iloc[0]["life_of_contract_pct"] == approx(4.04)  # 1.02 * 1.02
+    per = package.by_schedule(ev, 7).set_index("schedule")
+    assert per.loc["top step", "life_of_contract_pct"] == approx(5.0804)  # 1.02 * 1.02 * 1.01
+    # The same extra raise for a tier, on a date everyone else gets none, is a schedule of its own.
+    ev["applies_to"] = pd.array(["all", "all", "tier"], dtype=ev["applies_to"].dtype)
+    assert schedules.measured_schedules(ev)["S1"] == "top step"
+
+
 def test_a_schedule_named_all_is_measured_whatever_its_place():
     ev = two_schedules(first="Sergeants", second="all")
     assert schedules.measured_schedules(ev)["S1"] == "all"
@@ -230,7 +247,9 @@ def test_a_schedule_named_all_is_measured_whatever_its_place():
 
 
 def test_frames_without_the_package_columns_measure_as_before():
-    plain = three_years()
+    # A frame as an older processed table holds it: none of the package columns.
+    plain = three_years().drop(columns=["applies_to", "schedule", "hours_before", "count", "period", "detail",
+                                        "source_date", "hours_pct"], errors="ignore")
     assert "schedule" not in plain.columns
     added = schedules.package_columns(plain)
     assert added["applies_to"].eq("all").all() and added["schedule"].isna().all()

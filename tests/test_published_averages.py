@@ -48,12 +48,25 @@ def test_malformed_rows_are_rejected_and_kept(tmp_path):
     lines = r.problems()
     assert f"{path}:3:measure: 'median' is not one of first_year_mean, term_mean_annual, award_mean, voluntary_mean" in lines
     assert f"{path}:4:pct: 'about 3' is not a number" in lines
-    assert f"{path}:5:year: '1850' is not a year between 1970 and 2100" in lines
+    assert f"{path}:5:year: '1850' is not a year between 1970 and 2100, a school year like 2013-14 or a span like 2011-2013" in lines
     assert f"{path}:6:n_contracts: '2.5' is not a whole number of contracts (1 or more)" in lines
     assert any(line.startswith(f"{path}:7:occupation_group: 'cops' is not one of all, general") for line in lines)
     assert f"{path}:8:source_url: required; it is blank" in lines
     assert len(r.valid) == 1 and list(r.rejects["row"]) == [3, 4, 5, 6, 7, 8]
     assert r.rejects.loc[0, "measure"] == "median"  # kept exactly as typed
+
+
+def test_school_years_and_spans_are_periods(tmp_path):
+    # NJSBA prints school years ("2013-14"), PERC a span ("2011-2013"); both as the publisher typed them.
+    path = write(tmp_path / "p.csv", GOOD | dict(year="2013-14"), GOOD | dict(year="2011-2013"),
+                 GOOD | dict(year="2014-13"), GOOD | dict(year="FY14"))
+    r = published.validate([path])
+    v = r.valid
+    assert list(zip(v["period"], v["year"], v["year_end"])) == [("2013-14", 2013, 2014), ("2011-2013", 2011, 2013)]
+    assert [ln.split(": ")[0] for ln in r.problems()] == [f"{path}:4:year", f"{path}:5:year"]
+    # A span matches the years it covers.
+    assert list(published.matching(v, "police", [2012])["period"]) == ["2011-2013"]
+    assert list(published.matching(v, "police", [2014])["period"]) == ["2013-14"]
 
 
 def test_missing_file_means_no_averages(tmp_path):
@@ -83,7 +96,7 @@ def test_shown_beside_the_comparators(project):
     assert sentence in sec.text
     table = next(t for t in sec.tables if t.caption.startswith("Published averages"))
     assert table.data.to_dict("records") == [{
-        "Year": 2024, "Your comparators": "2.50% (2 contracts)", "Published": "OH statewide, police: average first-year increase",
+        "Year": "2024", "Your comparators": "2.50% (2 contracts)", "Published": "OH statewide, police: average first-year increase",
         "Contracts": "141", "Figure": "3.24%", "Source": "TEST publisher: TEST FIXTURE, not a published figure",
         "Link": "https://example.org/report.pdf"}]
 

@@ -36,7 +36,7 @@ from wagebrief.analysis.projection import (DAY, Forecast, apply_steps, describe_
                                            project_schedule, scenario_steps)
 from wagebrief.analysis.scenarios import pattern_events, pattern_threshold, scenarios_for
 from wagebrief.config import MIN_PATTERN_COMPARATORS, paths
-from wagebrief.inputs import gaps, settlements
+from wagebrief.inputs import gaps, provenance, settlements
 from wagebrief.inputs import salaries as sal
 from wagebrief.inputs.proposals import Event, Scenario, parse_scenarios, scenario_label
 
@@ -373,8 +373,12 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
                 comp_result.notes.insert(0, profile_error.rstrip(".") + ".")
         except Exception as exc:  # scoring is supporting evidence; its failure must not hide the rest
             comp_error = f"{type(exc).__name__}: {exc}"
-    if synthetic:
-        notes.append("SYNTHETIC: the salary schedules and settlements behind this section are invented demo data.")
+    # Each input is named for what it is: real settlements beside invented schedules say so.
+    used = provenance.used_settlements(events, unit_j, comps, unit.groups)
+    settled_synthetic = bool(used["source"].fillna("").astype(str).str.contains("SYNTHETIC", case=False).any())
+    invented = [w for w, flag in (("salary schedules", synthetic), ("settlements", settled_synthetic or unit.synthetic)) if flag]
+    if invented:
+        notes.append(f"SYNTHETIC: the {' and '.join(invented)} behind this section are invented demo data.")
     miss = pd.DataFrame(missing, columns=["benchmark_title", "jurisdiction", "when", "reason"])
     return MarketAnalysis(unit, as_of, start, end, titles, current, position_t, projected, outlook, miss, sc,
                           source, pattern, forecast, list(dict.fromkeys(notes)), synthetic, events, comp_result,

@@ -149,6 +149,8 @@ def scenarios_for(unit: Unit, root: str | Path | None = None, *, events: pd.Data
     if sc:
         where = proposals_path(unit.unit, root)
         src = f"comparators/proposals/{unit.unit}.yml" if where.is_file() else f"comparators/{unit.unit}.yml"
+        if where.is_file() and load(unit, root).synthetic:  # invented proposals say so where they are cited
+            src += " (SYNTHETIC demo proposals)"
         return sc, src, term, notes
     if "scenarios" in unit.extra:
         sc, n = parse_scenarios(unit.extra["scenarios"], unit.term_years, start)

@@ -6,8 +6,12 @@ such a contract over all its rows would compound two groups' raises of the same 
 figure nobody is paid. So every contract measure (:mod:`wagebrief.analysis.metrics`) reads the
 *headline* rows only: the every-schedule rows plus ONE measured schedule's.
 
-The rule for the measured schedule: a schedule named exactly ``all`` if the settlement has one,
-else the first schedule in file order (the lowest ``source_row`` among the settlement's rows that
+The rule for the measured schedule: when the every-schedule rows hold a base increase and every
+schedule's own raise is an addition to it (on a date everyone also gets a raise, or for some steps
+only: an extra 1% at the top step), the every-schedule rows are the general wage increase BLS
+measures: the figures describe everyone (:data:`EVERYONE`) and the schedules' raises are shown
+apart. Otherwise (tiers with raises of their own on dates everyone else gets none) a schedule named exactly ``all`` if the settlement
+has one, else the first schedule in file order (the lowest ``source_row`` among the settlement's rows that
 name a schedule). No schedule covers everyone by definition (those rows leave schedule blank), so
 the rule takes what the analyst entered first, which is usually the larger or the main group; the
 brief names the measured schedule and the others beside every figure, so the choice is visible.
@@ -27,6 +31,10 @@ KEY = "settlement_id"
 MEASURED = "measured_schedule"
 #: The schedule name that, when a settlement has it, is always the one measured.
 ALL_NAME = "all"
+#: The measured "schedule" of a contract whose general increase is in its every-schedule rows.
+EVERYONE = "everyone (the general increase)"
+#: Events that raise base pay: when the every-schedule rows hold one, it is the general increase.
+_BASE = ("gwi_pct", "gwi_flat")
 
 #: The package columns (issue 16) and what a file without them holds instead.
 _TEXT_COLUMNS = ("schedule", "period", "detail")
@@ -71,7 +79,23 @@ def measured_schedules(events: pd.DataFrame) -> pd.Series:
     # "all" first, then file order: the first row per settlement is its measured schedule.
     named = named.sort_values([KEY, "_all", "_order"], ascending=[True, False, True], kind="stable")
     first = named.drop_duplicates(KEY)
-    return pd.Series(first["schedule"].astype(object).to_numpy(), index=first[KEY].to_numpy(), name=MEASURED)
+    out = pd.Series(first["schedule"].astype(object).to_numpy(), index=first[KEY].to_numpy(), name=MEASURED)
+    out[out.index.isin(_general_only(events))] = EVERYONE
+    return out
+
+
+def _general_only(events: pd.DataFrame) -> set:
+    """Settlements whose schedules only add to a general increase of their every-schedule rows."""
+    base = events[events["event"].isin(_BASE)]
+    blank = base[base["schedule"].isna()]
+    dates = set(zip(blank[KEY], blank["effective_date"]))
+    named = base[base["schedule"].notna()]
+    # A schedule's raise conflicts when it falls on a date the general rows leave bare and is not
+    # for some steps only (a tier or title group with raises of its own).
+    steps_only = named["applies_to"].isin(["top_step", "steps"]) if "applies_to" in named else False
+    on_general = pd.Series([k in dates for k in zip(named[KEY], named["effective_date"])], index=named.index, dtype=bool)
+    conflicting = set(named.loc[~(on_general | steps_only), KEY])
+    return set(blank[KEY]) - conflicting
 
 
 def headline(events: pd.DataFrame) -> pd.DataFrame:

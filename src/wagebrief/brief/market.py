@@ -369,8 +369,11 @@ def now_note(a: MarketAnalysis, title: str | None = None) -> str:
 
 def _source(a: MarketAnalysis) -> str:
     """The source line of the tables built from the salary schedules and settlements."""
-    s = "Salary schedules: data/raw/salaries; settlements: data/raw/settlements"
-    return s + (" (SYNTHETIC demo data)" if a.synthetic else "")
+    sal = "Salary schedules: data/raw/salaries" + (" (SYNTHETIC demo data)" if a.synthetic else "")
+    u = a.unit
+    rows = (provenance.used_settlements(a.events, u.employer.jurisdiction, u.jurisdictions, u.groups)
+            if a.events is not None else pd.DataFrame(columns=["source"]))
+    return sal + "; s" + _settlements_source(rows, u)[1:]
 
 
 def _settlements_source(rows: pd.DataFrame, unit) -> str:

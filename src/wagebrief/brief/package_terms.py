@@ -174,14 +174,16 @@ def schedule_lines(events: pd.DataFrame) -> list[str]:
         rest = others.get(sid) or []
         quoted = ", ".join(f"'{o}'" for o in rest)
         tail = f"; other schedules: {quoted}" if rest else ""
-        out.append(f"{heads.at[sid, 'jurisdiction']} {heads.at[sid, 'term_start']:%Y-%m}: figures for the schedule "
-                   f"'{measured[sid]}'{tail}.")
+        which = ("the general increase for everyone (the schedules' own raises are apart)"
+                 if measured[sid] == schedules.EVERYONE else f"the schedule '{measured[sid]}'")
+        out.append(f"{heads.at[sid, 'jurisdiction']} {heads.at[sid, 'term_start']:%Y-%m}: figures for {which}{tail}.")
     return out
 
 
 SCHEDULE_RULE = ("A contract whose raises differ by group is one settlement with several schedules; its figures "
-                 "(the contracts table, the pattern, the growth chart) describe one schedule, the one named 'all' "
-                 "if there is one, else the first the record lists, and never mix two schedules' raises.")
+                 "(the contracts table, the pattern, the growth chart) describe the general increase when the record "
+                 "gives one for everyone and the groups' raises only add to it (shown apart), else the schedule named 'all', "
+                 "else the first the record lists, and never mix two schedules' raises.")
 
 
 # --------------------------------------------------------------------------- the unit against its comparators

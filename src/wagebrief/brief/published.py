@@ -12,15 +12,9 @@ from wagebrief.inputs import published
 
 #: How the comparators' side of the comparison is measured; said under the table.
 RULE = ("Comparators: the mean first-year base increase of the comparators' contracts whose term began in "
-        "that calendar year (a contract's first year unknown is left out). Published figures are the "
-        "publisher's own, for all of its contracts, and are not in any of the comparators' measures.")
-
-
-def comparators_by_year(contracts: pd.DataFrame) -> pd.DataFrame:
-    """Per calendar year a term began: the comparators' mean first-year increase and its count."""
-    c = contracts[contracts["first_year_pct"].notna()]
-    g = c.groupby(c["term_start"].dt.year)["first_year_pct"]
-    return pd.DataFrame({"mean": g.mean(), "count": g.size()}).rename_axis("year")
+        "the published figure's year or period (a contract whose first year is unknown is left out). Published "
+        "figures are the publisher's own, for all of the contracts it counts, measured as the Published column "
+        "says (not always a first-year figure), and are in none of the comparators' measures.")
 
 
 def scope(row: dict) -> str:
@@ -34,12 +28,17 @@ def scope(row: dict) -> str:
 
 
 def matched(data: BriefData, averages: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The published rows for the unit's group in years its comparators have contracts, joined
-    with the comparators' own figure for the year."""
+    """The published rows for the unit's groups in periods its comparators have contracts in,
+    each with the comparators' own first-year mean and count over the period."""
     averages = published.load(data.root)[0] if averages is None else averages
-    ours = comparators_by_year(data.comparator_contracts())
-    rows = published.matching(averages, data.unit.occupation_group, ours.index)
-    return rows.join(ours, on="year")
+    c = data.comparator_contracts()
+    c = c[c["first_year_pct"].notna()]
+    began = c["term_start"].dt.year
+    rows = published.matching(averages, data.unit.groups, began.unique()).copy()
+    inside = [c.loc[began.between(a, b), "first_year_pct"] for a, b in zip(rows["year"], rows["year_end"])]
+    rows["mean"] = [s.mean() for s in inside]
+    rows["count"] = [len(s) for s in inside]
+    return rows
 
 
 def published_table(data: BriefData, averages: pd.DataFrame | None = None) -> Table | None:
@@ -49,7 +48,7 @@ def published_table(data: BriefData, averages: pd.DataFrame | None = None) -> Ta
         return None
     recs = m.to_dict("records")
     df = pd.DataFrame({
-        "Year": m["year"].astype(int).to_numpy(),
+        "Year": m["period"].to_numpy(),
         "Your comparators": [f"{pct(r['mean'])} ({int(r['count'])} contract{'s' if r['count'] != 1 else ''})" for r in recs],
         "Published": [f"{scope(r)}: {published.MEASURE_WORDS[r['measure']]}" for r in recs],
         "Contracts": ["—" if pd.isna(r["n_contracts"]) else f"{int(r['n_contracts']):,}" for r in recs],
@@ -68,8 +67,9 @@ def published_sentence(data: BriefData, averages: pd.DataFrame | None = None) ->
     m = matched(data, averages)
     if m.empty:
         return None
-    year = int(m["year"].max())
-    recs = m[m["year"] == year].to_dict("records")
+    newest = m["year_end"].max()
+    recs = m[m["year_end"] == newest].to_dict("records")
+    year = recs[0]["period"]
     ours = recs[0]
     theirs = "; ".join(
         f"{scope(r)}, " + ("" if pd.isna(r["n_contracts"]) else f"{int(r['n_contracts']):,} contracts, ")

@@ -38,7 +38,7 @@ YEARS = (1970, 2100)
 COLUMN_DOCS: dict[str, tuple[str, str, str]] = {
     "publisher": ("text", "required", "Who publishes the figure (`Ohio SERB`, `New Jersey PERC`)."),
     "state": ("two-letter code", "required", "The state the figure covers (`OH`)."),
-    "year": ("year", "required", "The year the publisher gives the figure for (its settlement or award year)."),
+    "year": ("year or period", "required", "The year the publisher gives the figure for (its settlement or award year, `2023`), a school or fiscal year (`2013-14`) or a span (`2011-2013`), as printed."),
     "measure": ("vocabulary", "required", "What the figure is: " + "; ".join(f"`{k}`: {v}" for k, v in MEASURE_WORDS.items()) + "."),
     "occupation_group": ("vocabulary", "required", "The unit type the figure covers, in the settlement vocabulary, or `all`."),
     "jurisdiction_type": ("vocabulary", "required", "The kind of employer the figure covers, in the settlement vocabulary, or `all`."),
@@ -52,6 +52,21 @@ COLUMN_DOCS: dict[str, tuple[str, str, str]] = {
 COLUMNS = list(COLUMN_DOCS)
 REQUIRED = [c for c, (_, req, _) in COLUMN_DOCS.items() if req == "required"]
 VOCAB = {"measure": MEASURES, "occupation_group": OCCUPATION_GROUPS, "jurisdiction_type": JURISDICTION_TYPES}
+
+
+_PERIOD = r"^(?P<first>\d{4})(?:\s*[-\u2013/]\s*(?P<last>\d{4}|\d{2}))?$"
+
+
+def _period(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """First and last calendar year of "2023", "2013-14" or "2011-2013" (NaN when unreadable)."""
+    m = text.str.extract(_PERIOD)
+    first = pd.to_numeric(m["first"], errors="coerce")
+    last = m["last"].fillna(m["first"])
+    # "2013-14": the last year is written by its last two digits, in the first year's century.
+    short = last.str.len().eq(2)
+    last = pd.to_numeric(last, errors="coerce")
+    last = last.where(~short, (first // 100) * 100 + last)
+    return first, last
 
 
 class PublishedFileError(ValueError):
@@ -108,9 +123,10 @@ def validate_frame(raw: pd.DataFrame) -> PublishedResult:
     bad(t["state"].ne("") & ~t["state"].str.fullmatch(r"[A-Z]{2}"), "state", lambda i: f"{t.at[i, 'state']!r} is not a two-letter state code like 'OH'")
     for col, words in VOCAB.items():
         bad(t[col].ne("") & ~t[col].isin(words), col, lambda i, c=col, w=words: f"{t.at[i, c]!r} is not one of {', '.join(w)}")
-    year = pd.to_numeric(t["year"].where(t["year"].ne("")), errors="coerce")
-    bad(t["year"].ne("") & ~(year.notna() & (year == year.round()) & year.between(*YEARS)), "year",
-        lambda i: f"{t.at[i, 'year']!r} is not a year between {YEARS[0]} and {YEARS[1]}")
+    year, year_end = _period(t["year"])
+    bad(t["year"].ne("") & ~(year.notna() & year.between(*YEARS) & (year_end >= year)), "year",
+        lambda i: f"{t.at[i, 'year']!r} is not a year between {YEARS[0]} and {YEARS[1]}, a school year like "
+                  f"2013-14 or a span like 2011-2013")
     pct, unreadable = parse_number(t["pct"])
     bad(unreadable, "pct", lambda i: f"{t.at[i, 'pct']!r} is not a number")
     bad(~unreadable & pct.notna() & ~pct.between(-15, 25), "pct", lambda i: f"{t.at[i, 'pct']} is outside -15% to 25%")
@@ -125,9 +141,9 @@ def validate_frame(raw: pd.DataFrame) -> PublishedResult:
     rejected = sorted({e[0] for e in errs})
     # Only rejected rows can hold a fractional year or count; they leave before the cast.
     ok = ~raw.index.isin(rejected)
-    typed = t.assign(year=year, pct=pct, n_contracts=n, source_date=sdate,
+    typed = t.assign(period=t["year"], year=year, year_end=year_end, pct=pct, n_contracts=n, source_date=sdate,
                      source_file=raw[FILE_COL], source_row=raw[ROW_COL].astype(int))[ok]
-    typed = typed.astype({"year": "Int64", "n_contracts": "Int64"})
+    typed = typed.astype({"year": "Int64", "year_end": "Int64", "n_contracts": "Int64"})
     rejects = raw.loc[rejected, COLUMNS].assign(file=raw.loc[rejected, FILE_COL], row=raw.loc[rejected, ROW_COL])
     rejects["reason"] = ["; ".join(f"{c}: {m}" for j, c, m in errs if j == i) for i in rejected]
     located = [(str(raw.at[i, FILE_COL]), int(raw.at[i, ROW_COL]), c, m) for i, c, m in errs]
@@ -157,8 +173,13 @@ def load(root: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
     return result.valid, notes
 
 
-def matching(averages: pd.DataFrame, occupation_group: str, years: Iterable[int]) -> pd.DataFrame:
-    """The published rows for an occupation group (or all groups) in the given years, newest first."""
-    years = [int(y) for y in years]
-    m = averages["occupation_group"].isin([occupation_group, "all"]) & averages["year"].isin(years)
-    return averages.loc[m].sort_values(["year", "state", "publisher", "occupation_group"], ascending=[False, True, True, False])
+def matching(averages: pd.DataFrame, occupation_group: str | Iterable[str], years: Iterable[int]) -> pd.DataFrame:
+    """The published rows for an occupation group (or groups, or all groups) whose period holds
+    one of ``years``, newest first."""
+    years = sorted({int(y) for y in years})
+    groups = [occupation_group] if isinstance(occupation_group, str) else list(occupation_group)
+    covers = pd.Series([any(a <= y <= b for y in years) for a, b in zip(averages["year"], averages["year_end"])],
+                       index=averages.index, dtype=bool)
+    m = averages["occupation_group"].isin([*groups, "all"]) & covers
+    return averages.loc[m].sort_values(["year_end", "year", "state", "publisher", "occupation_group"],
+                                       ascending=[False, False, True, True, False])
