@@ -85,6 +85,7 @@ def test_shown_beside_the_comparators(project):
     _real_unit.make(project)
     write(project / "data/raw/reference/published_averages.csv", GOOD,
           GOOD | dict(occupation_group="teachers", pct="9.99"),  # another group: not shown
+          GOOD | dict(jurisdiction_type="school_district", pct="7.77"),  # another kind of employer: not shown
           GOOD | dict(year="2019", pct="8.88"))  # a year the comparators have no contract in: not shown
     data = brief_data.load(_real_unit.UNIT, project)
     sentence = published_brief.published_sentence(data)

@@ -73,3 +73,11 @@ def test_appendix_shows_the_sources_figure(project):
     row = (f"<td>{comp}</td><td>2024-07-01 to 2027-06-30</td><td>7.50% (7.5% over three years)</td><td>7.50%</td>"
            "<td>7.69%</td><td>the raises added</td>")
     assert row in html
+
+
+def test_the_sources_total_is_not_a_term_of_the_body():
+    from wagebrief.brief import package_terms
+
+    ev = _with_stated(three_raises(), "S1", 9.2, "a 9.2% raise over three years")
+    ev.loc[ev.index[-1], "source_url"] = "https://example.org/a"
+    assert "Stated total" not in " ".join(package_terms.terms_table(ev).get("Term", pd.Series(dtype=str)).astype(str))

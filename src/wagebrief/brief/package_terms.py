@@ -106,7 +106,9 @@ def terms_table(events: pd.DataFrame) -> pd.DataFrame:
     with the retroactivity of every settlement whose package is recorded; jurisdictions in name
     order, each contract's terms in order, each row with its source and link."""
     table = package.package_table(events)
-    table = table[table["term"].ne("official_cost")]
+    # Official costs have their own table; a stated total is the source's sum of the raises, kept
+    # in the appendix beside the compounded figure the brief shows, never in the body as a term.
+    table = table[~table["term"].isin(["official_cost", "stated_total"])]
     if table.empty:
         return pd.DataFrame(columns=TERMS_COLUMNS)
     changes = {kind: package.level_change(events, kind).set_index(package.KEY) for kind in package.LEVEL_EVENTS}

@@ -28,13 +28,14 @@ def scope(row: dict) -> str:
 
 
 def matched(data: BriefData, averages: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The published rows for the unit's groups in periods its comparators have contracts in,
-    each with the comparators' own first-year mean and count over the period."""
+    """The published rows for the unit's groups and kind of employer in periods its comparators
+    have contracts in, each with the comparators' own first-year mean and count over the period."""
     averages = published.load(data.root)[0] if averages is None else averages
     c = data.comparator_contracts()
     c = c[c["first_year_pct"].notna()]
     began = c["term_start"].dt.year
-    rows = published.matching(averages, data.unit.groups, began.unique()).copy()
+    rows = published.matching(averages, data.unit.groups, began.unique(),
+                              data.unit.employer.jurisdiction_type).copy()
     inside = [c.loc[began.between(a, b), "first_year_pct"] for a, b in zip(rows["year"], rows["year_end"])]
     rows["mean"] = [s.mean() for s in inside]
     rows["count"] = [len(s) for s in inside]

@@ -173,13 +173,17 @@ def load(root: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
     return result.valid, notes
 
 
-def matching(averages: pd.DataFrame, occupation_group: str | Iterable[str], years: Iterable[int]) -> pd.DataFrame:
-    """The published rows for an occupation group (or groups, or all groups) whose period holds
-    one of ``years``, newest first."""
+def matching(averages: pd.DataFrame, occupation_group: str | Iterable[str], years: Iterable[int],
+             jurisdiction_type: str | None = None) -> pd.DataFrame:
+    """The published rows for an occupation group (or groups, or all groups), and a kind of
+    employer (or all kinds) when given, whose period holds one of ``years``, newest first."""
     years = sorted({int(y) for y in years})
     groups = [occupation_group] if isinstance(occupation_group, str) else list(occupation_group)
     covers = pd.Series([any(a <= y <= b for y in years) for a, b in zip(averages["year"], averages["year_end"])],
                        index=averages.index, dtype=bool)
     m = averages["occupation_group"].isin([*groups, "all"]) & covers
+    if jurisdiction_type is not None:
+        # A school district's average is no yardstick for a state's clerks, nor a state's for a town's.
+        m &= averages["jurisdiction_type"].isin([jurisdiction_type, "all"])
     return averages.loc[m].sort_values(["year_end", "year", "state", "publisher", "occupation_group"],
                                        ascending=[False, False, True, True, False])
