@@ -57,7 +57,10 @@ def _amount(r: dict) -> str:
 
 def points(x: float) -> str:
     """A change in percentage points, signed: '+1.5 points'; missing '—'."""
-    return "—" if pd.isna(x) else f"{round(float(x), 2):+g} points"
+    if pd.isna(x):
+        return "—"
+    v = round(float(x), 2)
+    return f"{v:+g} point{'' if abs(v) == 1 else 's'}"
 
 
 def term_value(r: dict, change: float | None = None) -> str:
@@ -75,7 +78,10 @@ def term_value(r: dict, change: float | None = None) -> str:
     if kind in ("step_change",):
         return "—" if pd.isna(r.get("count")) else f"{int(r['count']):+d} step{'s' if abs(r['count']) != 1 else ''}"
     if kind == "holidays":
-        return "—" if pd.isna(r.get("count")) else f"{int(r['count'])} added"
+        if pd.isna(r.get("count")):
+            return "—"
+        n = int(r["count"])
+        return f"{n} added" if n > 0 else f"{-n} given up"
     if kind == "reopener":
         return f"wages from {r['effective_date']:%Y-%m-%d} to be bargained again"
     if kind == "retroactivity":
