@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from wagebrief.config import paths
+from wagebrief.inputs.profiles import ProfileResult
 from wagebrief.inputs.settlements import FILE_COL, ROW_COL, VOCABULARIES, check_header, parse_number
 from wagebrief.io import TextDecodeError, decode_text
 
@@ -97,17 +97,9 @@ def read_raw(path: str | Path) -> pd.DataFrame:
     return df
 
 
-@dataclass
-class PublishedResult:
-    """Valid typed rows, rejected rows as typed (with reasons), and every problem."""
-
-    valid: pd.DataFrame
-    rejects: pd.DataFrame
-    errors: list[tuple[str, int, str, str]] = field(default_factory=list)  #: (file, row, column, message)
-
-    def problems(self) -> list[str]:
-        """Every problem as ``file:row:column: message``."""
-        return [f"{f}:{r}:{c}: {m}" for f, r, c, m in sorted(self.errors)]
+class PublishedResult(ProfileResult):
+    """Valid typed published averages, rejected rows as typed (with reasons), and every problem
+    (the same shape as a profile file's result)."""
 
 
 def validate_frame(raw: pd.DataFrame) -> PublishedResult:
@@ -147,7 +139,7 @@ def validate_frame(raw: pd.DataFrame) -> PublishedResult:
     rejects = raw.loc[rejected, COLUMNS].assign(file=raw.loc[rejected, FILE_COL], row=raw.loc[rejected, ROW_COL])
     rejects["reason"] = ["; ".join(f"{c}: {m}" for j, c, m in errs if j == i) for i in rejected]
     located = [(str(raw.at[i, FILE_COL]), int(raw.at[i, ROW_COL]), c, m) for i, c, m in errs]
-    return PublishedResult(typed.reset_index(drop=True), rejects.reset_index(drop=True), located)
+    return PublishedResult(typed.reset_index(drop=True), rejects.reset_index(drop=True), located, len(raw))
 
 
 def validate(files: Iterable[str | Path] | None = None, root: str | Path | None = None) -> PublishedResult:
