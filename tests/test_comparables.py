@@ -15,7 +15,8 @@ from wagebrief.inputs import units
 from wagebrief.cli import market as market_cmd
 
 approx = pytest.approx
-ROOT = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[1]
+from conftest import SYNTHETIC_ROOT as ROOT  # noqa: E402  (the demo units on the synthetic example)
 NAN = float("nan")
 
 EMPLOYER = comp.Employer("Home", "CT", "municipal", population=100_000, median_hh_income=60_000, gov_pay=70_000)

@@ -11,9 +11,10 @@ import pytest
 
 from wagebrief.inputs import units
 
-ROOT = Path(__file__).resolve().parents[1]
-CSV = ROOT / "examples" / "synthetic" / "settlements" / "demo_settlements.csv"
-SCRIPT = ROOT / "scripts" / "make_demo_settlements.py"
+REPO = Path(__file__).resolve().parents[1]
+from conftest import SYNTHETIC_ROOT as ROOT  # noqa: E402  (the demo units on the synthetic example)
+CSV = REPO / "examples" / "synthetic" / "settlements" / "demo_settlements.csv"
+SCRIPT = REPO / "scripts" / "make_demo_settlements.py"
 EMPLOYERS = {"State of Connecticut", "City of Hartford"}
 COLUMNS = [
     "settlement_id", "jurisdiction", "state", "jurisdiction_type", "unit", "union",

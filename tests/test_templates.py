@@ -7,6 +7,7 @@ import datetime as dt
 import html
 from types import SimpleNamespace
 
+import markupsafe
 import nbformat
 import pandas as pd
 import pytest
@@ -30,11 +31,24 @@ def _appendix() -> str:
     events = pd.DataFrame([
         {"settlement_id": HOSTILE, "jurisdiction": HOSTILE, "term_start": day, "term_end": day,
          "settlement_type": HOSTILE, "effective_date": day, "event": HOSTILE, "source": HOSTILE,
-         "source_url": "https://example.org/?q=" + HOSTILE, "pct": 2.5},
+         "source_url": "https://example.org/?q=" + HOSTILE, "pct": 2.5, "base_pct": 2.5},
         {"settlement_id": "S2", "jurisdiction": "J", "term_start": day, "term_end": day, "settlement_type": "t",
-         "effective_date": day, "event": "gwi_pct", "source": "s", "source_url": HOSTILE, "pct": 2.5},
+         "effective_date": day, "event": "gwi_pct", "source": "s", "source_url": HOSTILE, "pct": 2.5, "base_pct": 2.5},
+        # A total as the source states it: its quote, source and link reach the appendix's second table.
+        {"settlement_id": "S2", "jurisdiction": HOSTILE, "term_start": day, "term_end": day, "settlement_type": "t",
+         "effective_date": day, "event": "stated_total", "source": HOSTILE, "source_url": "https://example.org/?q=" + HOSTILE,
+         "pct": 2.5, "detail": HOSTILE},
     ])
-    return appendix.appendix_html(SimpleNamespace(comparator_events=lambda: events))
+    contracts = pd.DataFrame({"settlement_id": ["S2"], "life_of_contract_pct": [2.5]})
+    out = appendix.appendix_html(SimpleNamespace(comparator_events=lambda: events, comparator_contracts=lambda: contracts))
+    assert "Totals as the sources state them" in out
+    return out
+
+
+def _linked_table() -> str:
+    table = Table(HOSTILE, pd.DataFrame({"Source": [HOSTILE], "Link": ["https://example.org/?q=" + HOSTILE]}),
+                  source=HOSTILE, links="Link")
+    return str(page.table_html(table))
 
 
 def _cover(monkeypatch) -> str:
@@ -79,6 +93,7 @@ CASES = {
     "appendix.html.j2": lambda mp, tmp: _appendix(),
     "cover.html.j2": lambda mp, tmp: _cover(mp),
     "section.html.j2": lambda mp, tmp: _section(),
+    "linked_table.html.j2": lambda mp, tmp: _linked_table(),
     "source.html.j2": lambda mp, tmp: page.fragment("source.html.j2", source=HOSTILE),
     "problem.html.j2": lambda mp, tmp: partial.box_html(partial.FailedSection(HOSTILE, problems=[HOSTILE])),
     "status.html.j2": lambda mp, tmp: partial.status_html({"x": partial.FailedSection(HOSTILE)}, [HOSTILE]),
@@ -97,7 +112,8 @@ def test_hostile_text_comes_out_escaped(name, monkeypatch, tmp_path):
     out = CASES[name](monkeypatch, tmp_path)
     for raw in RAW:
         assert raw not in out, (name, raw)
-    assert html.escape(HOSTILE) in out  # as html.escape writes it: &quot; and &#x27; for quotes
+    # As html.escape writes it (&quot;, &#x27;: pandas's tables) or as Jinja's autoescape does (&#34;, &#39;).
+    assert html.escape(HOSTILE) in out or str(markupsafe.escape(HOSTILE)) in out
     assert "{{ 7*7 }}" in out and "{% if 1 %}IF{% endif %}" in out  # text, not code
 
 

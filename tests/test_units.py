@@ -12,6 +12,7 @@ from wagebrief.inputs.units import UnitError
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTHETIC = ROOT / "examples" / "synthetic"
+from conftest import SYNTHETIC_ROOT as SYNTHETIC_PROJECT  # noqa: E402
 
 
 @pytest.fixture
@@ -43,7 +44,9 @@ def test_shipped_units_load() -> None:
     assert clerical.employer.jurisdiction == "State of Connecticut"
     assert clerical.occupation_group == "clerical"
     assert clerical.fiscal_year_start_month == 7 and clerical.cpi_basis == "fiscal"
-    assert clerical.synthetic is True
+    # The shipped units are real employers against real comparators; the synthetic example's are invented.
+    assert clerical.synthetic is False and clerical.groups == ("clerical", "general")
+    assert units.load("state-clerical", root=SYNTHETIC_PROJECT).synthetic is True
     assert len(clerical.comparators) >= 5
     assert clerical.path == ROOT / "comparators" / "state-clerical.yml"
 

@@ -23,13 +23,32 @@ METHODOLOGY = [
      "salary, an hourly raise with no hours), the measure is shown as — and the contract's note says why; it "
      "is never counted as 0 or guessed, and averages say how many contracts they are over."),
     ("Retroactivity", "Retro (months) is the whole months from the term's start to a later ratification: "
-     "the months retro pay is owed for."),
+     "the months retro pay is owed for; how it was paid is shown where the source says."),
+    ("Schedules", "A contract whose raises differ by group (tier, titles, steps) is one settlement with several "
+     "schedules. Its figures describe the general increase for everyone when the groups' raises only add to it, "
+     "else the schedule named 'all', else the first the record lists; two schedules' raises are never "
+     "compounded together, and the settlements section names the schedule measured and shows the others."),
+    ("Reopeners", "A year whose wages are to be bargained again is unknown: every measure that needs its wages "
+     "(life of contract, average annual, that year's and later years' increases and costs) is shown as —, "
+     "never 0."),
+    ("Package terms", "Premium shares and pension contributions are levels from their dates; their change is "
+     "in percentage points from the first value a contract states to the last (the level before it is unknown "
+     "unless stated). A change in paid hours is its own kind of increase, in percent of pay "
+     "(hours after / hours before - 1), never a base increase. Stipends, steps, longevity, holidays, parity "
+     "and other terms are shown as the source states them. Official costs are the sources' figures, cited, "
+     "never mixed with wagebrief's costing."),
+    ("Totals as stated", "A source's headline total often adds the raises (3% + 3% + 3.2% as \"9.2%\"); the "
+     "brief shows the raises compounded (9.48%) and keeps the source's figure, and which rule it follows, "
+     "in the appendix."),
+    ("Published averages", "Averages a state board publishes (Ohio SERB, New Jersey PERC, NJSBA) are shown "
+     "beside the comparators' first-year mean for the same period, unit type and kind of employer, as the "
+     "publisher measured them; they enter none of the comparators' measures."),
     ("Cost by fiscal year", "The budget view: the wage rate starts at 1.0 before the contract and steps up as "
      "increases take effect; a fiscal year's cost is its average daily rate over the previous year's, minus 1."),
     ("The comparator pattern", "One definition for the settlements and market tables, the market outlook and the "
      "costing's pattern scenario (wagebrief.analysis.metrics.comparator_pattern). Each year (fiscal years; the "
      "settlements table uses the unit's year basis), each of the unit's comparators in its occupation group "
-     "(all of their units if none has one in that group) counts its base increases in effect that year, compounded and counted once; a covered year with no "
+     "(or the groups the unit file's comparator_groups lists; all of their units if none has one in them) counts its base increases in effect that year, compounded and counted once; a covered year with no "
      "increase is 0; a partly covered year with no increase is left out as unknown. The pattern is the median "
      "of those; mean, employee-weighted mean, low and high are shown beside it. A year resting on fewer than "
      "{min_comparators} settled comparators is PROVISIONAL: its statistics are shown, marked, but its own few "
