@@ -108,3 +108,13 @@ def test_no_file_no_table(project):
     sec = settlements_section(data)
     assert not any(t.caption.startswith("Published averages") for t in sec.tables)
     assert published_brief.published_sentence(data) is None
+
+
+def test_a_period_is_matched_and_named_as_one(project):
+    _real_unit.make(project)
+    write(project / "data/raw/reference/published_averages.csv",
+          GOOD | dict(year="2023-2025", measure="award_mean", occupation_group="all", n_contracts="", pct="2.1"))
+    data = brief_data.load(_real_unit.UNIT, project)
+    assert published_brief.published_sentence(data) == (
+        "Published averages for 2023-2025, beside the comparators' contracts that began in that period: your "
+        "comparators 2.50% (2 contracts); OH statewide, 2.10% (TEST publisher, average increase in arbitration awards).")

@@ -76,5 +76,6 @@ def published_sentence(data: BriefData, averages: pd.DataFrame | None = None) ->
         f"{scope(r)}, " + ("" if pd.isna(r["n_contracts"]) else f"{int(r['n_contracts']):,} contracts, ")
         + f"{pct(r['pct'])} ({r['publisher']}, {published.MEASURE_WORDS[r['measure']]})" for r in recs)
     n = int(ours["count"])
-    return (f"Published averages for {year}, beside the comparators' contracts that began that year: your comparators "
+    span = "that year" if int(ours["year"]) == int(ours["year_end"]) else "in that period"
+    return (f"Published averages for {year}, beside the comparators' contracts that began {span}: your comparators "
             f"{pct(ours['mean'])} ({n} contract{'s' if n != 1 else ''}); {theirs}.")
