@@ -17,7 +17,8 @@ def test_keys_and_vocabularies_match_proposals_module() -> None:
     # Fails when proposals.py learns a key the schema (and so docs/inputs.md) does not know.
     assert tuple(ps.ProposalsFile.model_fields) == proposals.TOP_KEYS
     assert set(ps.Scenario.model_fields) == set(proposals.SCENARIO_KEYS)
-    assert set(ps.Event.model_fields) == {"effective_date", "note", *proposals.EVENT_KINDS}
+    # per and titles qualify a stipend event (wagebrief.inputs.proposals_items reads them).
+    assert set(ps.Event.model_fields) == {"effective_date", "note", "per", "titles", *proposals.EVENT_KINDS}
     assert tuple(ps.Steps.model_fields) == proposals.STEP_KEYS
     assert tuple(ps.Longevity.model_fields) == proposals.LONGEVITY_KEYS
     assert tuple(ps.Rollup.model_fields) == proposals.ROLLUP_KEYS
@@ -52,4 +53,5 @@ def test_event_needs_exactly_one_kind(tmp_path: Path) -> None:
     bad = tmp_path / "u.yml"
     bad.write_text("scenarios:\n  offer:\n    events:\n      - {effective_date: 2027-07-01, gwi_pct: 2, lump_sum: 500}\n")
     assert ps.check(bad) == [f"{bad}: scenarios.offer.events[0]: give exactly one of gwi_pct, gwi_flat, "
-                             "lump_sum, lump_sum_pct, step_movement (found gwi_pct, lump_sum)"]
+                             "lump_sum, lump_sum_pct, step_movement, premium_share_pct, pension_employee_pct, "
+                             "stipend, hours_per_week, holidays_added (found gwi_pct, lump_sum)"]

@@ -83,6 +83,7 @@ import pandas as pd
 
 from wagebrief.analysis import disclosure
 from wagebrief.analysis.costing_engine import WAGE_PARTS, _periods, _simulate
+from wagebrief.analysis.costing_items import ItemCosts, add_to_by_year, cost_items, has_items
 from wagebrief.analysis.costing_measures import cost_of_1pct_by_scenario, one_time_costs
 from wagebrief.analysis.scenarios import resolve
 from wagebrief.config import paths
@@ -116,6 +117,13 @@ class Costing:
     min_group: int = disclosure.DEFAULT_MIN_GROUP_SIZE
     #: scenario, fiscal_year, wages, rollup, total: a 1% GWI from each fiscal year's start on the scenario's payroll
     cost_of_1pct_scenarios: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the non-wage items (health, pension contribution, hours, stipends, holidays) and retro, when any is costed
+    items: ItemCosts | None = None
+
+    @property
+    def item_parts(self) -> list[str]:
+        """The item columns of ``by_year`` (none when the proposals cost wages only)."""
+        return list(self.items.items) if self.items is not None else []
 
     @property
     def employees(self) -> int:
@@ -173,11 +181,14 @@ def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scen
     c1 = pd.DataFrame({"fiscal_year": fys, "wages": one[WAGE_PARTS].sum(axis=1).to_numpy(),
                        "rollup": one[roll_cols].sum(axis=1).to_numpy()})
     c1["total"] = c1["wages"] + c1["rollup"]
+    ic = cost_items(roster, prop, scenarios, periods, cap_by_year, cap_by_year[lift_year], rate_names) \
+        if has_items(prop, scenarios) else None
+    item_cols = list(ic.items) if ic is not None else []
     counts = []
     binds: set[int] = set()  # calendar years whose wage base changes some scenario's cost
     for name, s in scenarios.items():
         per_period, lift, who = _simulate(roster, list(s.events), prop, periods, caps, cap_by_year[lift_year], rate_names)
-        counts += _counts(name, who, fys, n)
+        counts += _counts(name, who, fys, n, {fy: ic.who.get((name, fy), {}) for fy in fys} if ic else None)
         binds |= who["capped_years"] | ({lift_year} if who["lift_capped"] else set())
         y = per_year(per_period)
         y.insert(0, "base_payroll", base)
@@ -190,9 +201,15 @@ def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scen
         summaries.append({"scenario": name, "label": s.label, **lift})
     by_year = pd.concat(frames, ignore_index=True)
     roll = ([c for c in ("social_security", "medicare") if c in by_year] + rate_names)
+    wage_total = by_year[WAGE_PARTS].sum(axis=1) + by_year[roll].sum(axis=1)  # one-time costs are wage events'
+    if ic is not None:
+        by_year = add_to_by_year(by_year, ic, roll)
     by_year["wage_cost"] = by_year[WAGE_PARTS].sum(axis=1)
     by_year["rollup"] = by_year[roll].sum(axis=1)
     by_year["total_cost"] = by_year["wage_cost"] + by_year["rollup"]
+    if ic is not None:
+        by_year["items_cost"] = by_year[item_cols].sum(axis=1)
+        by_year["total_cost"] = by_year["total_cost"] + by_year["items_cost"]
     by_year["cumulative_cost"] = by_year.groupby("scenario", sort=False)["total_cost"].cumsum()
     by_year["cost_per_employee"] = by_year["total_cost"] / n
     by_year["pct_of_base_payroll"] = by_year["total_cost"] / by_year["base_payroll"] * 100
@@ -205,9 +222,13 @@ def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scen
     c1s = cost_of_1pct_by_scenario(roster, prop, scenarios, periods, caps, lift_cap, rate_names)
     by_year = by_year.merge(c1s[["scenario", "fiscal_year", "total"]].rename(columns={"total": "cost_of_1pct_on_scenario"}),
                             on=["scenario", "fiscal_year"], how="left")
-    once = one_time_costs(roster, prop, scenarios, periods, caps, lift_cap, rate_names, by_year)
+    once = one_time_costs(roster, prop, scenarios, periods, caps, lift_cap, rate_names,
+                          by_year.assign(total_cost=wage_total) if ic is not None else by_year)
     by_year = by_year.merge(once, on=["scenario", "fiscal_year"], how="left")
-    money = ["base_payroll"] + WAGE_PARTS + ["wage_cost"] + roll + ["rollup", "total_cost"]
+    if ic is not None:  # the items recur: only lump sums are one-time
+        by_year["recurring_cost"] = by_year["total_cost"] - by_year["one_time_cost"]
+    money = ["base_payroll"] + WAGE_PARTS + ["wage_cost"] + (item_cols + ["items_cost"] if ic else []) + roll + [
+        "rollup", "total_cost"]
     by_year = by_year[["scenario", "label", "fiscal_year", "employees", "fte"] + money + [
         "recurring_cost", "one_time_cost", "cumulative_cost", "cost_per_employee", "pct_of_base_payroll",
         "difference", "difference_pct", "cost_of_1pct", "cost_of_1pct_on_scenario"]]
@@ -228,21 +249,23 @@ def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scen
     summary["lift_to_term_cost"] = summary["end_of_term_lift"] / summary["total_cost"].where(summary["total_cost"] != 0)
     return Costing(unit=unit or prop.unit, proposals=prop, scenarios=scenarios, by_year=by_year, summary=summary,
                    cost_of_1pct=c1, wage_bases=wb, rate_names=rate_names, notes=_notes(prop, wb, roster, binds),
-                   counts=pd.DataFrame(counts), cost_of_1pct_scenarios=c1s,
+                   counts=pd.DataFrame(counts), cost_of_1pct_scenarios=c1s, items=ic,
                    min_group=disclosure.min_group_size() if min_group is None else int(min_group))
 
 
-def _counts(scenario: str, who: dict, fys: list[int], n: int) -> list[dict]:
-    """Employees each figure of one scenario is computed from, per fiscal year and over the term."""
+def _counts(scenario: str, who: dict, fys: list[int], n: int, items: dict | None = None) -> list[dict]:
+    """Employees each figure of one scenario is computed from, per fiscal year and over the term
+    (``items``: fiscal year -> item -> employees with a share, from :mod:`wagebrief.analysis.costing_items`)."""
     none = np.zeros(n, bool)
-    rows, term = [], {c: none.copy() for c in WAGE_PARTS}
+    parts = WAGE_PARTS + (list(next(iter(items.values()), {})) if items else [])
+    rows, term = [], {c: none.copy() for c in parts}
     for fy in fys:
-        acc = who.get(fy, {c: none for c in WAGE_PARTS})
-        rows.append({"scenario": scenario, "fiscal_year": fy, **{c: int(acc[c].sum()) for c in WAGE_PARTS},
-                     "any": int(np.logical_or.reduce([acc[c] for c in WAGE_PARTS]).sum()), "lift": n})
-        for c in WAGE_PARTS:
+        acc = {**who.get(fy, {c: none for c in WAGE_PARTS}), **(items.get(fy, {}) if items else {})}
+        rows.append({"scenario": scenario, "fiscal_year": fy, **{c: int(acc[c].sum()) for c in parts},
+                     "any": int(np.logical_or.reduce([acc[c] for c in parts]).sum()), "lift": n})
+        for c in parts:
             term[c] |= acc[c]
-    rows.append({"scenario": scenario, "fiscal_year": "Term", **{c: int(term[c].sum()) for c in WAGE_PARTS},
+    rows.append({"scenario": scenario, "fiscal_year": "Term", **{c: int(term[c].sum()) for c in parts},
                  "any": int(np.logical_or.reduce(list(term.values())).sum()), "lift": int(who["lift"].sum())})
     return rows
 
@@ -382,7 +405,7 @@ def _load(unit, root: str | Path | None, events: pd.DataFrame | None) -> _Loaded
     prop = props.load(u, root)
     path = rosters.roster_path(u.unit, root)
     df = rosters.load(path, top_step=prop.steps.top_step if prop.steps else None, as_of=prop.roster_as_of,
-                      longevity=prop.longevity is not None)
+                      longevity=prop.longevity is not None, coverage=prop.items.health is not None)
     scenarios, notes = resolve(prop, u, events=events, root=root)
     return _Loaded(u, prop, df, path, scenarios, warnings + notes)
 
@@ -470,7 +493,7 @@ def table(costing: Costing, scenarios: list[str] | None = None) -> pd.DataFrame:
     from fewer than ``costing.min_group`` employees is NaN (:func:`suppressed` says which).
     """
     by = costing.by_year.copy()
-    parts = WAGE_PARTS + costing.rollup_parts
+    parts = WAGE_PARTS + costing.item_parts + costing.rollup_parts
     cents = _foot(by[parts].to_numpy(float))
     money = pd.DataFrame(cents, columns=parts, index=by.index)
     money["base_payroll"] = np.floor(by["base_payroll"].to_numpy() * 100 + 0.5).astype("int64")
@@ -478,6 +501,10 @@ def table(costing: Costing, scenarios: list[str] | None = None) -> pd.DataFrame:
     money["wage_cost"] = money[WAGE_PARTS].sum(axis=1)
     money["rollup"] = money[costing.rollup_parts].sum(axis=1) if costing.rollup_parts else 0
     money["total_cost"] = money["wage_cost"] + money["rollup"]
+    items = costing.item_parts + (["items_cost"] if costing.item_parts else [])
+    if costing.item_parts:
+        money["items_cost"] = money[costing.item_parts].sum(axis=1)
+        money["total_cost"] = money["total_cost"] + money["items_cost"]
     # The one-time line is rounded on its own; the recurring line is the rest of the displayed total, so they foot.
     money["one_time_cost"] = np.floor(by["one_time_cost"].to_numpy() * 100 + 0.5).astype("int64")
     money["recurring_cost"] = money["total_cost"] - money["one_time_cost"]
@@ -486,7 +513,7 @@ def table(costing: Costing, scenarios: list[str] | None = None) -> pd.DataFrame:
     money["difference"] = money["total_cost"] - ref.astype("int64")
     money["scenario"] = by["scenario"]
     money["cumulative_cost"] = money.groupby("scenario", sort=False)["total_cost"].cumsum()
-    cols = ["base_payroll"] + WAGE_PARTS + ["wage_cost"] + costing.rollup_parts + [
+    cols = ["base_payroll"] + WAGE_PARTS + ["wage_cost"] + items + costing.rollup_parts + [
         "rollup", "total_cost", "recurring_cost", "one_time_cost", "cumulative_cost"]
     out = by[["scenario", "label", "fiscal_year", "employees", "fte"]].copy()
     out["fiscal_year"] = "FY" + out["fiscal_year"].astype(str)
@@ -505,7 +532,8 @@ def table(costing: Costing, scenarios: list[str] | None = None) -> pd.DataFrame:
     for name, grp in money.groupby("scenario", sort=False):
         term = {"scenario": name, "label": s.loc[name, "label"], "fiscal_year": "Term",
                 "employees": s.loc[name, "employees"], "fte": s.loc[name, "fte"]}
-        for c in ["base_payroll"] + WAGE_PARTS + ["wage_cost"] + costing.rollup_parts + ["rollup", "total_cost", "recurring_cost", "one_time_cost", "difference", "cost_of_1pct"]:
+        for c in ["base_payroll"] + WAGE_PARTS + ["wage_cost"] + items + costing.rollup_parts + [
+                "rollup", "total_cost", "recurring_cost", "one_time_cost", "difference", "cost_of_1pct"]:
             term[c] = grp[c].sum() / 100
         term["cumulative_cost"] = term["total_cost"]
         # A 1% raise on a scenario's payroll is priced year by year (each from its own start); no term figure.

@@ -83,7 +83,7 @@ def _event_table(roster: pd.DataFrame, events: list[Event], prop: Proposals) -> 
             year_on = _days([e.effective_date + pd.DateOffset(years=1)])[0]
             keep = (days < year_on) & (days <= end_day)
             parts.append((idx[keep], days[keep], _STEP, 0.0, seq))
-        else:
+        elif e.kind in _KIND:  # other kinds (health, stipends...) are costed in costing_items
             parts.append((idx, np.full(n, day), _KIND[e.kind], e.value, seq))
     if prop.longevity is not None:
         as_of = _days([prop.roster_as_of])[0]
@@ -130,11 +130,17 @@ def _baseline_tier(roster: pd.DataFrame, prop: Proposals) -> np.ndarray:
 
 
 def _simulate(roster: pd.DataFrame, events: list[Event], prop: Proposals, periods: pd.DataFrame,
-              caps: np.ndarray, lift_cap: float, rate_names: list[str]) -> tuple[pd.DataFrame, dict[str, float], dict]:
+              caps: np.ndarray, lift_cap: float, rate_names: list[str],
+              keep: dict[str, list[np.ndarray]] | None = None) -> tuple[pd.DataFrame, dict[str, float], dict]:
     """Cost one scenario: per pay-period totals of each component, the end-of-term lift, and who
     each figure is computed from (fiscal year -> component -> employees with a non-zero share;
     ``"lift"``: whose rate changed; ``"capped_years"``: calendar years in which someone's wages pass the wage base; ``"lift_capped"``:
-    whether the lift's wage base binds)."""
+    whether the lift's wage base binds).
+
+    ``keep``, when given, receives each period's per-employee pay (lists, one array per period):
+    ``"base"`` the base rate's pay (no longevity, no lump sums), ``"wages"`` all pay and
+    ``"pensionable"`` the pay the rates fall on; :mod:`wagebrief.analysis.costing_items` costs
+    the other items on them."""
     rate0 = roster["annual_base_salary"].to_numpy(float)
     fte = roster["fte"].to_numpy(float)
     ev = _event_table(roster, events, prop)
@@ -198,6 +204,12 @@ def _simulate(roster: pd.DataFrame, events: list[Event], prop: Proposals, period
         cum_b, cum_s = cum_b + base_wages, cum_s + base_wages + increase
         pensionable = part["gwi"] + part["step"] + (part["longevity"] if rollup.longevity_pensionable else 0) \
             + (part["lump_sum"] if rollup.lump_sums_pensionable else 0)
+        if keep is not None:
+            base_rate = rate0 * frac * fte
+            keep.setdefault("base", []).append(base_rate + part["gwi"] + part["step"])
+            keep.setdefault("wages", []).append(base_wages + increase)
+            keep.setdefault("pensionable", []).append(
+                base_rate + (lon0 * frac * fte if rollup.longevity_pensionable else 0) + pensionable)
         row = {c: float(v.sum()) for c, v in part.items()}
         row["social_security"] = SS_RATE_PCT / 100 * float((taxable_s - taxable_b).sum()) if rollup.social_security else 0.0
         row["medicare"] = MEDICARE_RATE_PCT / 100 * float(increase.sum()) if rollup.medicare else 0.0

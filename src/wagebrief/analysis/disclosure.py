@@ -56,7 +56,10 @@ def costing_cells(costing) -> dict[tuple[str, int | str], set[str]]:
     n_min = costing.min_group
     years: list[int | str] = [*costing.fiscal_years, "Term"]
     out: dict[tuple[str, int | str], set[str]] = {(s, fy): set() for s in costing.scenarios for fy in years}
-    breakdown = set(WAGE_PARTS + ["wage_cost"] + costing.rollup_parts + ["rollup", "recurring_cost", "one_time_cost"])
+    items = list(getattr(costing, "item_parts", []))
+    parts = WAGE_PARTS + items  # an item paid to a few employees would give their pay back too
+    breakdown = set(parts + ["wage_cost"] + costing.rollup_parts + ["rollup", "recurring_cost", "one_time_cost"])
+    breakdown |= set(items + ["items_cost"] if items else [])
     if too_few(costing.employees, n_min):
         every = set(UNIT_COLUMNS + TOTAL_COLUMNS + LIFT_COLUMNS) | breakdown
         return {k: set(every) for k in out}
@@ -67,7 +70,7 @@ def costing_cells(costing) -> dict[tuple[str, int | str], set[str]]:
         hidden_total = False
         for fy in costing.fiscal_years:
             r, cell = counts[(s, fy)], out[(s, fy)]
-            if any(too_few(r[p], n_min) for p in WAGE_PARTS):
+            if any(too_few(r[p], n_min) for p in parts):
                 cell |= breakdown
                 out[(s, "Term")] |= breakdown
             if too_few(r["any"], n_min):
@@ -76,7 +79,7 @@ def costing_cells(costing) -> dict[tuple[str, int | str], set[str]]:
             if hidden_total:
                 cell.add("cumulative_cost")
         term = counts[(s, "Term")]
-        if any(too_few(term[p], n_min) for p in WAGE_PARTS):
+        if any(too_few(term[p], n_min) for p in parts):
             out[(s, "Term")] |= breakdown
         if hidden_total or too_few(term["any"], n_min):
             out[(s, "Term")] |= set(TOTAL_COLUMNS) | {"lift_to_term_cost"}

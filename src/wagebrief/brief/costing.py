@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wagebrief.analysis import disclosure
+from wagebrief.analysis import costing_by_item, disclosure
 from wagebrief.analysis.costing import Costing, cost_unit, suppressed, suppression_note, table
 from wagebrief.brief import figures
 from wagebrief.brief.section import Figure, Section, Table
@@ -97,6 +97,55 @@ def cost_of_1pct(costing: Costing) -> pd.DataFrame:
     return out
 
 
+def by_item(costing: Costing) -> pd.DataFrame:
+    """Each scenario's cost by item and fiscal year, roll-up included, display-ready (aggregates only)."""
+    t = costing_by_item.by_item(costing)
+    mark = disclosure.mark(costing.min_group)
+    years = list(dict.fromkeys(t["fiscal_year"]))
+    # A line that is nothing in every scenario and year (no lump sum offered, say) is left out.
+    used = t.groupby("item", sort=False).apply(
+        lambda g: bool((g["total"].fillna(1) != 0).any() or (g["hours_of_time"] != 0).any()), include_groups=False)
+    t = t[t["item"].map(used)]
+    rows = []
+    for (name, it), grp in t.groupby(["scenario", "item"], sort=False):
+        g = grp.set_index("fiscal_year")
+        row = {"Scenario": g["label"].iloc[0], "Item": g["item_label"].iloc[0]}
+        for fy in years:
+            v, hours = g.loc[fy, "total"], g.loc[fy, "hours_of_time"]
+            cell = mark if pd.isna(v) else _money(v)
+            # Holidays that cost no cash are paid time off: say how many hours it is.
+            row[fy] = f"{cell} ({hours:,.1f} hours off)" if hours and not pd.isna(v) and v == 0 else cell
+        row["Of which roll-up (term)"] = mark if pd.isna(g.loc["Term", "rollup"]) else _money(g.loc["Term", "rollup"])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def retro_table(costing: Costing) -> pd.DataFrame:
+    """The retroactive pay each scenario owes, when it is paid and in which fiscal year, display-ready."""
+    r = costing_by_item.retro(costing)
+    mark = disclosure.mark(costing.min_group)
+    m = lambda v: mark if pd.isna(v) else _money(v)  # noqa: E731
+    return pd.DataFrame({
+        "Scenario": r["label"], "Settled on": [f"{d:%Y-%m-%d}" for d in r["settled_on"]],
+        "Paid on": [f"{d:%Y-%m-%d}" for d in r["retro_paid_on"]],
+        "Fiscal year paid": [f"FY{y}" for y in r["fiscal_year_paid"]],
+        "Retro wages": r["retro_wages"].map(m), "Roll-up": r["retro_rollup"].map(m), "Retro owed": r["retro_total"].map(m)})
+
+
+def retro_sentences(costing: Costing) -> list[str]:
+    """One sentence per scenario on the retroactive pay it owes (none without a settlement date)."""
+    r = costing_by_item.retro(costing)
+    out = []
+    for row in r.itertuples(index=False):
+        if pd.isna(row.retro_total):
+            continue
+        phrase = costing.scenarios[row.scenario].phrase
+        out.append(f"Settled on {row.settled_on:%Y-%m-%d}, {phrase} owes {_money(row.retro_total)} of retroactive "
+                   f"pay (the increases earned from their effective dates to the settlement, roll-up included), "
+                   f"paid on {row.retro_paid_on:%Y-%m-%d}, in FY{row.fiscal_year_paid}.")
+    return out
+
+
 def sentences(costing: Costing) -> list[str]:
     """Plain sentences built from the (footed) numbers; a suppressed figure is named as such."""
     note = suppression_note(costing)
@@ -140,7 +189,7 @@ def sentences(costing: Costing) -> list[str]:
              f"{of_base(n, 'lift_pct_of_base_payroll', 'of base payroll in wages')} against "
              f"{money(n, 'total_cost')} spent over the term" for n in term.index]
     out.append("At the end of the term, " + "; ".join(lifts) + ".")
-    return out + ([note] if note else [])
+    return out + retro_sentences(costing) + ([note] if note else [])
 
 
 def figure(costing: Costing, source: str = ""):
@@ -177,6 +226,16 @@ def source_line(costing: Costing) -> str:
             f"proposals {where}; wagebrief costing.")
 
 
+def _item_tables(c: Costing, src: str) -> list[Table]:
+    """The by-item and retro tables, only for proposals that cost more than wages."""
+    if c.items is None:
+        return []
+    out = [Table("Cost of each economic item by fiscal year, roll-up included (savings negative)", by_item(c), src)]
+    if not c.items.retro.empty:
+        out.append(Table("Retroactive pay owed at settlement", retro_table(c), src))
+    return out
+
+
 def brief_section(unit, root: str | Path | None = None, costing: Costing | None = None) -> Section:
     """The costing section of the brief: sentences, the side-by-side table, cost by year, chart."""
     c = costing or cost_unit(unit, root)
@@ -192,7 +251,7 @@ def brief_section(unit, root: str | Path | None = None, costing: Costing | None 
                 Table("Cost of the increase by fiscal year, roll-up included: recurring and one-time lines",
                       by_fiscal_year(c), src),
                 Table("Cost of a 1% general wage increase from the start of each fiscal year, in that year, "
-                      "roll-up included", cost_of_1pct(c), src)],
+                      "roll-up included", cost_of_1pct(c), src)] + _item_tables(c, src),
         figures=[] if small else [Figure(f"Cumulative cost by fiscal year, {span}", figure(c, src), src)],
         caveats=list(c.notes),
     )

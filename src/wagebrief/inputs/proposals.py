@@ -62,6 +62,7 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
+from wagebrief.inputs import proposals_items as items
 from wagebrief.inputs import proposals_schema as schema
 from wagebrief.inputs import safeyaml
 from wagebrief.config import MIN_PATTERN_COMPARATORS, paths
@@ -95,7 +96,8 @@ SCENARIO_LABELS = {
     "management": "management's offer", "union": "the union's proposal",
     "comparator_pattern": "the comparator pattern",
 }
-_RESERVED = {"social_security", "medicare", "rollup", "total_cost", "gwi", "step", "longevity", "lump_sum"}
+_RESERVED = {"social_security", "medicare", "rollup", "total_cost", "gwi", "step", "longevity", "lump_sum",
+             "health", "pension_contribution", "hours", "stipend", "holiday_pay", "items_cost"}
 
 
 class ProposalError(ValueError):
@@ -111,6 +113,8 @@ class Event:
     value: float = 0.0
     timing: str | None = None
     note: str = ""
+    per: str | None = None  #: a stipend's unit: "year" or "hour"
+    titles: tuple[str, ...] = ()  #: a stipend's titles; empty: every title
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,7 @@ class Rollup:
     rates: dict[str, float] = field(default_factory=dict)
     longevity_pensionable: bool = True
     lump_sums_pensionable: bool = False
+    stipends_pensionable: bool = False
 
 
 @dataclass
@@ -174,6 +179,8 @@ class Proposals:
     synthetic: bool = False
     path: Path | None = None
     fy_start_month: int = 7
+    #: health premiums, pension contribution, paid hours, holidays, settlement date (:mod:`wagebrief.inputs.proposals_items`)
+    items: items.Items = field(default_factory=items.Items)
 
     @property
     def fiscal_years(self) -> list[int]:
@@ -318,7 +325,8 @@ def _build(data: dict[str, Any], unit: Unit, where: str, path: Path | None) -> P
     cp = data.get("comparator_pattern", {})
     min_comp = _int(cp.get("min_comparators", MIN_PATTERN_COMPARATORS), where, "comparator_pattern.min_comparators", 1, 100)
 
-    scenarios = _scenarios(data["scenarios"], where, start, end, steps)
+    extra = items.read(data, where, start, ProposalError)
+    scenarios = _scenarios(data["scenarios"], where, start, end, steps, extra)
     ref = data.get("reference_scenario", "management" if "management" in scenarios else next(iter(scenarios)))
     if ref not in scenarios:
         raise ProposalError(f"{where}: reference_scenario: {ref!r} is not a scenario{_suggest(str(ref), scenarios)}; "
@@ -327,7 +335,7 @@ def _build(data: dict[str, Any], unit: Unit, where: str, path: Path | None) -> P
     return Proposals(unit=unit.unit, where=where, term_start=start, term_end=end, roster_as_of=as_of,
                      steps=steps, longevity=longevity, rollup=rollup, scenarios=scenarios, reference=ref,
                      wage_base_overrides=overrides, min_comparators=min_comp, synthetic=synthetic,
-                     path=path, fy_start_month=fy_month)
+                     path=path, fy_start_month=fy_month, items=extra)
 
 
 def _given(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
@@ -383,6 +391,7 @@ def _rollup(r: Mapping[str, Any], where: str) -> Rollup:
         rates=out,
         longevity_pensionable=_bool(r.get("longevity_pensionable", True), where, "rollup.longevity_pensionable"),
         lump_sums_pensionable=_bool(r.get("lump_sums_pensionable", False), where, "rollup.lump_sums_pensionable"),
+        stipends_pensionable=_bool(r.get("stipends_pensionable", False), where, "rollup.stipends_pensionable"),
     )
 
 
@@ -413,7 +422,8 @@ def _by_name(value: Any, where: str) -> Any:
     return out
 
 
-def _scenarios(value: Any, where: str, start: pd.Timestamp, end: pd.Timestamp, steps: Steps | None) -> dict[str, Scenario]:
+def _scenarios(value: Any, where: str, start: pd.Timestamp, end: pd.Timestamp, steps: Steps | None,
+               extra: items.Items) -> dict[str, Scenario]:
     if not value:
         raise ProposalError(f"{where}: scenarios: expected a mapping of scenario name to its events")
     out: dict[str, Scenario] = {}
@@ -430,7 +440,7 @@ def _scenarios(value: Any, where: str, start: pd.Timestamp, end: pd.Timestamp, s
         raw_events = spec.get("events", [])
         if not isinstance(raw_events, list) or (not raw_events and derive is None):
             raise ProposalError(f"{where}: {fld}.events: expected a non-empty list of events")
-        events = tuple(_event(e, where, f"{fld}.events[{i}]", start, end, steps) for i, e in enumerate(raw_events))
+        events = tuple(_event(e, where, f"{fld}.events[{i}]", start, end, steps, extra) for i, e in enumerate(raw_events))
         out[name] = Scenario(name=name, label=label, phrase=phrase, events=events, derive=derive,
                              steps_from=spec.get("steps_from"), notes=str(spec.get("notes", "") or ""))
     for s in out.values():
@@ -440,7 +450,8 @@ def _scenarios(value: Any, where: str, start: pd.Timestamp, end: pd.Timestamp, s
     return out
 
 
-def _event(e: Mapping[str, Any], where: str, fld: str, start: pd.Timestamp, end: pd.Timestamp, steps: Steps | None) -> Event:
+def _event(e: Mapping[str, Any], where: str, fld: str, start: pd.Timestamp, end: pd.Timestamp, steps: Steps | None,
+           extra: items.Items) -> Event:
     date = _date(e["effective_date"], where, f"{fld}.effective_date")
     if not start <= date <= end:
         raise ProposalError(f"{where}: {fld}.effective_date: {date:%Y-%m-%d} is outside the term "
@@ -452,6 +463,10 @@ def _event(e: Mapping[str, Any], where: str, fld: str, start: pd.Timestamp, end:
     kind = kinds[0]
     note = str(e.get("note", "") or "")
     v = e[kind]
+    if kind not in items.ITEM_KINDS and ("per" in e or "titles" in e):
+        raise ProposalError(f"{where}: {fld}: per and titles go with a stipend only")
+    if kind in items.ITEM_KINDS:  # a non-wage item: read by its pydantic model
+        return Event(date, kind, note=note, **items.event_fields(dict(e), kind, where, fld, extra, ProposalError))
     if kind == "step_movement":
         if steps is None:
             raise ProposalError(f"{where}: {fld}.step_movement: needs a steps: setting (top_step, increment_pct, timing)")

@@ -21,10 +21,12 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError, model_validator
 
 from wagebrief.config import MIN_PATTERN_COMPARATORS
+from wagebrief.inputs import proposals_items as items
 from wagebrief.inputs import safeyaml
 from wagebrief.inputs.yamlschema import STRICT, Bool, Text, choice, fail, problems, whole
 
-EVENT_KINDS = ("gwi_pct", "gwi_flat", "lump_sum", "lump_sum_pct", "step_movement")
+WAGE_KINDS = ("gwi_pct", "gwi_flat", "lump_sum", "lump_sum_pct", "step_movement")
+EVENT_KINDS = WAGE_KINDS + items.ITEM_KINDS
 STEP_TIMINGS = ("anniversary", "common_date")
 LONGEVITY_BASES = ("flat", "pct")
 DERIVATIONS = ("comparator_median",)
@@ -110,6 +112,8 @@ class Rollup(BaseModel):
         "Other employer rates, percent of pensionable pay, by lower-case name: {pension: 14.5}."))
     longevity_pensionable: Bool = Field(True, description="Whether longevity pay carries the rates.")
     lump_sums_pensionable: Bool = Field(False, description="Whether lump sums carry the rates.")
+    stipends_pensionable: Bool = Field(False, description=(
+        "Whether stipend events carry the rates. Paid-hours changes always do (they are base pay)."))
 
 
 class ComparatorPattern(BaseModel):
@@ -131,6 +135,19 @@ class Event(BaseModel):
     lump_sum_pct: number(0, PCT_RANGE[1]) | None = Field(None, description="Percent of the annual rate on that date.")
     step_movement: Annotated[bool | Literal[STEP_TIMINGS], BeforeValidator(_step_movement)] | None = Field(  # type: ignore[valid-type]
         None, description="true (the steps' timing), anniversary or common_date.")
+    premium_share_pct: number(0, 100) | None = Field(None, description=(
+        "The employees' new share of every health premium, percent, from the date (needs health)."))
+    pension_employee_pct: number(0, 50) | None = Field(None, description=(
+        "The employees' new pension contribution, percent of pensionable pay (needs employee_pension_pct)."))
+    stipend: number(-1e6, 1e6) | None = Field(None, description=(
+        "A stipend or differential from the date: dollars per year per full-time employee, or per paid hour "
+        "(per: hour); for the listed titles only if titles is given."))
+    hours_per_week: number(1, 84) | None = Field(None, description=(
+        "New paid hours a week from the date; pay rises with hours (base rate times new / old hours)."))
+    holidays_added: number(0, 30) | None = Field(None, description=(
+        "Paid holidays a year added from the date: hours of time off, or cash where holidays.cash is true."))
+    per: choice(items.STIPEND_PER) | None = Field(None, description="A stipend's unit: year (default) or hour.")
+    titles: list[Text] | None = Field(None, description="A stipend's titles (as the roster spells them). Default: all.")
     note: str | None = Field(None, description="Shown beside the event in the costing.")
 
     @model_validator(mode="after")
@@ -139,7 +156,63 @@ class Event(BaseModel):
         if len(kinds) != 1:
             found = f" (found {', '.join(kinds)})" if kinds else ""
             raise fail(f"give exactly one of {', '.join(EVENT_KINDS)}{found}")
+        items.check_event(self)
         return self
+
+
+class Premiums(BaseModel):
+    """Annual premium per enrollee by coverage tier: the employer's and the employee's shares together."""
+
+    model_config = STRICT
+    single: number(0, 1e6) = Field(description="Single coverage.")
+    employee_plus_one: number(0, 1e6) = Field(description="Employee plus one.")
+    family: number(0, 1e6) = Field(description="Family coverage.")
+
+
+class PremiumChange(Premiums):
+    """New premiums from a date (the same in every scenario: only the share is bargained)."""
+
+    effective_date: Date = Field(description="From this date.")
+
+
+class Health(BaseModel):
+    """The unit's health plan: premiums by tier and the employees' share (needs the roster's coverage_tier)."""
+
+    model_config = STRICT
+    premiums: Premiums = Field(description="Annual premiums by tier at the term start.")
+    employee_share_pct: number(0, 100) = Field(description="The employees' share of each premium today, percent.")
+    premium_changes: list[PremiumChange] = Field(default_factory=list, description="New premiums from later dates.")
+
+
+class Holidays(BaseModel):
+    """What an added holiday costs: cash only where the unit works round-the-clock."""
+
+    model_config = STRICT
+    cash: Bool = Field(False, description=(
+        "true where a holiday is worked anyway (premium pay or backfill): an added holiday costs cash. "
+        "false: it is shown as hours of paid time off, not cash."))
+    hours_per_holiday: number(0, 24) = Field(8.0, description="Hours a holiday is worth.")
+    premium: number(0, 5) = Field(1.5, description=(
+        "Cash per holiday hour, in hourly rates (1.5: time and a half); the hourly rate is the annual "
+        "base rate / (hours_per_week x 52)."))
+    pensionable: Bool = Field(False, description="Whether holiday cash carries the rollup rates.")
+
+
+class ItemSettings(BaseModel):
+    """The proposals file's non-wage settings (checked together by :mod:`wagebrief.inputs.proposals_items`)."""
+
+    model_config = STRICT
+    health: Health | None = Field(None, description=(
+        "Health premiums; when set, the roster needs a coverage_tier column. premium_share_pct events cost against it."))
+    employee_pension_pct: number(0, 50) | None = Field(None, description=(
+        "The employees' pension contribution today, percent of pensionable pay; pension_employee_pct events "
+        "change it (the employer saves the difference)."))
+    hours_per_week: number(1, 84) = Field(40.0, description="Paid hours a week today (hours_per_week events change it).")
+    holidays: Holidays | None = Field(None, description="How added holidays are costed. Default: as time, not cash.")
+    settled_on: Date | None = Field(None, description=(
+        "The date the settlement was reached; when after the term start, the pay increases earned before it "
+        "are owed as retroactive pay."))
+    retro_paid_on: Date | None = Field(None, description="When the retroactive pay is paid. Default: settled_on.")
 
 
 class Scenario(BaseModel):
@@ -187,6 +260,12 @@ class ProposalsFile(BaseModel):
         "The scenario others are compared with. Default: management if there is one, else the first."))
     scenarios: Annotated[dict[Name, Scenario], Field(min_length=1)] = Field(description=(
         "Scenario name (lower-case word) -> scenario. At least one."))
+    health: Health | None = ItemSettings.model_fields["health"]
+    employee_pension_pct: number(0, 50) | None = ItemSettings.model_fields["employee_pension_pct"]
+    hours_per_week: number(1, 84) = ItemSettings.model_fields["hours_per_week"]
+    holidays: Holidays | None = ItemSettings.model_fields["holidays"]
+    settled_on: Date | None = ItemSettings.model_fields["settled_on"]
+    retro_paid_on: Date | None = ItemSettings.model_fields["retro_paid_on"]
 
     @model_validator(mode="after")
     def _term_pair(self) -> ProposalsFile:

@@ -23,11 +23,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from wagebrief.config import paths
+from wagebrief.inputs.proposals_items import NO_COVERAGE, TIERS
 from wagebrief.io import TextDecodeError, decode_text
 from wagebrief.inputs.settlements import FILE_COL, ROW_COL, check_header, parse_date, parse_number
 
 COLUMNS = ["employee_id", "title", "step", "hire_date", "annual_base_salary", "fte"]
-OPTIONAL_COLUMNS = ["longevity_eligible"]
+OPTIONAL_COLUMNS = ["longevity_eligible", "coverage_tier"]
 YES = ("yes", "y", "true", "t", "1")
 NO = ("no", "n", "false", "f", "0", "")
 #: Documentation of each column (type, "required"/"optional", description), for docs/inputs.md.
@@ -39,6 +40,9 @@ COLUMN_DOCS: dict[str, tuple[str, str, str]] = {
     "annual_base_salary": ("dollars", "required", "Full-time annual rate of the title and step ($52,000 is fine); greater than 0."),
     "fte": ("number", "required", "Greater than 0 and at most 1; pay is the rate times fte."),
     "longevity_eligible": ("yes/no", "optional", "yes or no (blank is no); required when the proposals file sets longevity."),
+    "coverage_tier": ("text", "optional", (
+        "Health-plan enrollment: single, employee_plus_one or family; waived, none or blank is no coverage. "
+        "Required when the proposals file sets health.")),
 }
 
 
@@ -149,6 +153,7 @@ EXPECTED = {
     "annual_base_salary": "dollars, such as 52000 or $52,000",
     "fte": "a number greater than 0 and at most 1",
     "longevity_eligible": "yes or no (blank is no)",
+    "coverage_tier": f"one of {', '.join(TIERS)}, or waived or blank for no coverage",
 }
 
 
@@ -179,12 +184,13 @@ def _err(raw: pd.DataFrame, mask, column: str, messages) -> pd.DataFrame:
 
 
 def validate_frame(raw: pd.DataFrame, *, top_step: int | None = None,
-                   as_of: pd.Timestamp | None = None, longevity: bool = False) -> RosterResult:
+                   as_of: pd.Timestamp | None = None, longevity: bool = False, coverage: bool = False) -> RosterResult:
     """Type and check text rows from :func:`read_raw`.
 
     ``as_of`` is the roster date (a hire date after it, or after today, is an error);
     ``longevity`` says whether a longevity schedule applies, which makes the
-    ``longevity_eligible`` column required.
+    ``longevity_eligible`` column required; ``coverage`` (health premiums are costed) makes
+    ``coverage_tier`` required.
     """
     today = pd.Timestamp.today().normalize()
     as_of = min(pd.Timestamp(as_of), today) if as_of is not None else today
@@ -215,6 +221,17 @@ def validate_frame(raw: pd.DataFrame, *, top_step: int | None = None,
             raise RosterFileError(f"{path}:1: missing column longevity_eligible "
                                   "(the proposals file sets a longevity schedule)")
         typed["longevity_eligible"] = False
+    if "coverage_tier" in raw.columns:
+        # Only the tier word is kept; blank, waived or none is no coverage ("").
+        word = raw["coverage_tier"].astype(str).str.strip().str.lower()
+        typed["coverage_tier"] = word.where(word.isin(TIERS), "")
+        bad = ~word.isin(TIERS + NO_COVERAGE)
+        if bad.any():
+            errors.append(_err(raw, bad, "coverage_tier",
+                               [f"cannot read this coverage_tier: expected {EXPECTED['coverage_tier']}"] * int(bad.sum())))
+    elif coverage:
+        path = raw[FILE_COL].iloc[0] if len(raw) else "roster"
+        raise RosterFileError(f"{path}:1: missing column coverage_tier (the proposals file sets health premiums)")
 
     bad_parse = {(e["index"], e["column"]) for f in errors for e in f.to_dict("records")}
     first_row = raw.assign(_id=typed["employee_id"]).dropna(subset=["_id"]).drop_duplicates("_id").set_index("_id")[ROW_COL]
