@@ -33,23 +33,38 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from wagebrief.inputs.yamlschema import fail, problems
+from wagebrief.inputs import proposals_schema as ps
+from wagebrief.inputs.yamlschema import problems
 
 #: Coverage tiers of the roster's optional ``coverage_tier`` column (blank or ``waived``: not covered).
 TIERS = ("single", "employee_plus_one", "family")
 NO_COVERAGE = ("", "waived", "none")
 #: Scenario event kinds that are not wage events (the wage engine never sees them).
-ITEM_KINDS = ("premium_share_pct", "pension_employee_pct", "stipend", "hours_per_week", "holidays_added")
-STIPEND_PER = ("year", "hour")
+ITEM_KINDS = ps.ITEM_KINDS
+STIPEND_PER = ps.STIPEND_PER
+#: One line per item for the input reference (wagebrief.analysis.costing_items has the detail).
+COSTING_RULES = (
+    "**Health-premium share** (`premium_share_pct`): the employer's cost changes by -(new share - share today) / 100 "
+    "x the enrollee's premium, by the roster's `coverage_tier` (not prorated by fte; waived or blank: none). "
+    "Premiums are not wages: no roll-up.",
+    "**Employee pension contribution** (`pension_employee_pct`): the employer saves (new - today) / 100 of the "
+    "scenario's pensionable pay. No roll-up.",
+    "**Paid hours** (`hours_per_week`): the base rate's pay (raises included; longevity and lump sums not) times "
+    "new / old hours. Pensionable.",
+    "**Stipends and differentials** (`stipend`): dollars a year per full-time employee (times fte), or per paid "
+    "hour (`per: hour`, hours a week x 52), for all titles or the listed `titles`. Pensionable when "
+    "`rollup.stipends_pensionable`.",
+    "**Added holidays** (`holidays_added`): with `holidays.cash` (round-the-clock work), hours_per_holiday x "
+    "premium hourly rates each (hourly rate: annual base rate / (hours_per_week x 52)); otherwise no cash, shown "
+    "as hours of paid time off. Pensionable when `holidays.pensionable`.",
+    "**Roll-up**: paid items (hours, stipends, holiday cash) carry Social Security up to the wage base, Medicare, "
+    "and the `rollup.rates` where pensionable; premium shares and pension contributions carry none.",
+    "**Retroactive pay** (`settled_on` after the term start): the cost earned before the settlement date (wage "
+    "events and paid items, roll-up included) is owed, paid on `retro_paid_on` (default `settled_on`), in that "
+    "date's fiscal year. Costs by fiscal year stay on the days the pay is earned.",
+)
 #: Weeks a year, to turn hours a week into hours a year (a 2,080-hour year at 40 hours).
 WEEKS_PER_YEAR = 52
-
-
-def _models():
-    # proposals_schema's readers (number, Date) are imported late: that module imports this one.
-    from wagebrief.inputs import proposals_schema as ps
-
-    return ps
 
 
 @dataclass(frozen=True)
@@ -84,7 +99,6 @@ class Items:
 
 def read(data: dict[str, Any], where: str, term_start: pd.Timestamp, error: type[Exception]) -> Items:
     """The non-wage settings of a proposals file's ``data``; ``error`` names file and field."""
-    ps = _models()
     keys = ("health", "employee_pension_pct", "hours_per_week", "holidays", "settled_on", "retro_paid_on")
     given = {k: data[k] for k in keys if k in data}
     try:
@@ -114,7 +128,6 @@ def read(data: dict[str, Any], where: str, term_start: pd.Timestamp, error: type
 def event_fields(e: dict[str, Any], kind: str, where: str, fld: str, items: Items,
                  error: type[Exception]) -> dict[str, Any]:
     """``value``, ``per`` and ``titles`` of one non-wage event, checked against the file's settings."""
-    ps = _models()
     try:
         m = ps.Event.model_validate(e)
     except ValidationError as exc:
@@ -125,9 +138,3 @@ def event_fields(e: dict[str, Any], kind: str, where: str, fld: str, items: Item
         raise error(f"{where}: {fld}.pension_employee_pct: needs employee_pension_pct (today's percent)")
     return {"value": float(getattr(m, kind)), "per": m.per or ("year" if kind == "stipend" else None),
             "titles": tuple(m.titles or ())}
-
-
-def check_event(ev: Any) -> None:
-    """``per`` and ``titles`` belong to a stipend only (a pydantic after-validator's rule)."""
-    if ev.stipend is None and (ev.per is not None or ev.titles is not None):
-        raise fail("per and titles go with a stipend only")

@@ -21,12 +21,14 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError, model_validator
 
 from wagebrief.config import MIN_PATTERN_COMPARATORS
-from wagebrief.inputs import proposals_items as items
 from wagebrief.inputs import safeyaml
 from wagebrief.inputs.yamlschema import STRICT, Bool, Text, choice, fail, problems, whole
 
 WAGE_KINDS = ("gwi_pct", "gwi_flat", "lump_sum", "lump_sum_pct", "step_movement")
-EVENT_KINDS = WAGE_KINDS + items.ITEM_KINDS
+#: Scenario event kinds that are not wage events (wagebrief.inputs.proposals_items reads them).
+ITEM_KINDS = ("premium_share_pct", "pension_employee_pct", "stipend", "hours_per_week", "holidays_added")
+EVENT_KINDS = WAGE_KINDS + ITEM_KINDS
+STIPEND_PER = ("year", "hour")
 STEP_TIMINGS = ("anniversary", "common_date")
 LONGEVITY_BASES = ("flat", "pct")
 DERIVATIONS = ("comparator_median",)
@@ -146,7 +148,7 @@ class Event(BaseModel):
         "New paid hours a week from the date; pay rises with hours (base rate times new / old hours)."))
     holidays_added: number(0, 30) | None = Field(None, description=(
         "Paid holidays a year added from the date: hours of time off, or cash where holidays.cash is true."))
-    per: choice(items.STIPEND_PER) | None = Field(None, description="A stipend's unit: year (default) or hour.")
+    per: choice(STIPEND_PER) | None = Field(None, description="A stipend's unit: year (default) or hour.")
     titles: list[Text] | None = Field(None, description="A stipend's titles (as the roster spells them). Default: all.")
     note: str | None = Field(None, description="Shown beside the event in the costing.")
 
@@ -156,7 +158,8 @@ class Event(BaseModel):
         if len(kinds) != 1:
             found = f" (found {', '.join(kinds)})" if kinds else ""
             raise fail(f"give exactly one of {', '.join(EVENT_KINDS)}{found}")
-        items.check_event(self)
+        if self.stipend is None and (self.per is not None or self.titles is not None):
+            raise fail("per and titles go with a stipend only")
         return self
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from wagebrief.inputs import areas, profiles, proposals_schema, published, roster, salaries, settlements, template, units
+from wagebrief.inputs import areas, profiles, proposals_items, proposals_schema, published, roster, salaries, settlements, template, units
 
 REGENERATE = "wagebrief reference --out docs/inputs.md"
 
@@ -44,7 +44,11 @@ term_start: 2027-07-01
 term_end: 2030-06-30
 steps: {top_step: 8, increment_pct: 3.0, timing: anniversary}
 longevity: {basis: flat, schedule: {10: 600, 15: 900}}
-rollup: {rates: {pension: 14.5}}
+rollup: {rates: {pension: 14.5}, stipends_pensionable: false}
+health: {premiums: {single: 9600, employee_plus_one: 19200, family: 26400}, employee_share_pct: 15}
+employee_pension_pct: 5
+holidays: {cash: false, hours_per_holiday: 8}
+settled_on: 2027-11-15
 scenarios:
   management:
     label: Management offer
@@ -52,15 +56,19 @@ scenarios:
       - {effective_date: 2027-07-01, gwi_pct: 2.0}
       - {effective_date: 2027-07-01, lump_sum: "$1,000"}
       - {effective_date: 2028-07-01, step_movement: true}
+      - {effective_date: 2028-07-01, premium_share_pct: 20}
+      - {effective_date: 2028-07-01, pension_employee_pct: 6}
+      - {effective_date: 2029-01-01, stipend: 0.75, per: hour, titles: [Secretary]}
+      - {effective_date: 2029-07-01, holidays_added: 1}
   comparator_pattern:
     derive: comparator_median
     steps_from: management
 """
 
 ROSTER_EXAMPLE = """\
-employee_id,title,step,hire_date,annual_base_salary,fte,longevity_eligible
-E0001,Clerk,3,2019-09-16,"$48,200",1,yes
-E0002,Secretary,8,2008-02-04,61400,0.5,no
+employee_id,title,step,hire_date,annual_base_salary,fte,longevity_eligible,coverage_tier
+E0001,Clerk,3,2019-09-16,"$48,200",1,yes,family
+E0002,Secretary,8,2008-02-04,61400,0.5,no,waived
 """
 
 SALARY_EXAMPLE = """\
@@ -245,6 +253,10 @@ def markdown() -> str:
         "as analysts type them (`2.5%`, `$1,500`).",
         "",
         *model_table(proposals_schema.ProposalsFile),
+        "",
+        "How the items beyond wages are costed (each against the settings as they stand today, by day):",
+        "",
+        *[f"- {line}" for line in proposals_items.COSTING_RULES],
         "",
         *_code("yaml", PROPOSALS_EXAMPLE),
         "",
