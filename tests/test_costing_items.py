@@ -281,3 +281,22 @@ def test_roster_coverage_tier_checked_without_echoing_the_cell(tmp_path: Path) -
     with pytest.raises(roster.RosterFileError, match="missing column coverage_tier"):
         cost(tmp_path, "scenarios:\n  m:\n    events:\n      - {effective_date: 2025-07-01, premium_share_pct: 20}\n",
              roster_text=no_column)
+
+
+def test_json_has_items_and_retro_and_hides_a_lone_stipend(tmp_path: Path) -> None:
+    c = cost(tmp_path, """
+settled_on: 2025-11-15
+scenarios:
+  management:
+    events:
+      - {effective_date: 2025-07-01, gwi_pct: 3}
+      - {effective_date: 2025-07-01, stipend: 900, titles: [Dispatcher]}
+""")
+    out = costing.to_json(c)
+    assert out["retro"][0]["fiscal_year_paid"] == 2026 and out["retro"][0]["settled_on"] == "2025-11-15"
+    stipend = [r for r in out["items"] if r["item"] == "stipend" and r["fiscal_year"] == 2026][0]
+    assert stipend["cost"] == pytest.approx(450.0)  # min_group=1 here: shown
+    c.min_group = 2  # one dispatcher: her stipend would be her pay
+    stipend = [r for r in costing.to_json(c)["items"] if r["item"] == "stipend" and r["fiscal_year"] == 2026][0]
+    assert stipend["cost"] is None
+    assert costing.table(c)["stipend"].isna().all()

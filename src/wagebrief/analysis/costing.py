@@ -587,6 +587,21 @@ def to_json(costing: Costing, scenarios: list[str] | None = None) -> dict:
     hidden = [{"scenario": s, "fiscal_year": fy, "columns": sorted(v)} for (s, fy), v in cells.items() if v and s in keep]
 
     p = costing.proposals
+    extra = {}
+    if costing.items is not None:  # only proposals with items beyond wages: the wage-only output is unchanged
+        items = costing.items.by_year[costing.items.by_year["scenario"].isin(keep)]
+        retro = costing.items.retro[costing.items.retro["scenario"].isin(keep)].copy()
+        for d in ("settled_on", "retro_paid_on"):
+            retro[d] = [f"{x:%Y-%m-%d}" for x in retro[d]]
+        money_cols = [c for c in items.columns if c not in ("scenario", "fiscal_year", "item", "employees")]
+        items = items.astype(object)
+        for i, sc, fy, it in zip(items.index, items["scenario"], items["fiscal_year"], items["item"]):
+            if it in cells.get((sc, fy), ()):  # an item paid to too few employees would show their pay
+                items.loc[i, money_cols] = None
+        if unit_hidden:
+            items = items.assign(**{c: None for c in items.columns if c not in ("scenario", "fiscal_year", "item")})
+            retro = retro.assign(retro_wages=None, retro_rollup=None, retro_total=None)
+        extra = {"items": records(items), "retro": records(retro)}
     return {
         "unit": costing.unit,
         "synthetic": costing.synthetic,
@@ -605,4 +620,5 @@ def to_json(costing: Costing, scenarios: list[str] | None = None) -> dict:
         "suppressed": hidden,
         "social_security_wage_base": records(costing.wage_bases),
         "notes": costing.notes + [n for n in [suppression_note(costing)] if n],
+        **extra,
     }
