@@ -105,7 +105,7 @@ def test_a_bad_roster_costs_nothing(project: Path) -> None:
 @pytest.mark.parametrize("old,new,message", [
     ("roster_as_of:", "roster_as_off:", "p.yml: roster_as_off: unknown key (did you mean 'roster_as_of'?)"),
     ("2026-01-01, gwi_pct", "2026-07-01, gwi_pct", "p.yml: scenarios.management.events[1].effective_date: 2026-07-01 is outside the term 2025-07-01 to 2026-06-30"),
-    ('gwi_pct: "1%"}', 'gwi_pct: "1%", lump_sum: 5}', "p.yml: scenarios.management.events[1]: give exactly one of gwi_pct, gwi_flat, lump_sum, lump_sum_pct, step_movement, premium_share_pct, pension_employee_pct, stipend, hours_per_week, holidays_added (found gwi_pct, lump_sum)"),
+    ('gwi_pct: "1%"}', 'gwi_pct: "1%", lump_sum: 5}', "p.yml: scenarios.management.events[1]: give exactly one of gwi_pct, gwi_flat, lump_sum, lump_sum_pct, step_movement, premium_share_pct, pension_employee_pct, stipend, hours_per_week, holidays_added, longevity_schedule (found gwi_pct, lump_sum)"),
     ('gwi_pct: "1%"', 'gwi_pct: "one"', "p.yml: scenarios.management.events[1].gwi_pct: cannot read 'one' as a number"),
     ("gwi_pct: 3.0", "gwi_pct: 30", "p.yml: scenarios.union.events[0].gwi_pct: 30 is outside -15..25"),
     ("step_movement: true}\n      - {effective_date: 2025-07-01, lump", "step_movement: sometimes}\n      - {effective_date: 2025-07-01, lump", "p.yml: scenarios.management.events[2].step_movement: expected true, anniversary or common_date, got 'sometimes'"),

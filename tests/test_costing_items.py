@@ -300,3 +300,30 @@ scenarios:
     stipend = [r for r in costing.to_json(c)["items"] if r["item"] == "stipend" and r["fiscal_year"] == 2026][0]
     assert stipend["cost"] is None
     assert costing.table(c)["stipend"].isna().all()
+
+
+def test_longevity_schedule_replaced_from_a_date(tmp_path: Path) -> None:
+    roster_text = ROSTER.replace("coverage_tier\n", "coverage_tier,longevity_eligible\n").replace(
+        "family\n", "family,yes\n").replace("Single\n", "Single,yes\n").replace("waived\n", "waived,yes\n")
+    head = HEAD.split("health:")[0] + "longevity: {basis: flat, schedule: {10: 600}}\n"
+    c = cost(tmp_path, """
+scenarios:
+  management:
+    events:
+      - {effective_date: 2025-07-01, longevity_schedule: {8: 300, 10: 900}}
+""", head=head, roster_text=roster_text)
+    # E1 (10 years) gets $300 more all year; E2 reaches 8 years on 2026-01-01: $300 for 181 days;
+    # the half-time E3 (5 years) nothing. Longevity is pensionable by default.
+    fy26 = 300.0 + 300.0 * H2
+    lc = item(c, "management", 2026, "longevity_change")
+    assert lc["cost"] == pytest.approx(fy26)
+    assert lc["total"] == pytest.approx(fy26 * (1 + SS + MED + PENSION))
+    assert item(c, "management", 2027, "longevity_change")["cost"] == pytest.approx(600.0)
+    assert year(c, "management", 2026)["longevity"] == 0  # nobody reaches the old schedule's 10 years
+
+
+def test_longevity_schedule_needs_flat_longevity(tmp_path: Path) -> None:
+    with pytest.raises(proposals.ProposalError, match=r"^p\.yml: scenarios\.m\.events\[0\]\.longevity_schedule: "
+                                                      r"needs a longevity: setting"):
+        cost(tmp_path, "scenarios:\n  m:\n    events:\n"
+                       "      - {effective_date: 2025-07-01, longevity_schedule: {8: 300}}\n")

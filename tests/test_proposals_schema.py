@@ -54,4 +54,4 @@ def test_event_needs_exactly_one_kind(tmp_path: Path) -> None:
     bad.write_text("scenarios:\n  offer:\n    events:\n      - {effective_date: 2027-07-01, gwi_pct: 2, lump_sum: 500}\n")
     assert ps.check(bad) == [f"{bad}: scenarios.offer.events[0]: give exactly one of gwi_pct, gwi_flat, "
                              "lump_sum, lump_sum_pct, step_movement, premium_share_pct, pension_employee_pct, "
-                             "stipend, hours_per_week, holidays_added (found gwi_pct, lump_sum)"]
+                             "stipend, hours_per_week, holidays_added, longevity_schedule (found gwi_pct, lump_sum)"]

@@ -27,9 +27,14 @@ settings as they stand today), per fiscal year.
   backfill) each costs ``hours_per_holiday * premium`` hourly rates (the base rate's pay / (hours
   today * 52)); otherwise it costs no cash and is shown as ``hours_of_time``: hours of paid time
   off (``hours_per_holiday * fte`` per holiday a year).
-* **Roll-up of the paid items** (hours, stipends, holiday cash): Social Security up to the
+* **Longevity schedule change** (flat longevity only): from a ``longevity_schedule`` event's
+  date, each eligible employee is paid the new schedule's amount for the highest threshold
+  reached (on the hire-date anniversary, as the engine reaches tiers) instead of the old one's,
+  times fte; the item is the difference (a later event replaces an earlier one). Pensionable
+  when ``rollup.longevity_pensionable``.
+* **Roll-up of the paid items** (hours, stipends, holiday cash, longevity changes): Social Security up to the
   calendar year's wage base on each employee's cumulative wages, Medicare, and each ``rates``
-  entry where pensionable. Items are added in the order hours, stipends, holiday cash after the
+  entry where pensionable. Items are added in the order hours, stipends, holiday cash, longevity after the
   wage events, and each item's Social Security is what it adds given what came before it, so the
   items' roll-up adds up to the roll-up of them all.
 * **Retroactive pay** (``settled_on`` after the term start): the scenario's cost earned before
@@ -46,20 +51,22 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from wagebrief.analysis.costing_engine import WAGE_PARTS, _days, _simulate
+from wagebrief.analysis.costing_engine import WAGE_PARTS, _days, _on, _simulate
 from wagebrief.fiscal import fiscal_year
 from wagebrief.inputs.proposals import MEDICARE_RATE_PCT, SS_RATE_PCT, Proposals, Scenario
 from wagebrief.inputs.proposals_items import ITEM_KINDS, TIERS, WEEKS_PER_YEAR
 
 #: Item columns, in the order they are costed; the paid ones (wages) carry the roll-up.
-ITEMS = ["hours", "stipend", "holiday_pay", "health", "pension_contribution"]
-PAID_ITEMS = ["hours", "stipend", "holiday_pay"]
+ITEMS = ["hours", "stipend", "holiday_pay", "longevity_change", "health", "pension_contribution"]
+PAID_ITEMS = ["hours", "stipend", "holiday_pay", "longevity_change"]
 ITEM_LABELS = {"hours": "Paid-hours change", "stipend": "Stipends and differentials",
                "holiday_pay": "Added holidays", "health": "Health-premium share",
-               "pension_contribution": "Employee pension contribution"}
+               "pension_contribution": "Employee pension contribution",
+               "longevity_change": "Longevity schedule change"}
 #: Which event kind drives each item (holidays also show as time when not cash).
 _DRIVER = {"hours": "hours_per_week", "stipend": "stipend", "holiday_pay": "holidays_added",
-           "health": "premium_share_pct", "pension_contribution": "pension_employee_pct"}
+           "health": "premium_share_pct", "pension_contribution": "pension_employee_pct",
+           "longevity_change": "longevity_schedule"}
 
 
 @dataclass
@@ -156,14 +163,42 @@ def _amounts(roster: pd.DataFrame, prop: Proposals, events: list, per: pd.DataFr
         share = _state(by["premium_share_pct"], p0, it.health.employee_share_pct)[:, None]
         health = -(share - it.health.employee_share_pct) / 100 * prem * frac
     out["health"] = health
+    out["longevity_change"] = _longevity_change(roster, prop, by["longevity_schedule"], per)
     contribution = np.zeros_like(base)
     if it.employee_pension_pct is not None:
         pct = _state(by["pension_employee_pct"], p0, it.employee_pension_pct)[:, None]
         on_pay = pens + out["hours"] + out["stipend"] * prop.rollup.stipends_pensionable \
-            + out["holiday_pay"] * hol.pensionable
+            + out["holiday_pay"] * hol.pensionable + out["longevity_change"] * prop.rollup.longevity_pensionable
         contribution = -(pct - it.employee_pension_pct) / 100 * on_pay
     out["pension_contribution"] = contribution
     return out, hours_of_time
+
+
+def _longevity_paid(roster: pd.DataFrame, schedule: tuple, s: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Flat longevity dollar-days of ``schedule`` over days [s, e) (periods x employees), eligible employees only."""
+    hire = roster["hire_date"]
+    y, m, d = hire.dt.year.to_numpy(), hire.dt.month.to_numpy(), hire.dt.day.to_numpy()
+    out = np.zeros((len(s), len(roster)))
+    before = 0.0
+    for years, amount in schedule:  # each threshold adds its step up from the tier below, from the day it is reached
+        reach = _on(y + years, m, d)[None, :]
+        out += (amount - before) * np.clip(e[:, None] - np.maximum(s[:, None], reach), 0, None)
+        before = amount
+    return out * roster["longevity_eligible"].to_numpy(bool)[None, :]
+
+
+def _longevity_change(roster: pd.DataFrame, prop: Proposals, events: list, per: pd.DataFrame) -> np.ndarray:
+    """New less old flat longevity pay from each ``longevity_schedule`` event on (periods x employees)."""
+    out = np.zeros((len(per), len(roster)))
+    if not events or prop.longevity is None:
+        return out
+    p0, p1 = per["p0"].to_numpy(), per["p1"].to_numpy()
+    old = _longevity_paid(roster, prop.longevity.schedule, p0, p1)
+    fte = roster["fte"].to_numpy(float)[None, :]
+    for e in sorted(events, key=lambda e: e.effective_date):
+        on = (p0 >= _days([e.effective_date])[0])[:, None]  # a later event replaces an earlier one
+        out = np.where(on, _longevity_paid(roster, e.schedule, p0, p1) - old, out)
+    return out * fte / per["fy_days"].to_numpy()[:, None]
 
 
 def cost_items(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scenario], periods: pd.DataFrame,
@@ -174,7 +209,8 @@ def cost_items(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scena
         ["medicare"] if rollup.medicare else []) + list(rate_names)
     present = [i for i in ITEMS if any(e.kind == _DRIVER[i] for s in scenarios.values() for e in s.events)]
     settle = it.settled_on if it.settled_on is not None and it.settled_on > prop.term_start else None
-    pens_flag = {"hours": True, "stipend": rollup.stipends_pensionable, "holiday_pay": it.holidays.pensionable}
+    pens_flag = {"hours": True, "stipend": rollup.stipends_pensionable, "holiday_pay": it.holidays.pensionable,
+                 "longevity_change": rollup.longevity_pensionable}
     rows, retro, who_all = [], [], {}
     for name, s in scenarios.items():
         events = [e for e in s.events if e.kind in ITEM_KINDS]

@@ -115,6 +115,7 @@ class Event:
     note: str = ""
     per: str | None = None  #: a stipend's unit: "year" or "hour"
     titles: tuple[str, ...] = ()  #: a stipend's titles; empty: every title
+    schedule: tuple[tuple[int, float], ...] = ()  #: a longevity_schedule event's (years, dollars), ascending
 
 
 @dataclass(frozen=True)
@@ -327,6 +328,7 @@ def _build(data: dict[str, Any], unit: Unit, where: str, path: Path | None) -> P
 
     extra = items.read(data, where, start, ProposalError)
     scenarios = _scenarios(data["scenarios"], where, start, end, steps, extra)
+    items.check_longevity(scenarios, longevity.basis if longevity else None, where, ProposalError)
     ref = data.get("reference_scenario", "management" if "management" in scenarios else next(iter(scenarios)))
     if ref not in scenarios:
         raise ProposalError(f"{where}: reference_scenario: {ref!r} is not a scenario{_suggest(str(ref), scenarios)}; "

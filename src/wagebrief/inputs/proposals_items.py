@@ -21,7 +21,8 @@ Example (top level of ``comparators/proposals/<unit>.yml``)::
 and, as scenario events: ``premium_share_pct`` (the employees' new share from the date),
 ``pension_employee_pct`` (their new contribution percent), ``stipend`` (dollars, ``per: year``
 or ``hour``, for every title or the listed ``titles``), ``hours_per_week`` (new paid hours) and
-``holidays_added`` (paid holidays a year added).
+``holidays_added`` (paid holidays a year added) and ``longevity_schedule`` (a new flat longevity
+schedule from the date).
 """
 
 from __future__ import annotations
@@ -57,7 +58,10 @@ COSTING_RULES = (
     "**Added holidays** (`holidays_added`): with `holidays.cash` (round-the-clock work), hours_per_holiday x "
     "premium hourly rates each (hourly rate: annual base rate / (hours_per_week x 52)); otherwise no cash, shown "
     "as hours of paid time off. Pensionable when `holidays.pensionable`.",
-    "**Roll-up**: paid items (hours, stipends, holiday cash) carry Social Security up to the wage base, Medicare, "
+    "**Longevity schedule** (`longevity_schedule`, flat longevity only): from its date, each eligible employee is "
+    "paid the new schedule's amount for the years reached instead of the old one's (times fte); the difference is "
+    "the item. Pensionable when `rollup.longevity_pensionable`.",
+    "**Roll-up**: paid items (hours, stipends, holiday cash, longevity changes) carry Social Security up to the wage base, Medicare, "
     "and the `rollup.rates` where pensionable; premium shares and pension contributions carry none.",
     "**Retroactive pay** (`settled_on` after the term start): the cost earned before the settlement date (wage "
     "events and paid items, roll-up included) is owed, paid on `retro_paid_on` (default `settled_on`), in that "
@@ -136,5 +140,16 @@ def event_fields(e: dict[str, Any], kind: str, where: str, fld: str, items: Item
         raise error(f"{where}: {fld}.premium_share_pct: needs a health: setting (premiums, employee_share_pct)")
     if kind == "pension_employee_pct" and items.employee_pension_pct is None:
         raise error(f"{where}: {fld}.pension_employee_pct: needs employee_pension_pct (today's percent)")
+    if kind == "longevity_schedule":
+        return {"value": 0.0, "schedule": tuple(sorted((int(y), float(a)) for y, a in m.longevity_schedule.items()))}
     return {"value": float(getattr(m, kind)), "per": m.per or ("year" if kind == "stipend" else None),
             "titles": tuple(m.titles or ())}
+
+
+def check_longevity(scenarios: dict[str, Any], basis: str | None, where: str, error: type[Exception]) -> None:
+    """A ``longevity_schedule`` event replaces a flat longevity schedule (a percent one is not costed yet)."""
+    for name, s in scenarios.items():
+        for i, e in enumerate(s.events):
+            if e.kind == "longevity_schedule" and basis != "flat":
+                why = "needs a longevity: setting" if basis is None else "needs longevity.basis flat (pct is not costed yet)"
+                raise error(f"{where}: scenarios.{name}.events[{i}].longevity_schedule: {why}")

@@ -26,7 +26,8 @@ from wagebrief.inputs.yamlschema import STRICT, Bool, Text, choice, fail, proble
 
 WAGE_KINDS = ("gwi_pct", "gwi_flat", "lump_sum", "lump_sum_pct", "step_movement")
 #: Scenario event kinds that are not wage events (wagebrief.inputs.proposals_items reads them).
-ITEM_KINDS = ("premium_share_pct", "pension_employee_pct", "stipend", "hours_per_week", "holidays_added")
+ITEM_KINDS = ("premium_share_pct", "pension_employee_pct", "stipend", "hours_per_week", "holidays_added",
+              "longevity_schedule")
 EVENT_KINDS = WAGE_KINDS + ITEM_KINDS
 STIPEND_PER = ("year", "hour")
 STEP_TIMINGS = ("anniversary", "common_date")
@@ -148,6 +149,8 @@ class Event(BaseModel):
         "New paid hours a week from the date; pay rises with hours (base rate times new / old hours)."))
     holidays_added: number(0, 30) | None = Field(None, description=(
         "Paid holidays a year added from the date: hours of time off, or cash where holidays.cash is true."))
+    longevity_schedule: dict[whole(1, 60), number(0, 1e6)] | None = Field(None, description=(
+        "Replaces the longevity schedule from the date: years of service -> annual dollars (longevity.basis flat)."))
     per: choice(STIPEND_PER) | None = Field(None, description="A stipend's unit: year (default) or hour.")
     titles: list[Text] | None = Field(None, description="A stipend's titles (as the roster spells them). Default: all.")
     note: str | None = Field(None, description="Shown beside the event in the costing.")
