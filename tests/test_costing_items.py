@@ -327,3 +327,23 @@ def test_longevity_schedule_needs_flat_longevity(tmp_path: Path) -> None:
                                                       r"needs a longevity: setting"):
         cost(tmp_path, "scenarios:\n  m:\n    events:\n"
                        "      - {effective_date: 2025-07-01, longevity_schedule: {8: 300}}\n")
+
+
+def test_brief_section_shows_the_by_item_and_retro_tables(tmp_path: Path) -> None:
+    c = cost(tmp_path, """
+settled_on: 2025-11-15
+scenarios:
+  management:
+    events:
+      - {effective_date: 2025-07-01, gwi_pct: 3}
+      - {effective_date: 2025-07-01, premium_share_pct: 20}
+""")
+    sec = costing_section.brief_section(None, costing=c)
+    captions = [t.caption for t in sec.tables]
+    assert "Retroactive pay owed at settlement" in captions
+    assert any(cap.startswith("Cost of each economic item") for cap in captions)
+    assert any("owes $1,722.20 of retroactive pay" in s and "in FY2026" in s for s in sec.text)
+    assert any(n.startswith("Health premiums are costed by each employee's coverage tier") for n in sec.caveats)
+    rows = costing_section.by_item(c).set_index("Item")
+    assert rows.loc["Health-premium share", "FY2026"] == "-$1,800.00"
+    assert "Step movement" not in rows.index  # nothing in any scenario: left out

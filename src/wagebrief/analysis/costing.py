@@ -68,8 +68,11 @@ Conventions
   to it; term rows and cumulative costs are sums of the displayed years. JSON output is full
   precision. Reports show aggregates only, never an employee id or an individual salary.
 
-The brief's words, display tables and chart made from these numbers are in
-:mod:`wagebrief.brief.costing`.
+Health-premium shares, pension contributions, stipends, paid hours, holidays, longevity
+changes and retroactive pay are costed by :mod:`wagebrief.analysis.costing_items` (a column each
+in ``by_year`` and ``table``, only when the proposals have them; ``items_cost`` their sum) and
+tabled by item by :mod:`wagebrief.analysis.costing_by_item`. The brief's words, display tables
+and chart made from these numbers are in :mod:`wagebrief.brief.costing`.
 """
 
 from __future__ import annotations
@@ -83,7 +86,7 @@ import pandas as pd
 
 from wagebrief.analysis import disclosure
 from wagebrief.analysis.costing_engine import WAGE_PARTS, _periods, _simulate
-from wagebrief.analysis.costing_items import ItemCosts, add_to_by_year, cost_items, has_items
+from wagebrief.analysis.costing_items import ItemCosts, add_to_by_year, cost_items, has_items, item_notes, json_frames
 from wagebrief.analysis.costing_measures import cost_of_1pct_by_scenario, one_time_costs
 from wagebrief.analysis.scenarios import resolve
 from wagebrief.config import paths
@@ -248,7 +251,8 @@ def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scen
     summary["lift_pct_of_base_payroll"] = summary["lift_wages"] / base * 100
     summary["lift_to_term_cost"] = summary["end_of_term_lift"] / summary["total_cost"].where(summary["total_cost"] != 0)
     return Costing(unit=unit or prop.unit, proposals=prop, scenarios=scenarios, by_year=by_year, summary=summary,
-                   cost_of_1pct=c1, wage_bases=wb, rate_names=rate_names, notes=_notes(prop, wb, roster, binds),
+                   cost_of_1pct=c1, wage_bases=wb, rate_names=rate_names,
+                   notes=_notes(prop, wb, roster, binds) + (item_notes(prop, ic) if ic else []),
                    counts=pd.DataFrame(counts), cost_of_1pct_scenarios=c1s, items=ic,
                    min_group=disclosure.min_group_size() if min_group is None else int(min_group))
 
@@ -587,21 +591,9 @@ def to_json(costing: Costing, scenarios: list[str] | None = None) -> dict:
     hidden = [{"scenario": s, "fiscal_year": fy, "columns": sorted(v)} for (s, fy), v in cells.items() if v and s in keep]
 
     p = costing.proposals
-    extra = {}
-    if costing.items is not None:  # only proposals with items beyond wages: the wage-only output is unchanged
-        items = costing.items.by_year[costing.items.by_year["scenario"].isin(keep)]
-        retro = costing.items.retro[costing.items.retro["scenario"].isin(keep)].copy()
-        for d in ("settled_on", "retro_paid_on"):
-            retro[d] = [f"{x:%Y-%m-%d}" for x in retro[d]]
-        money_cols = [c for c in items.columns if c not in ("scenario", "fiscal_year", "item", "employees")]
-        items = items.astype(object)
-        for i, sc, fy, it in zip(items.index, items["scenario"], items["fiscal_year"], items["item"]):
-            if it in cells.get((sc, fy), ()):  # an item paid to too few employees would show their pay
-                items.loc[i, money_cols] = None
-        if unit_hidden:
-            items = items.assign(**{c: None for c in items.columns if c not in ("scenario", "fiscal_year", "item")})
-            retro = retro.assign(retro_wages=None, retro_rollup=None, retro_total=None)
-        extra = {"items": records(items), "retro": records(retro)}
+    # Only proposals with items beyond wages add keys: the wage-only output is unchanged.
+    extra = {k: records(v) for k, v in json_frames(costing.items, keep, cells, unit_hidden).items()} \
+        if costing.items is not None else {}
     return {
         "unit": costing.unit,
         "synthetic": costing.synthetic,

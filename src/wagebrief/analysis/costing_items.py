@@ -281,3 +281,42 @@ def add_to_by_year(by_year: pd.DataFrame, ic: ItemCosts, roll: list[str]) -> pd.
             if r in mine:
                 out[r] = out[r] + mine[r].reindex(idx).fillna(0.0).to_numpy()
     return out
+
+
+def json_frames(ic: ItemCosts, keep: list[str], cells: dict, unit_hidden: bool) -> dict[str, pd.DataFrame]:
+    """The items and retro frames for JSON: dates ISO, an item paid to too few employees blanked."""
+    items = ic.by_year[ic.by_year["scenario"].isin(keep)]
+    retro = ic.retro[ic.retro["scenario"].isin(keep)].copy()
+    for d in ("settled_on", "retro_paid_on"):
+        retro[d] = [f"{x:%Y-%m-%d}" for x in retro[d]]
+    money = [c for c in items.columns if c not in ("scenario", "fiscal_year", "item", "employees")]
+    items = items.astype(object)
+    for i, sc, fy, it in zip(items.index, items["scenario"], items["fiscal_year"], items["item"]):
+        if it in cells.get((sc, fy), ()):  # an item paid to too few employees would show their pay
+            items.loc[i, money] = None
+    if unit_hidden:
+        items = items.assign(**{c: None for c in money + ["employees"]})
+        retro = retro.assign(retro_wages=None, retro_rollup=None, retro_total=None)
+    return {"items": items, "retro": retro}
+
+
+def item_notes(prop: Proposals, ic: ItemCosts) -> list[str]:
+    """The caveats the items need in the brief: what each costs on, and how retro is counted."""
+    it, out = prop.items, []
+    if "health" in ic.items:
+        out.append("Health premiums are costed by each employee's coverage tier on the roster, per enrollee (not "
+                   "prorated by FTE), against the employees' share today; enrollment is held as on the roster, and "
+                   "premiums carry no roll-up.")
+    if "pension_contribution" in ic.items:
+        out.append(f"A change in the employees' pension contribution (today {it.employee_pension_pct:g}% of "
+                   "pensionable pay) is the employer's saving on the scenario's pensionable pay; no roll-up.")
+    if "holiday_pay" in ic.items:
+        out.append(f"Added holidays cost cash at {it.holidays.premium:g} times the hourly rate for "
+                   f"{it.holidays.hours_per_holiday:g} hours each (the unit works round-the-clock)." if it.holidays.cash
+                   else "Added holidays are paid time off, not cash: the unit does not work round-the-clock, so "
+                        "they are shown in hours.")
+    if not ic.retro.empty:
+        out.append("Retroactive pay is the scenario's pay increases (and paid items) earned from their effective "
+                   "dates to the settlement date, roll-up included; the costs by fiscal year count it in the year "
+                   "it is earned, the retro table in the year it is paid.")
+    return out
