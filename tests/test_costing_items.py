@@ -347,3 +347,13 @@ scenarios:
     rows = costing_section.by_item(c).set_index("Item")
     assert rows.loc["Health-premium share", "FY2026"] == "-$1,800.00"
     assert "Step movement" not in rows.index  # nothing in any scenario: left out
+
+
+def test_the_printed_table_shows_the_items_total_beside_the_wage_parts():
+    import pandas as pd
+
+    from wagebrief.cli.cost import TABLE_COLUMNS, table_columns
+
+    assert table_columns(pd.DataFrame(columns=TABLE_COLUMNS)) == TABLE_COLUMNS
+    cols = table_columns(pd.DataFrame(columns=[*TABLE_COLUMNS, "items_cost"]))
+    assert cols[cols.index("rollup") + 1] == "items_cost" and cols[cols.index("items_cost") + 1] == "total_cost"

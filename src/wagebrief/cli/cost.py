@@ -17,6 +17,17 @@ from wagebrief.cli.formats import Format
 TABLE_COLUMNS = ["scenario", "fiscal_year", "base_payroll", "gwi", "step", "longevity", "lump_sum", "rollup",
                  "total_cost", "cumulative_cost", "cost_per_employee", "pct_of_base_payroll", "difference",
                  "difference_pct", "cost_of_1pct"]
+
+
+def table_columns(out) -> list[str]:
+    """The --format table columns: the items' total after the roll-up when the proposals cost
+    items beyond wages, so the printed parts add up to the total."""
+    cols = list(TABLE_COLUMNS)
+    if "items_cost" in out.columns:
+        cols.insert(cols.index("rollup") + 1, "items_cost")
+    return cols
+
+
 LIFT_COLUMNS = ["scenario", "total_cost", "lift_wages", "lift_rollup", "end_of_term_lift",
                 "lift_pct_of_base_payroll", "lift_to_term_cost"]
 PCT_COLUMNS = ["pct_of_base_payroll", "difference_pct", "lift_pct_of_base_payroll"]
@@ -91,7 +102,7 @@ def cost(
         name = result.name or unit
         typer.echo(f"{name}: term {result.proposals.term_start:%Y-%m-%d} to {result.proposals.term_end:%Y-%m-%d}; "
                    f"dollars, roll-up included; percents in percent units; differences vs {result.reference}")
-        typer.echo(_text(out[TABLE_COLUMNS]))
+        typer.echo(_text(out[table_columns(out)]))
         typer.echo("")
         typer.echo("End-of-term lift (annual) against the cost over the term:")
         typer.echo(_text(out.loc[out["fiscal_year"].eq("Term"), LIFT_COLUMNS]))
