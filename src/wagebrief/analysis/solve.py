@@ -29,8 +29,10 @@ Percent units throughout (2.5 means 2.5%). The rules, each checked by hand in ``
   (:func:`wagebrief.analysis.costing_engine._simulate`, run as :func:`~wagebrief.analysis.costing.cost_roster`
   runs it: the same figures to the cent), for the schedule plus the step movements of
   ``steps_from`` (default: the reference scenario), so it compares with the file's scenarios.
-* **Caps.** ``cap``: the term's total cost is at most ``cap`` dollars. ``cap_pct``: every fiscal
-  year's cost is at most ``cap_pct`` percent of the base payroll. The largest fitting size is
+* **Caps.** ``cap``: the term's total cost is at most ``cap`` dollars. ``cap_pct``: a budget that
+  lets the unit's payroll cost grow ``cap_pct`` percent a year, so fiscal year y of the term (1, 2,
+  ...) may cost at most ``((1 + cap_pct / 100) ** y - 1)`` times the base payroll (the frozen
+  roster's, as the costing's percent of payroll). The largest fitting size is
   found by a short monotone search (interpolation, then a neighbour probe; bisection when
   interpolation stalls).
 * **Equal-cost timing.** For a schedule whose increases are at fiscal-year starts:
@@ -517,11 +519,16 @@ def solve(unit, *, target_percentile: float | None = None, title: str | None = N
         main = reach
     schedules = list(main)
     if timing:
-        schedules += _timing(main[0], price, dates if split else _dates(prop, True), make)
+        limit = min(x for x in (PCT_RANGE[1], max_per_year, max_per_increase) if x is not None)
+        schedules += _timing(main[0], price, dates if split else _dates(prop, True), make, limit)
     for name, sc in resolved.items():
         inc = tuple((d, v) for d, k, v in sc.increases if k == "pct")
         if len(inc) == len(sc.increases):  # a flat raise is not a percent schedule: left out of the comparison
             schedules.append(make(f"offer:{name}", "offer", "file", inc, label=sc.label, events=list(sc.events)))
+    if max_per_year is None and max_per_increase is None and any(s.question == "reach" for s in main):
+        notes.append("Least cost puts the whole rise on the latest date (up to the "
+                     f"{PCT_RANGE[1]:g}% one increase may be); a limit a year (max_per_year) spreads it, filling "
+                     "the latest years first.")
     if max(need.values()) <= 0:
         notes.append(f"Every title is at or above the {p:g}th percentile already: no increase is needed to reach it.")
     small = disclosure.too_few(len(roster))
@@ -535,8 +542,11 @@ def solve(unit, *, target_percentile: float | None = None, title: str | None = N
 
 
 def _timing(base: Schedule, price: Pricer, dates: list[tuple[pd.Timestamp, int, str]],
-            make: Callable[..., Schedule]) -> list[Schedule]:
-    """Equal-cost timing alternatives of ``base`` (increases at fiscal-year starts only; see the module docstring)."""
+            make: Callable[..., Schedule], limit: float = PCT_RANGE[1]) -> list[Schedule]:
+    """Equal-cost timing alternatives of ``base`` (increases at fiscal-year starts only; see the module docstring).
+
+    They keep the costs, not the limits: an increase over ``limit`` percent is named in the note.
+    """
     mids = {fy: d for d, fy, kind in dates if kind == "mid"}
     starts = {d: fy for d, fy, kind in dates if kind == "start"}
     if not mids or not any(p for _, p in base.increases) or any(d not in starts for d, p in base.increases if p):
@@ -567,6 +577,8 @@ def _timing(base: Schedule, price: Pricer, dates: list[tuple[pd.Timestamp, int, 
                 e1 = gap(b1)
             inc.append((mids[fy], b1))
         inc_t = tuple(sorted(inc))
+        over = any(p > limit for _, p in inc_t)
         out.append(make(f"timing:{shape}", "timing", shape, inc_t,
-                        note=f"the same cost as {base.key} in every fiscal year"))
+                        note=f"the same cost as {base.key} in every fiscal year"
+                        + (f"; an increase is over the {limit:g}% limit" if over else "")))
     return out

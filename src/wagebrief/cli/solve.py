@@ -145,12 +145,18 @@ def sentences(r) -> list[str]:
         if not a.fits_cap:
             out.append(f"No schedule fits {cap}: even no increase exceeds it.")
         else:
-            reached = ", ".join(f"{t} to the {a.percentile[t]:.1f}th percentile" for t in r.titles)
-            out.append(f"Within {cap}, {a.text()} gets furthest: {reached} (target {r.target_percentile:g}th).{cost}.")
+            reached = ", ".join(f"{t} to the {a.percentile[t]:.1f}th percentile"
+                                + (f" ({(1 - a.end_pay[t] / r.target_pay[t]) * 100:.2f}% below its target)"
+                                   if a.end_pay[t] < r.target_pay[t] else "") for t in r.titles)
+            out.append(f"Within {cap}, ({a.text()}) gets furthest: {reached}; target the {r.target_percentile:g}th."
+                       f"{cost}.")
+            best = next((s for s in r.schedules if s.key == "reach:back_loaded"), None)
+            if best is not None and best.meets_target and best.fits_cap and not r.suppressed:
+                out.append(f"The target is within the cap: ({best.text()}) reaches it for ${best.term_cost:,.2f}.")
     alt = [s for s in r.schedules if s.question == "timing"]
     if alt and not r.suppressed:
-        words = "; ".join(f"{s.text(2)} ends {s.lift_pct:.2f}% higher" for s in alt)
-        out.append(f"Equal cost in every fiscal year, different timing: {a.text()} ends {a.lift_pct:.2f}% higher; "
+        words = "; ".join(f"({s.text(2)}) ends {s.lift_pct:.2f}% higher" for s in alt)
+        out.append(f"Equal cost in every fiscal year, different timing: ({a.text()}) ends {a.lift_pct:.2f}% higher; "
                    f"{words}.")
     return out
 
