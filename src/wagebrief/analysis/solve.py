@@ -255,7 +255,7 @@ class _Shape:
     def k_max(self) -> int:
         """The largest size within the limits."""
         if self.name == "back_loaded":
-            return sum(100 * p for _, p in self._full())
+            return int(round(sum(100 * p for _, p in self._full())))  # whole hundredths: the search steps by one
         per_fy = max(sum(1 for _, f, _ in self.dates if f == fy) for fy in {f for _, f, _ in self.dates})
         k = self.per_increase
         if self.per_year is not None:
