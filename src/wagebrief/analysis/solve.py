@@ -530,7 +530,7 @@ def solve(unit, *, target_percentile: float | None = None, title: str | None = N
                      f"{PCT_RANGE[1]:g}% one increase may be); a limit a year (max_per_year) spreads it, filling "
                      "the latest years first.")
     if max(need.values()) <= 0:
-        notes.append(f"Every title is at or above the {p:g}th percentile already: no increase is needed to reach it.")
+        notes.append(f"Every title is at or above percentile {p:g} already: no increase is needed to reach it.")
     small = disclosure.too_few(len(roster))
     if small:
         notes.append(disclosure.reason())

@@ -12,6 +12,14 @@ from wagebrief.cli.formats import Format
 # Commands import the stage modules inside their bodies so `wagebrief --help` starts fast.
 
 
+def nth(p: float) -> str:
+    """A percentile as words say it: 60 -> "60th", 1 -> "1st", 62.5 -> "62.5th"."""
+    text = f"{p:g}"
+    if text.isdigit() and int(text) % 100 not in (11, 12, 13):
+        return text + {1: "st", 2: "nd", 3: "rd"}.get(int(text) % 10, "th")
+    return text + "th"
+
+
 def _fail(message: str, code: int = 1) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
@@ -97,7 +105,7 @@ def _print_table(result) -> None:
     import pandas as pd
 
     r = result
-    typer.echo(f"{r.name}: contract {r.start:%Y-%m-%d} to {r.end:%Y-%m-%d}; target: the {r.target_percentile:g}th "
+    typer.echo(f"{r.name}: contract {r.start:%Y-%m-%d} to {r.end:%Y-%m-%d}; target: the {nth(r.target_percentile)} "
                f"percentile of the comparators at {r.end:%Y-%m-%d}")
     for t in r.titles:
         unit = "an hour" if r.measures[t].endswith("_hourly") else "a year"
@@ -130,10 +138,10 @@ def sentences(r) -> list[str]:
     cost = "" if r.suppressed else f" It costs ${a.term_cost:,.2f} over the term"
     if a.question == "reach":
         if a.meets_target:
-            out.append(f"The least-cost schedule reaching the {r.target_percentile:g}th percentile is {a.text()}.{cost}"
+            out.append(f"The least-cost schedule reaching the {nth(r.target_percentile)} percentile is {a.text()}.{cost}"
                        + ("." if r.suppressed else f" (by fiscal year: {_years(a)})."))
         else:
-            out.append(f"No schedule within the limits reaches the {r.target_percentile:g}th percentile; the most they "
+            out.append(f"No schedule within the limits reaches the {nth(r.target_percentile)} percentile; the most they "
                        f"allow is {a.text()}.{cost}.")
         level = next((s for s in r.schedules if s.key == "reach:level"), None)
         if level is not None and level.meets_target and not r.suppressed:
@@ -145,10 +153,10 @@ def sentences(r) -> list[str]:
         if not a.fits_cap:
             out.append(f"No schedule fits {cap}: even no increase exceeds it.")
         else:
-            reached = ", ".join(f"{t} to the {a.percentile[t]:.1f}th percentile"
+            reached = ", ".join(f"{t} to percentile {a.percentile[t]:.1f}"
                                 + (f" ({(1 - a.end_pay[t] / r.target_pay[t]) * 100:.2f}% below its target)"
                                    if a.end_pay[t] < r.target_pay[t] else "") for t in r.titles)
-            out.append(f"Within {cap}, ({a.text()}) gets furthest: {reached}; target the {r.target_percentile:g}th."
+            out.append(f"Within {cap}, ({a.text()}) gets furthest: {reached}; target the {nth(r.target_percentile)}."
                        f"{cost}.")
             best = next((s for s in r.schedules if s.key == "reach:back_loaded"), None)
             if best is not None and best.meets_target and best.fits_cap and not r.suppressed:
@@ -174,9 +182,9 @@ def _save(result, unit, name: str, key: Optional[str], scenario_file) -> None:
     if s.question == "offer":
         _fail(f"{s.key} is already a scenario of the proposals file", 2)
     decimals = 6 if s.question == "timing" else 2  # equal-cost alternatives need the precision to cost alike
-    what = f"{result.target_percentile:g}th percentile" + (f" of {result.titles[0]}" if len(result.titles) == 1 else "")
+    what = f"{nth(result.target_percentile)} percentile" + (f" of {result.titles[0]}" if len(result.titles) == 1 else "")
     notes = (f"wagebrief solve ({s.key}): toward the {what} at {result.end:%Y-%m-%d}; "
-             + ", ".join(f"{t} {s.percentile[t]:.1f}th" for t in result.titles) + " reached.")
+             + ", ".join(f"{t} at percentile {s.percentile[t]:.1f}" for t in result.titles) + ".")
     spec = scenario_file.scenario_spec(f"Counter-proposal ({s.key.replace(':', ', ').replace('_', '-')})", s.increases,
                                        steps_from=result.steps_from, notes=notes, decimals=decimals,
                                        term_start=result.start)
