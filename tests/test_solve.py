@@ -112,6 +112,13 @@ def test_max_per_year_fills_from_the_back() -> None:
     # With mid-year dates the latest is 2030-01-01: the whole rise goes there, and costs less still.
     assert [(d, p) for d, p in split.answer.increases if p] == [(T("2030-01-01"), 12.2)]
     assert split.answer.term_cost < r.answer.term_cost
+    # A limit per increase makes a genuine split, filled from the back: 4% on 2030-01-01 and 2029-07-01, then
+    # 1.122 / 1.04**2 = 1.037352... -> 3.74% on 2029-01-01.
+    capped = S.solve(UNIT, target_percentile=60, salaries=_salaries(), events=_events(), forecast=2.0, split=True,
+                     max_per_increase=4, timing=False)
+    assert [(d, p) for d, p in capped.answer.increases if p] == [
+        (T("2029-01-01"), 3.74), (T("2029-07-01"), 4.0), (T("2030-01-01"), 4.0)]
+    assert 50_000 * 1.0373 * 1.04 ** 2 < 56_100 <= 50_000 * 1.0374 * 1.04 ** 2
 
 
 def _cost_roster(sol: S.Solution, inc: S.Increases) -> np.ndarray:
@@ -260,3 +267,13 @@ def test_save_refuses_a_file_it_cannot_edit_safely(project: Path) -> None:
         scenario_file.add_scenario(units.load(UNIT), "counter", spec)
     assert "counter:" in exc.value.yaml_text and "gwi_pct: 12.2" in exc.value.yaml_text
     assert path.read_text() == flow
+
+
+def test_save_keeps_crlf_rows(project: Path) -> None:
+    path = project / "comparators" / "proposals" / f"{UNIT}.yml"
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    spec = scenario_file.scenario_spec("Counter", [(T("2029-07-01"), 12.2)], steps_from="management")
+    scenario_file.add_scenario(units.load(UNIT), "counter", spec)
+    raw = path.read_bytes()
+    assert raw.count(b"\n") == raw.count(b"\r\n") and b"gwi_pct: 12.2}\r\n" in raw
+    assert props.load(units.load(UNIT)).scenarios["counter"].events[0].value == 12.2
