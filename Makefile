@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-all test-fuzz lab venv clean bench bench-data
+.PHONY: demo test test-all test-fuzz lab venv clean bench bench-data bench-solve
 
 venv: $(STAMP)
 
@@ -39,6 +39,10 @@ bench: $(STAMP)
 # Times validate + build + metrics + aggregates on 1,000,000 generated rows; prints numbers.
 bench-data: $(STAMP)
 	$(PY) scripts/bench_data.py --rows $(or $(ROWS),1000000)
+
+# Times `wagebrief solve` on the demo units (import, first call, warm, whole command); prints seconds.
+bench-solve: $(STAMP)
+	$(PY) scripts/bench_solve.py
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks

@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "wagebrief.cli.render",
     "wagebrief.cli.pull",
     "wagebrief.cli.cost",
+    "wagebrief.cli.solve",
     "wagebrief.cli.market",
     "wagebrief.cli.profiles",
     "wagebrief.cli.setup",
