@@ -108,3 +108,12 @@ def test_no_indicators_says_what_is_missing(tmp_path):
     unit = units.load("city-police", root=SYNTHETIC_ROOT)
     words, table = ability_brief.panel(unit, rows=pd.DataFrame())
     assert table is None and "Evidence missing: no municipal fiscal indicators for City of Hartford" in words[0]
+
+
+def test_the_cover_labels_the_fiscal_indicators_input():
+    from wagebrief.brief import data as brief_data
+    from wagebrief.inputs import provenance
+
+    labels = {lab.input: lab for lab in brief_data.input_labels(brief_data.load("city-police", SYNTHETIC_ROOT))}
+    lab = labels["Municipal fiscal indicators"]
+    assert lab.kind == provenance.SYNTHETIC and "data/raw/fiscal/municipal_fiscal_indicators.csv" in lab.detail
