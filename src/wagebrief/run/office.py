@@ -45,8 +45,11 @@ def _position(row: office_mod.UnitOffice) -> str:
     if row.pct_vs_median is None:
         return "—"
     basis = " (hourly)" if row.measure == "top_hourly" else ""
-    side = "above" if row.pct_vs_median > 0 else "below" if row.pct_vs_median < 0 else "at"
-    return f"{row.title}, top step{basis}: {abs(row.pct_vs_median):.1f}% {side} the comparator median"
+    shown = round(row.pct_vs_median, 1)  # a -0.04% reads "at", never "0.0% below"
+    if shown == 0:
+        return f"{row.title}, top step{basis}: at the comparator median"
+    side = "above" if shown > 0 else "below"
+    return f"{row.title}, top step{basis}: {abs(shown):.1f}% {side} the comparator median"
 
 
 def _labels(o: office_mod.Office, settings_synthetic: bool) -> tuple[list[str], str | None]:
