@@ -165,3 +165,14 @@ def test_failed_rerender_keeps_the_previous_brief_linked_and_marked_not_current(
     yml.write_text(good)
     assert runner.invoke(app, ["render", "--unit", "city-police", "--jobs", "1"]).exit_code == 0
     assert "NOT CURRENT" not in brief.read_text() and "NOT current" not in (out / "index.html").read_text()
+
+
+def test_render_all_writes_the_office_overview_linked_from_the_index(tiny):
+    res = CliRunner().invoke(app, ["render", "--all", "--jobs", "1", "--guideline", "3", "--as-of", "2027-01-15"])
+    assert res.exit_code == 0, res.output
+    out = tiny / "reports" / "2027"
+    office = (out / "office.html").read_text()
+    assert "A statewide guideline of 3% a year" in office and "Confidential" in office and "SYNTHETIC DATA" in office
+    assert 'href="./city-police.html"' in office and "Total, all units" in office and "mills" in office
+    assert 'href="./office.html"' in (out / "index.html").read_text()
+    assert json.loads((out / "manifest.json").read_text())["office"] == "office.html"

@@ -96,9 +96,13 @@ def test_unit_file_named_like_a_script_link_is_refused_naming_the_file(fake_kern
     res = render_cli("--all")
     assert res.exit_code == 1  # that unit failed; the others rendered
     index = (fake_kernel / "reports" / "2027" / "index.html").read_text()
+    # The briefs, and the office overview render --all writes beside them.
     assert sorted(re.findall(r'href="([^"]*)"', index)) == [
-        "./city-police.html", "./city-public-works.html", "./state-clerical.html"]
+        "./city-police.html", "./city-public-works.html", "./office.html", "./state-clerical.html"]
     assert "not a valid unit id" in index and "javascript:alert(1)" in index  # named, as text
+    office = (fake_kernel / "reports" / "2027" / "office.html").read_text()
+    assert sorted(re.findall(r'href="([^"]*)"', office)) == [
+        "./city-police.html", "./city-public-works.html", "./state-clerical.html"]
 
 
 def test_index_never_links_a_name_that_is_not_a_unit_brief(fake_kernel):

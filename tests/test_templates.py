@@ -88,6 +88,28 @@ def _index(tmp_path) -> str:
     return batch.write_index(run, tmp_path).read_text(encoding="utf-8")
 
 
+def _office(tmp_path) -> str:
+    from wagebrief.analysis import office
+    from wagebrief.inputs import units
+    from wagebrief.run import office as office_page
+
+    ngl = units.NetGrandList(4e9, 2026, HOSTILE, HOSTILE)
+    unit = units.Unit(unit="a-unit", name=HOSTILE, employer=units.Employer(HOSTILE, HOSTILE, "CT", "municipal"),
+                      occupation_group="police", cycle_year=2027, fiscal_year_start_month=7, term_years=1,
+                      cpi_series="x", cpi_basis="fiscal", comparators=(), synthetic=True, bargaining_status=HOSTILE,
+                      net_grand_list=ngl)
+    costs = pd.DataFrame({"unit": "a-unit", "employer": HOSTILE, "scenario": ["management", "union", "guideline"],
+                          "label": HOSTILE, "fiscal_year": 2028, "total_cost": 100.0, "mills": 0.1})
+    row = office.UnitOffice(unit, costs, title=HOSTILE, measure="top", pct_vs_median=-1.0, guideline_value=1.0,
+                            target_value=2.0, below_target=True, synthetic={HOSTILE: True}, errors=[HOSTILE])
+    totals = costs.assign(units="a-unit")[["scenario", "label", "fiscal_year", "total_cost", "units"]]
+    o = office.Office([row], 2.5, 50, totals, costs.assign(units="a-unit"), notes=[HOSTILE])
+    out = page.render("office.html.j2", **office_page.context(o, cycle=2027, as_of=HOSTILE, generated=HOSTILE,
+                                                              briefs={"a-unit": "./a-unit.html"}))
+    assert "Confidential" in out and "SYNTHETIC DATA" in out
+    return out
+
+
 #: Each template and how the package renders it.
 CASES = {
     "appendix.html.j2": lambda mp, tmp: _appendix(),
@@ -100,6 +122,7 @@ CASES = {
     "brief.html.j2": lambda mp, tmp: _brief_page(),
     "not_current.html.j2": lambda mp, tmp: render.mark_not_current(_brief_page(), HOSTILE, HOSTILE, HOSTILE),
     "index.html.j2": lambda mp, tmp: _index(tmp),
+    "office.html.j2": lambda mp, tmp: _office(tmp),
 }
 
 

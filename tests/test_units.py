@@ -213,3 +213,39 @@ def test_unit_schema_documents_defaults_and_vocabularies() -> None:
     assert set(schema["required"]) == {"unit", "name", "employer", "occupation_group", "cycle_year", "comparators"}
     assert schema["properties"]["synthetic"]["default"] is False
     assert schema["properties"]["occupation_group"]["enum"] == list(units.OCCUPATION_GROUPS)
+
+
+def test_bargaining_fields(root: Path) -> None:
+    u = units.load("city-police", root=root)  # the synthetic example's invented values
+    assert (u.bargaining_status, str(u.contract_expires)) == ("mediation", "2027-06-30")
+    assert u.net_grand_list.amount == 4_000_000_000 and u.net_grand_list.fiscal_year == 2026
+    assert units.load("state-clerical", root=root).net_grand_list is None
+    edit(root, "city-police", "bargaining_status: mediation", "bargaining_status: mediaton")
+    assert "bargaining_status: 'mediaton' is not one of" in error(root) and "did you mean 'mediation'" in error(root)
+    edit(root, "city-police", "bargaining_status: mediaton", "bargaining_status: settled")
+    edit(root, "city-police", "contract_expires: 2027-06-30", 'contract_expires: "2027-13-30"')
+    assert "contract_expires: cannot read '2027-13-30' as a date" in error(root)
+    edit(root, "city-police", 'contract_expires: "2027-13-30"', "contract_expires: 2027-13-30")
+    assert "comparators/city-police.yml: not valid unit YAML" in error(root)  # PyYAML's own date error, named
+
+
+def test_net_grand_list_checked(root: Path) -> None:
+    edit(root, "city-police", "amount: 4_000_000_000", 'amount: "$4,000,000,000"')
+    assert units.load("city-police", root=root).net_grand_list.amount == 4e9
+    edit(root, "city-police", 'amount: "$4,000,000,000"', "amount: -5")
+    assert "net_grand_list.amount" in error(root)
+    edit(root, "city-police", "amount: -5", "amount: 5")
+    edit(root, "city-police", ", source: ", ", sauce: ")
+    assert "net_grand_list.sauce" in error(root)
+    # Only a municipal employer levies on a grand list.
+    path = root / "comparators" / "state-clerical.yml"
+    path.write_text(path.read_text() + 'net_grand_list: {amount: 5, fiscal_year: 2026, source: "x"}\n')
+    assert "only a municipal employer has a net grand list" in error(root, "state-clerical")
+
+
+def test_shipped_hartford_grand_list_is_cited() -> None:
+    for name in ("city-police", "city-public-works"):
+        ngl = units.load(name, root=ROOT, known_jurisdictions=None).net_grand_list
+        assert ngl.amount == 4_741_807_174 and ngl.fiscal_year == 2026 and ngl.grand_list_year == 2024
+        assert ngl.url == "https://www.hartfordct.gov/Government/Departments/Assessor" and "Assessor" in ngl.source
+    assert units.load("state-clerical", root=ROOT, known_jurisdictions=None).net_grand_list is None

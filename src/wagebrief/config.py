@@ -73,6 +73,10 @@ class Paths:
         return self.raw / "reference" / "published_averages.csv"
 
     @property
+    def fiscal_indicators(self) -> Path:
+        return self.raw / "fiscal" / "municipal_fiscal_indicators.csv"
+
+    @property
     def manifest(self) -> Path:
         return self.raw / "manifest.csv"
 

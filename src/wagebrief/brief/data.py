@@ -169,6 +169,7 @@ def _input_labels(data: BriefData) -> list[provenance.InputLabel]:
                                            _relative(proposals.proposals_path(u.unit, root), root)))
     except Exception as exc:  # the costing section reports an unreadable roster in full
         out.append(provenance.InputLabel("Roster", provenance.NONE, f"{where} could not be read: {exc}"))
+    out += _fiscal_labels(u, names, root)
     prof, _ = comparables.load_profile(root, u)
     norm = comparables.normalise_profile(prof, u.employer.jurisdiction_type)
     out += provenance.profile_labels(provenance.used_rows(norm, names))
@@ -191,6 +192,19 @@ def _input_labels(data: BriefData) -> list[provenance.InputLabel]:
         out.append(provenance.InputLabel("ECI (state and local government wages)", provenance.NONE,
                                          f"unavailable: {exc}"))
     return out
+
+
+def _fiscal_labels(u: units.Unit, names: list[str], root: Path) -> list[provenance.InputLabel]:
+    """The municipal fiscal indicators' label, only when some row is the employer's or a comparator's."""
+    from wagebrief.inputs import fiscal_indicators
+
+    rows, _ = fiscal_indicators.load(root)
+    keys = {fiscal_indicators.town_key(n) for n in names}
+    used = rows[rows["municipality"].map(fiscal_indicators.town_key).isin(keys)] if len(rows) else rows
+    if not len(used):
+        return []
+    used = used.assign(jurisdiction=used["municipality"])
+    return [provenance.rows_label("Municipal fiscal indicators", used, "rows", root=str(root))]
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -18,7 +18,7 @@ from wagebrief.analysis.forecast import annual_for_group, group_rows, internal_c
 from wagebrief.analysis.market import MarketAnalysis, _load_events, analyse
 from wagebrief.brief.market import (INTERNAL_FORMATS, POSITION_FORMATS, RANK_RULE, _settlements_source, _source,
                                     basis_note, internal_display, position_display, sentences)
-from wagebrief.brief import package_terms
+from wagebrief.brief import ability, package_terms
 from wagebrief.brief.section import Section, Table
 from wagebrief.inputs import gaps
 
@@ -157,6 +157,10 @@ def statutory_factors(unit, root: str | Path | None = None, *, analysis: MarketA
     else:
         s.text.append(f"Evidence missing: the unit file gives no ability-to-pay evidence (budget, fund balance, "
                       f"tax base, bond rating). Add it under ability_to_pay: in comparators/{unit.unit}.yml.")
+    words, fiscal = ability.panel(unit, root)
+    s.text += words
+    if fiscal is not None:
+        s.tables.append(fiscal)
     prof = a.profile
     if prof is None and a.comparables is None:
         prof, _ = comparables.load_profile(root)

@@ -19,8 +19,16 @@ def render(
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD",
                                                  help="Date the market position is stated at, every increase "
                                                       "known by then applied (default: today).")] = None,
+    guideline: Annotated[Optional[float], typer.Option("--guideline", min=0, max=15, metavar="PCT",
+                                                       help="With --all: the statewide guideline the office overview "
+                                                            "costs for every unit, percent a year (default: "
+                                                            "comparators/office/settings.yml).")] = None,
+    target_percentile: Annotated[Optional[int], typer.Option("--target-percentile", min=1, max=99,
+                                                             help="With --all: the comparators' percentile a unit "
+                                                                  "should not fall below under the guideline (default 50).")] = None,
 ) -> None:
-    """Render briefs to reports/<cycle>/<unit>.html with index.html, manifest.json and render.log.
+    """Render briefs to reports/<cycle>/<unit>.html with index.html, manifest.json and render.log;
+    with --all, also office.html (every unit's costs and position, and the statewide guideline).
 
     Exits 1 if any unit failed or rendered with problems, or another render is writing the same
     folder, naming each unit and each underlying problem (file:row:column); exits 2, rendering
@@ -56,7 +64,8 @@ def render(
     terminal.setFormatter(batch.OneLineFormatter("%(message)s"))
     batch.log.addHandler(terminal)
     try:
-        run = batch.run(names, cycle, jobs=jobs, progress=sys.stderr.isatty(), as_of=as_of)
+        run = batch.run(names, cycle, jobs=jobs, progress=sys.stderr.isatty(), as_of=as_of, office=all_units,
+                        guideline_pct=guideline, target_percentile=target_percentile)
     except batch.RenderLockedError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -69,6 +78,10 @@ def render(
         if res.ok:
             typer.echo(str(res.path))
     typer.echo(f"index: {run.index}\nmanifest: {run.manifest}\nlog: {run.log_file}", err=True)
+    if run.extra.get("office"):
+        typer.echo(f"office: {run.index.parent / run.extra['office']}", err=True)
+    elif run.extra.get("office_error"):
+        typer.echo(f"office overview FAILED: {batch.shown(run.extra['office_error'])}", err=True)
     if run.with_problems:
         typer.echo(f"{len(run.with_problems)} of {len(run.results)} briefs rendered with problems:", err=True)
         for res in run.with_problems:

@@ -16,7 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from wagebrief.inputs import areas, profiles, proposals_items, proposals_schema, published, roster, salaries, settlements, template, units
+from wagebrief.inputs import (areas, fiscal_indicators, office, profiles, proposals_items, proposals_schema, published,
+                              roster, salaries, settlements, template, units)
 
 REGENERATE = "wagebrief reference --out docs/inputs.md"
 
@@ -306,6 +307,27 @@ def markdown() -> str:
         "unit's comparators as cited facts, never mixed into their measures.",
         "",
         *column_table(published.COLUMN_DOCS, published.VOCAB),
+        "",
+        "## Municipal fiscal indicators: `data/raw/fiscal/municipal_fiscal_indicators.csv`",
+        "",
+        "One row per municipality and fiscal year in the layout of Connecticut OPM's *Municipal Fiscal",
+        "Indicators*, with OPM's field names, so its published rows can be pasted as they are. The brief's",
+        "ability-to-pay factor reads it: unassigned fund balance as a percent of expenditures (against",
+        "the GFOA's two months, 16.7%), mill rate, grand list per capita, revenue growth and debt service,",
+        "the employer against its comparators, each with its fiscal year and source. Parenthesised",
+        "amounts (`(1,000)`) are negative.",
+        "",
+        *column_table(fiscal_indicators.COLUMN_DOCS),
+        "",
+        "## Office settings: `comparators/office/settings.yml`",
+        "",
+        _doc(office.OfficeFile.__doc__),
+        "`wagebrief render --all` writes `reports/<cycle>/office.html`; `--guideline` and",
+        "`--target-percentile` override the file. Unknown keys are errors.",
+        "",
+        *model_table(office.OfficeFile),
+        "",
+        *_code("yaml", "guideline_pct: 2.5        # a GWI of 2.5% at each fiscal-year start\ntarget_percentile: 50\n"),
         "",
         "## Area mapping: `src/wagebrief/public/pull/areas.yml`",
         "",

@@ -14,6 +14,7 @@ it. Consumers get the plain frozen dataclasses :class:`Unit`, :class:`Employer` 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
 from wagebrief.inputs import safeyaml
+from wagebrief.inputs.proposals_schema import Date
 from wagebrief.config import DEFAULT_FY_START_MONTH, paths
 from wagebrief.inputs.yamlschema import (STRICT, Bool, Digits, Text, choice, fail, non_empty_list, problems, suggest,
                                   text_value, whole)
@@ -41,6 +43,9 @@ DEFAULT_POSITION_BASIS = "hourly"
 #: CPI-U, U.S. city average, all items: the deflator when a unit names no regional series.
 DEFAULT_CPI_SERIES = "CUUR0000SA0"
 DEFAULT_TERM_YEARS = 3
+#: Where bargaining stands, from first session to settlement (the office overview lists it).
+BARGAINING_STATUSES = ("not_started", "negotiating", "impasse", "mediation", "fact_finding", "arbitration",
+                       "tentative_agreement", "settled")
 
 
 #: Keys later features read; kept verbatim in ``Unit.extra``.
@@ -94,6 +99,32 @@ class CpiModel(BaseModel):
     basis: choice(CPI_BASES) = Field("fiscal", description="Average CPI by the unit's fiscal year or by calendar year.")
 
 
+def _dollars(value: Any) -> Any:
+    # YAML reads 4_741_807_174 as an int; an analyst may also type "$4,741,807,174".
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").replace("_", "").removeprefix("$")
+        try:
+            return float(text)
+        except ValueError:
+            raise fail(f"{value!r} is not an amount in dollars") from None
+    return value
+
+
+class NetGrandListModel(BaseModel):
+    """A municipality's net grand list: the assessed value of its taxable property, after exemptions."""
+
+    model_config = STRICT
+    amount: Annotated[float, BeforeValidator(_dollars), Field(gt=0)] = Field(description=(
+        "Dollars of net taxable assessed value (4_741_807_174 or \"$4,741,807,174\")."))
+    fiscal_year: whole(2000, 2100) = Field(description=(
+        "The fiscal year whose taxes the list levies (named by the year it ends in; in Connecticut the "
+        "grand list of 1 October 2024 levies FY2026)."))
+    grand_list_year: whole(2000, 2100) | None = Field(None, description="The list's assessment year (1 October of it), if known.")
+    source: Text = Field(description="Where the figure is published (who, which page or report).")
+    url: Text | None = Field(None, description="The source's address, as found.")
+    note: Text | None = Field(None, description="Anything assumed in typing the figure.")
+
+
 class UnitFile(BaseModel):
     """``comparators/<unit>.yml``: one bargaining unit, the subject of one brief."""
 
@@ -127,6 +158,12 @@ class UnitFile(BaseModel):
     ability_to_pay: Evidence = Field(None, description="Evidence on the employer's ability to pay: text, a list or a mapping.")
     notes: Evidence = Field(None, description="Free-form notes shown in the brief: text, a list or a mapping.")
     fips: Digits = Field(None, description="The employer's Census FIPS code, quoted.")
+    bargaining_status: choice(BARGAINING_STATUSES) | None = Field(None, description=(
+        "Where bargaining stands (the office overview lists it): " + ", ".join(BARGAINING_STATUSES) + "."))
+    contract_expires: Date | None = Field(None, description="The last day of the unit's current contract (YYYY-MM-DD).")
+    net_grand_list: NetGrandListModel | None = Field(None, description=(
+        "For a municipal employer: its net grand list, with fiscal year and source; costs are then also "
+        "stated in mills (cost / net grand list * 1,000), as town budgets are argued."))
 
 
 class UnitError(ValueError):
@@ -154,6 +191,22 @@ class Comparator:
 
 
 @dataclass(frozen=True)
+class NetGrandList:
+    """A municipal employer's net grand list, with its fiscal year and source."""
+
+    amount: float
+    fiscal_year: int
+    source: str
+    url: str | None = None
+    grand_list_year: int | None = None
+    note: str | None = None
+
+    def mills(self, dollars: float) -> float:
+        """``dollars`` as mills of this list: dollars / net grand list * 1,000."""
+        return dollars / self.amount * 1000
+
+
+@dataclass(frozen=True)
 class Unit:
     """A validated bargaining unit file."""
 
@@ -173,6 +226,9 @@ class Unit:
     position_basis: str = DEFAULT_POSITION_BASIS  #: "hourly" or "annual" (see UnitFile.position_basis)
     #: occupation groups whose settlements count as the comparators' (empty: the unit's own)
     comparator_groups: tuple[str, ...] = ()
+    bargaining_status: str | None = None  #: see BARGAINING_STATUSES
+    contract_expires: dt.date | None = None  #: last day of the current contract
+    net_grand_list: NetGrandList | None = None  #: municipal employers only
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -242,6 +298,8 @@ def load(name_or_path: str | Path, *, root: str | Path | None = None,
             data = safeyaml.safe_load(fh)
     except yaml.YAMLError as exc:  # includes !!python/object tags, which safe_load refuses
         raise UnitError(f"{where}: not valid unit YAML: {exc}") from exc
+    except ValueError as exc:  # a date-looking value that is no date (2027-13-30): PyYAML's own ValueError
+        raise UnitError(f"{where}: not valid unit YAML: {exc} (write dates as YYYY-MM-DD)") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise UnitError(f"{where}: cannot read the file: {exc}") from exc
     if known_jurisdictions is None:
@@ -346,6 +404,10 @@ def _build(data: Any, path: Path, where: str, known: Collection[str] | None) -> 
                             f"settlement data{_suggest(c.jurisdiction, known)}")
 
     emp = model.employer
+    if model.net_grand_list is not None and emp.jurisdiction_type != "municipal":
+        raise UnitError(f"{where}: net_grand_list: only a municipal employer has a net grand list "
+                        f"(employer.jurisdiction_type is {emp.jurisdiction_type!r})")
+    ngl = model.net_grand_list
     return Unit(
         unit=model.unit,
         name=model.name,
@@ -366,4 +428,9 @@ def _build(data: Any, path: Path, where: str, known: Collection[str] | None) -> 
         # The raw values: later features read these keys their own way.
         extra={k: data[k] for k in OPTIONAL_KEYS if k in data},
         path=path,
+        bargaining_status=model.bargaining_status,
+        contract_expires=model.contract_expires,
+        net_grand_list=(NetGrandList(amount=float(ngl.amount), fiscal_year=ngl.fiscal_year, source=ngl.source,
+                                     url=ngl.url, grand_list_year=ngl.grand_list_year, note=ngl.note)
+                        if ngl is not None else None),
     )

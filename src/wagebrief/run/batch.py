@@ -190,9 +190,12 @@ def unknown_units(names: list[str], root: str | Path | None = None) -> list[str]
 
 
 def run(names: list[str] | None = None, cycle: int | None = None, root: str | Path | None = None,
-        jobs: int | None = None, progress: bool = False, as_of: str = "") -> Run:
+        jobs: int | None = None, progress: bool = False, as_of: str = "", office: bool = False,
+        guideline_pct: float | None = None, target_percentile: int | None = None) -> Run:
     """Render every unit (or ``names``), then write index.html, manifest.json and render.log;
     ``as_of`` (YYYY-MM-DD, empty for today) is the date the briefs state the market position at.
+    With ``office`` (``render --all``), also office.html: every unit's costs, position and the
+    statewide guideline (``guideline_pct``, ``target_percentile``; default: comparators/office/settings.yml).
 
     Raises :class:`UnknownUnitError` (before anything is written) if a name has no unit file,
     ValueError for a cycle that is not a year, and :class:`RenderLockedError` while another run
@@ -210,7 +213,8 @@ def run(names: list[str] | None = None, cycle: int | None = None, root: str | Pa
     cycle_dir, shown_cycle, brief_dirs = _cycle_dir(names, cycle, p.root)
     with _locked([cycle_dir, *brief_dirs]):
         render.remove_leftover_kernels()  # kernels of killed runs and their folders in $TMPDIR
-        return _run_locked(names, cycle, p, jobs, progress, cycle_dir, shown_cycle, as_of)
+        return _run_locked(names, cycle, p, jobs, progress, cycle_dir, shown_cycle, as_of,
+                           (guideline_pct, target_percentile) if office else None)
 
 
 def _locked(folders: list[Path]) -> contextlib.ExitStack:
@@ -234,7 +238,7 @@ def _locked(folders: list[Path]) -> contextlib.ExitStack:
 
 
 def _run_locked(names: list[str], cycle: int | None, p: Paths, jobs: int, progress: bool, cycle_dir: Path,
-                shown_cycle: int | None, as_of: str = "") -> Run:
+                shown_cycle: int | None, as_of: str = "", office: tuple | None = None) -> Run:
     log_file = cycle_dir / "render.log"
     last = _last_manifest(cycle_dir)  # read before this run's log and manifest replace it
     handler = _log_to(log_file)
@@ -248,6 +252,8 @@ def _run_locked(names: list[str], cycle: int | None, p: Paths, jobs: int, progre
         for e in r.extra["index"]:
             if e.get("previous") and e.get("run_started_at") == r.started_at:
                 _mark_previous(cycle_dir, e, r.finished_at)
+        if office is not None:
+            _write_office(r, cycle_dir, p, names, as_of, *office)
         r.index = write_index(r, cycle_dir)
         r.manifest = write_manifest(r, cycle_dir, p.root)
         log.info("%d of %d briefs rendered in %.1f s: %d with problems, %d failed", len(results) - len(r.failed),
@@ -258,6 +264,22 @@ def _run_locked(names: list[str], cycle: int | None, p: Paths, jobs: int, progre
     finally:
         log.removeHandler(handler)
         handler.close()
+
+
+def _write_office(r: Run, cycle_dir: Path, p: Paths, names: list[str], as_of: str,
+                  guideline_pct: float | None, target_percentile: int | None) -> None:
+    """office.html beside the index; its failure is logged and never fails the briefs."""
+    from wagebrief.run import office
+
+    briefs = {res.unit: f"./{res.path.name}" for res in r.results if res.ok and res.path and _href(res.path.name)}
+    try:
+        path = office.write(cycle_dir, p.root, names, cycle=r.cycle, as_of=as_of or render.today(),
+                            guideline_pct=guideline_pct, target_percentile=target_percentile, briefs=briefs)
+        r.extra["office"] = path.name
+        log.info("office overview written: %s", path)
+    except Exception as exc:  # a bad settings file: the briefs stand, the log says why
+        r.extra["office_error"] = one_line(exc)
+        log.error("office overview FAILED: %s", one_line(exc))
 
 
 def _cycles(names: list[str], root: Path) -> set[int]:
@@ -345,6 +367,8 @@ def write_manifest(r: Run, cycle_dir: Path, root: Path) -> Path:
         "with_problems": [{"unit": f.unit, "problems": f.problems} for f in r.with_problems],
         # What index.html lists: this run's units, then briefs kept from earlier runs.
         "index": r.extra.get("index", []),
+        "office": r.extra.get("office"),
+        "office_error": r.extra.get("office_error"),
     }
     path = cycle_dir / "manifest.json"
     io.write_text(path, json.dumps(manifest, indent=2, default=str) + "\n")
@@ -469,6 +493,7 @@ def write_index(r: Run, cycle_dir: Path) -> Path:
               f"{f', {len(r.failed)} failed' if r.failed else ''}")
     index = brief_page.render("index.html.j2", title=f"Bargaining briefs {r.cycle or ''}".strip(), counts=counts,
                               finished_at=r.finished_at,
+                              office="./office.html" if (cycle_dir / "office.html").is_file() else None,
                               entries=[_index_row(e, r.started_at) for e in r.extra.get("index", [])])
     path = cycle_dir / "index.html"
     io.write_text(path, index)

@@ -1,0 +1,170 @@
+"""Municipal fiscal indicators: ``data/raw/fiscal/municipal_fiscal_indicators.csv``.
+
+The file follows Connecticut OPM's *Municipal Fiscal Indicators* (the annual compendium of the
+Office of Policy and Management, Municipal Finance Services Unit, of each of the 169 towns'
+audited General Fund figures), one row per municipality and fiscal year, so an analyst can paste
+OPM's rows as published. The column names are OPM's own:
+
+* ``municipality``, ``fisc_year_end``, ``total_revenue``, ``total_expenditures``,
+  ``unassigned_fund_bal`` and ``debt_service`` are the field names of OPM's data.ct.gov table
+  (dataset 72by-n3wh, https://data.ct.gov/api/views/72by-n3wh/rows.xml?accessType=DOWNLOAD,
+  e.g. ``<municipality>ANDOVER</municipality><fisc_year_end>2013</fisc_year_end>``);
+* ``net_grand_list``, ``actual_mill_rate`` and ``population`` are the publication's labels "Net
+  Grand List", "Actual Mill Rate" and "Population" (OPM's Municipal Grand List indicators as
+  CTData lists them, http://data.ctdata.org/dataset/municipal-grand-list), written the same way.
+
+Two columns are wagebrief's: ``source`` and ``source_url`` (every figure is cited, and a row
+whose source says SYNTHETIC is invented). ``fisc_year_end`` names the fiscal year by the year it
+ends in (Connecticut's fiscal year ends on 30 June). A bad row is rejected with
+``file:row:column: message`` and kept, as typed, in the result's ``rejects``; a missing file
+means no indicators. :data:`COLUMN_DOCS` documents the columns for the input reference page.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from wagebrief.config import paths
+from wagebrief.inputs.profiles import ProfileResult
+from wagebrief.inputs.settlements import FILE_COL, ROW_COL, check_header, parse_number
+from wagebrief.io import TextDecodeError, decode_text
+
+YEARS = (1990, 2100)
+#: Dollar columns: each a General Fund figure for the fiscal year, in dollars.
+DOLLARS = ("total_revenue", "total_expenditures", "unassigned_fund_bal", "debt_service", "net_grand_list")
+
+#: column -> (type, "required"/"optional", description). The input reference page is built from it.
+COLUMN_DOCS: dict[str, tuple[str, str, str]] = {
+    "municipality": ("text", "required", "The town as OPM names it (`HARTFORD`); matched to a unit's employer and "
+                                         "comparators ignoring case and a leading `City of` / `Town of`."),
+    "fisc_year_end": ("year", "required", "The fiscal year, by the year it ends in (`2023`: July 2022 to June 2023)."),
+    "total_revenue": ("dollars", "optional", "General Fund total revenue."),
+    "total_expenditures": ("dollars", "optional", "General Fund total expenditures (more than 0)."),
+    "unassigned_fund_bal": ("dollars", "optional", "General Fund unassigned fund balance (may be negative)."),
+    "debt_service": ("dollars", "optional", "General Fund debt service."),
+    "net_grand_list": ("dollars", "optional", "Net grand list: taxable assessed value after exemptions (more than 0)."),
+    "actual_mill_rate": ("number", "optional", "Mill rate levied: dollars of tax per $1,000 of assessed value."),
+    "population": ("whole number", "optional", "Population (OPM's estimate for the year)."),
+    "source": ("text", "required", "Where the row's figures are published (OPM Municipal Fiscal Indicators, "
+                                   "its edition); SYNTHETIC marks invented rows."),
+    "source_url": ("URL", "optional", "The source's address, as found."),
+    "notes": ("text", "optional", "Anything assumed in typing the row."),
+}
+COLUMNS = list(COLUMN_DOCS)
+REQUIRED = [c for c, (_, req, _) in COLUMN_DOCS.items() if req == "required"]
+NUMBERS = (*DOLLARS, "actual_mill_rate", "population")
+
+
+class FiscalFileError(ValueError):
+    """A fiscal-indicators file that cannot be read at all."""
+
+
+class FiscalResult(ProfileResult):
+    """Valid typed indicator rows, rejected rows as typed (with reasons), and every problem."""
+
+
+def default_path(root: str | Path | None = None) -> Path:
+    """``data/raw/fiscal/municipal_fiscal_indicators.csv`` under the project root."""
+    return paths(root).fiscal_indicators
+
+
+def read_raw(path: str | Path) -> pd.DataFrame:
+    """The file's cells as text, with ``_file`` and ``_row`` (the header is row 1)."""
+    path = Path(path)
+    try:
+        text = decode_text(path.read_bytes(), str(path))
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+    except TextDecodeError as exc:
+        raise FiscalFileError(str(exc)) from None
+    except Exception as exc:  # pandas raises several types for malformed CSV
+        raise FiscalFileError(f"{path}: cannot read the file ({type(exc).__name__}: {exc})") from exc
+    names = [str(c).strip().lower() for c in df.columns]
+    check_header(names, REQUIRED, path, error=FiscalFileError)
+    df.columns = names
+    df = df.reindex(columns=COLUMNS, fill_value="")
+    df[FILE_COL] = str(path)
+    df[ROW_COL] = np.arange(2, len(df) + 2)
+    return df
+
+
+def validate_frame(raw: pd.DataFrame) -> FiscalResult:
+    """Type raw rows; a row with any problem is rejected and kept as typed."""
+    t = raw[COLUMNS].apply(lambda s: s.astype(str).str.strip())
+    errs: list[tuple[int, str, str]] = []
+
+    def bad(mask: pd.Series, col: str, msg) -> None:
+        errs.extend((i, col, msg(i) if callable(msg) else msg) for i in raw.index[mask.to_numpy(bool)])
+
+    for col in REQUIRED:
+        bad(t[col].eq(""), col, "required; it is blank")
+    year, y_bad = parse_number(t["fisc_year_end"])
+    bad(t["fisc_year_end"].ne("") & (y_bad | ~(year == year.round()) | ~year.between(*YEARS)), "fisc_year_end",
+        lambda i: f"{t.at[i, 'fisc_year_end']!r} is not a year from {YEARS[0]} to {YEARS[1]}")
+    typed: dict[str, pd.Series] = {}
+    for col in NUMBERS:
+        v, unreadable = parse_number(t[col].str.replace(r"^\((.*)\)$", r"-\1", regex=True))  # (123) is -123
+        bad(unreadable, col, lambda i, c=col: f"{t.at[i, c]!r} is not a number")
+        typed[col] = v
+    for col in ("total_expenditures", "net_grand_list", "population"):
+        v = typed[col]
+        bad(v.notna() & (v <= 0), col, lambda i, c=col: f"{t.at[i, c]} must be more than 0")
+    for col in ("total_revenue", "debt_service", "actual_mill_rate"):
+        v = typed[col]
+        bad(v.notna() & (v < 0), col, lambda i, c=col: f"{t.at[i, c]} must not be negative")
+    pop = typed["population"]
+    bad(pop.notna() & (pop != pop.round()), "population", lambda i: f"{t.at[i, 'population']!r} is not a whole number")
+    url = t["source_url"]
+    bad(url.ne("") & ~url.str.match(r"^https?://\S+$"), "source_url", lambda i: f"{url[i]!r} is not an http(s) address")
+    key = t["municipality"].str.casefold() + "|" + t["fisc_year_end"]
+    dup = key.duplicated(keep="first") & t["municipality"].ne("")
+    bad(dup, "fisc_year_end", lambda i: f"{t.at[i, 'municipality']} FY{t.at[i, 'fisc_year_end']} is given twice "
+                                        "(the first row is kept)")
+
+    rejected = sorted({e[0] for e in errs})
+    ok = ~raw.index.isin(rejected)
+    out = t.assign(**typed, fisc_year_end=year, synthetic=t["source"].str.contains("SYNTHETIC", case=False),
+                   source_file=raw[FILE_COL], source_row=raw[ROW_COL].astype(int))[ok]
+    out = out.astype({"fisc_year_end": "int64", "population": "Int64"})
+    rejects = raw.loc[rejected, COLUMNS].assign(file=raw.loc[rejected, FILE_COL], row=raw.loc[rejected, ROW_COL])
+    rejects["reason"] = ["; ".join(f"{c}: {m}" for j, c, m in errs if j == i) for i in rejected]
+    located = [(str(raw.at[i, FILE_COL]), int(raw.at[i, ROW_COL]), c, m) for i, c, m in errs]
+    return FiscalResult(out.reset_index(drop=True), rejects.reset_index(drop=True), located, len(raw))
+
+
+def _empty() -> FiscalResult:
+    return validate_frame(pd.DataFrame(columns=[*COLUMNS, FILE_COL, ROW_COL]))
+
+
+def validate(files: Iterable[str | Path] | None = None, root: str | Path | None = None) -> FiscalResult:
+    """Read and validate indicator files (default: the project's file, if there is one)."""
+    files = [Path(f) for f in files] if files is not None else [default_path(root)]
+    frames = [read_raw(f) for f in files if f.is_file()]
+    return validate_frame(pd.concat(frames, ignore_index=True)) if frames else _empty()
+
+
+def load(root: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Valid indicator rows and notes on what was not used; never raises for bad data."""
+    try:
+        result = validate(root=root)
+    except (FiscalFileError, OSError) as exc:
+        return _empty().valid, [f"Municipal fiscal indicators not used: {exc}"]
+    notes = []
+    if result.errors:
+        shown = result.problems()
+        notes.append(f"{len(result.rejects)} fiscal-indicator row(s) were rejected and not used: " + "; ".join(shown[:3])
+                     + (f"; and {len(shown) - 3} more" if len(shown) > 3 else "") + ".")
+    return result.valid, notes
+
+
+def town_key(name: str) -> str:
+    """A jurisdiction's name as OPM's rows name the town: "City of Hartford" -> "hartford"."""
+    text = str(name).strip().casefold()
+    for prefix in ("city and town of ", "town and city of ", "city of ", "town of ", "borough of "):
+        if text.startswith(prefix):
+            return text[len(prefix):].strip()
+    return text
