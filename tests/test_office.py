@@ -151,3 +151,18 @@ def test_settings_file_and_its_errors(tmp_path):
     assert "target_percentile: 150 is outside 1..99" in str(exc.value)
     # The settings file is never taken for a unit.
     assert "settings" not in units.unit_names(SYNTHETIC_ROOT)
+
+
+def test_expiry_not_in_the_unit_file_comes_from_the_units_own_settlement_on_file():
+    from conftest import ROOT
+    from wagebrief.inputs import settlements
+
+    u = units.load("city-police", root=ROOT)  # the shipped, real unit: no contract_expires typed
+    assert u.contract_expires is None
+    events = settlements.validate([ROOT / "data/raw/settlements"]).valid
+    end, sid = office.own_contract(events, u)
+    # Hartford's police contract of 2022, as the Courant reported it: to June 30, 2026.
+    assert (f"{end:%Y-%m-%d}", sid) == ("2026-06-30", "CT-Hartford-police-2022")
+    row = office.UnitOffice(u, contract_on_file=(end, sid))
+    assert office_page._expires(row) == "2026-06-30 (term end of settlement CT-Hartford-police-2022 on file)"
+    assert office_page._expires(office.UnitOffice(u)) == "not given"

@@ -49,6 +49,9 @@ class UnitOffice:
     target_value: float | None = None  #: the comparators' target percentile at term end
     below_target: bool | None = None
     synthetic: dict[str, bool] = field(default_factory=dict)  #: input -> invented?
+    #: where the unit file gives no contract_expires: the term end of the employer's own latest
+    #: settlement in the unit's group on file, and that settlement's id (its cited source)
+    contract_on_file: tuple[pd.Timestamp, str] | None = None
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -114,6 +117,16 @@ def guideline_scenario(unit: units_mod.Unit, guideline_pct: float, root: str | P
                                    name=GUIDELINE, label=f"Statewide guideline {guideline_pct:g}%")
 
 
+def own_contract(events: pd.DataFrame, unit: units_mod.Unit) -> tuple[pd.Timestamp, str] | None:
+    """The term end and id of the employer's own latest settlement in the unit's occupation group."""
+    mine = events[events["jurisdiction"].astype(str).str.casefold().eq(unit.employer.jurisdiction.casefold())
+                  & events["occupation_group"].eq(unit.occupation_group)]
+    if mine.empty:
+        return None
+    last = mine.sort_values(["term_end", "settlement_id"]).iloc[-1]
+    return pd.Timestamp(last["term_end"]), str(last["settlement_id"])
+
+
 def unit_position(row: UnitOffice, guideline_pct: float | None, target: int, root: str | Path | None,
                   as_of: str | None) -> None:
     """Fill ``row``'s market position now and, under the guideline, against the target percentile."""
@@ -124,6 +137,7 @@ def unit_position(row: UnitOffice, guideline_pct: float | None, target: int, roo
     if a.events is not None:
         used = provenance.used_settlements(a.events, u.employer.jurisdiction, u.jurisdictions, u.groups)
         row.synthetic["Settlements"] = bool(used["source"].fillna("").astype(str).str.contains("SYNTHETIC", case=False).any())
+        row.contract_on_file = own_contract(a.events, u)
     if not a.titles or not len(a.position):
         row.errors.append("no market position: no salary schedules for the unit and its comparators")
         return

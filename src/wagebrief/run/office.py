@@ -72,6 +72,16 @@ def _labels(o: office_mod.Office, settings_synthetic: bool) -> tuple[list[str], 
     return out, banner
 
 
+def _expires(r: office_mod.UnitOffice) -> str:
+    """The unit file's contract_expires, else the term end of the unit's own settlement on file (named)."""
+    if r.unit.contract_expires:
+        return f"{r.unit.contract_expires:%Y-%m-%d}"
+    if r.contract_on_file:
+        end, sid = r.contract_on_file
+        return f"{end:%Y-%m-%d} (term end of settlement {sid} on file)"
+    return "not given"
+
+
 def context(o: office_mod.Office, *, cycle: int | None, as_of: str, settings_synthetic: bool = False,
             briefs: dict[str, str] | None = None, generated: str | None = None) -> dict:
     """The template's context: every value plain text (the template escapes it)."""
@@ -87,7 +97,7 @@ def context(o: office_mod.Office, *, cycle: int | None, as_of: str, settings_syn
             continue
         u = r.unit
         rows.append({"name": u.name, "href": briefs.get(u.unit), "employer": u.employer.name,
-                     "expires": f"{u.contract_expires:%Y-%m-%d}" if u.contract_expires else "not given",
+                     "expires": _expires(r),
                      "status": vocab(u.bargaining_status) if u.bargaining_status else "not given",
                      "position": _position(r), "management": _cells(r.costs, "management", years),
                      "union": _cells(r.costs, "union", years), "errors": r.errors})
