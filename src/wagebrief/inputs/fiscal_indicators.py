@@ -22,17 +22,15 @@ means no indicators. :data:`COLUMN_DOCS` documents the columns for the input ref
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from wagebrief.config import paths
 from wagebrief.inputs.profiles import ProfileResult
-from wagebrief.inputs.settlements import FILE_COL, ROW_COL, check_header, parse_number
-from wagebrief.io import TextDecodeError, decode_text
+from wagebrief.inputs.settlements import FILE_COL, ROW_COL, parse_number
+from wagebrief.inputs.tablefile import read_text_csv
 
 YEARS = (1990, 2100)
 #: Dollar columns: each a General Fund figure for the fiscal year, in dollars.
@@ -75,21 +73,7 @@ def default_path(root: str | Path | None = None) -> Path:
 
 def read_raw(path: str | Path) -> pd.DataFrame:
     """The file's cells as text, with ``_file`` and ``_row`` (the header is row 1)."""
-    path = Path(path)
-    try:
-        text = decode_text(path.read_bytes(), str(path))
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
-    except TextDecodeError as exc:
-        raise FiscalFileError(str(exc)) from None
-    except Exception as exc:  # pandas raises several types for malformed CSV
-        raise FiscalFileError(f"{path}: cannot read the file ({type(exc).__name__}: {exc})") from exc
-    names = [str(c).strip().lower() for c in df.columns]
-    check_header(names, REQUIRED, path, error=FiscalFileError)
-    df.columns = names
-    df = df.reindex(columns=COLUMNS, fill_value="")
-    df[FILE_COL] = str(path)
-    df[ROW_COL] = np.arange(2, len(df) + 2)
-    return df
+    return read_text_csv(path, COLUMNS, REQUIRED, FiscalFileError)
 
 
 def validate_frame(raw: pd.DataFrame) -> FiscalResult:

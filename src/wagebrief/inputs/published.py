@@ -11,17 +11,15 @@ the result's ``rejects``; a missing file means no published averages.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from wagebrief.config import paths
 from wagebrief.inputs.profiles import ProfileResult
-from wagebrief.inputs.settlements import FILE_COL, ROW_COL, VOCABULARIES, check_header, parse_number
-from wagebrief.io import TextDecodeError, decode_text
+from wagebrief.inputs.settlements import FILE_COL, ROW_COL, VOCABULARIES, parse_number
+from wagebrief.inputs.tablefile import read_text_csv
 
 MEASURES = ("first_year_mean", "term_mean_annual", "award_mean", "voluntary_mean")
 MEASURE_WORDS = {
@@ -80,21 +78,7 @@ def default_path(root: str | Path | None = None) -> Path:
 
 def read_raw(path: str | Path) -> pd.DataFrame:
     """The file's cells as typed text, with ``_file`` and ``_row``."""
-    path = Path(path)
-    try:
-        text = decode_text(path.read_bytes(), str(path))
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
-    except TextDecodeError as exc:
-        raise PublishedFileError(str(exc)) from None
-    except Exception as exc:  # pandas raises several types for malformed CSV
-        raise PublishedFileError(f"{path}: cannot read the file ({type(exc).__name__}: {exc})") from exc
-    names = [str(c).strip().lower() for c in df.columns]
-    check_header(names, REQUIRED, path, error=PublishedFileError)
-    df.columns = names
-    df = df.reindex(columns=COLUMNS, fill_value="")
-    df[FILE_COL] = str(path)
-    df[ROW_COL] = np.arange(2, len(df) + 2)
-    return df
+    return read_text_csv(path, COLUMNS, REQUIRED, PublishedFileError)
 
 
 class PublishedResult(ProfileResult):
