@@ -237,3 +237,16 @@ def test_export_cli_refuses_what_is_not_a_unit_or_date(tmp_path: Path, args):
     assert "error" in res.stderr.lower() or "invalid" in res.stderr.lower()
     assert not out.exists()
 
+
+def test_render_xlsx_writes_a_workbook_beside_each_brief(tmp_path: Path, monkeypatch):
+    from types import SimpleNamespace
+
+    from wagebrief.cli import render as render_cli
+
+    calls = []
+    monkeypatch.setattr(workbook, "export_unit", lambda unit, **kw: calls.append((unit, kw)) or kw["out"])
+    html = tmp_path / "2027" / f"{UNIT}.html"
+    run = SimpleNamespace(results=[SimpleNamespace(unit=UNIT, ok=True, path=html),
+                                   SimpleNamespace(unit="failed-unit", ok=False, path=None)])
+    assert render_cli._workbooks(run, None, AS_OF) == []
+    assert calls == [(UNIT, {"cycle_year": None, "as_of": AS_OF, "out": html.with_suffix(".xlsx")})]
