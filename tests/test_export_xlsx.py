@@ -250,3 +250,18 @@ def test_render_xlsx_writes_a_workbook_beside_each_brief(tmp_path: Path, monkeyp
                                    SimpleNamespace(unit="failed-unit", ok=False, path=None)])
     assert render_cli._workbooks(run, None, AS_OF) == []
     assert calls == [(UNIT, {"cycle_year": None, "as_of": AS_OF, "out": html.with_suffix(".xlsx")})]
+
+
+def test_the_settlement_pattern_is_a_native_chart_of_its_sheet(brief):
+    import zipfile
+
+    _, sections, path, _ = brief
+    sh = next(s for s in workbook.sheets(sections) if s.table.caption.startswith("The pattern by year"))
+    with zipfile.ZipFile(path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 1
+        xml = z.read(charts[0]).decode()
+    assert "<c:lineChart>" in xml and f"'{sh.name}'!$" in xml
+    for series in ("Median", "Mean", "Low", "High"):
+        col = "ABCDEFGHIJ"[list(sh.table.data.columns).index(series)]
+        assert f"'{sh.name}'!${col}${workbook.HEADER_ROW + 1}" in xml  # the series is named by its header cell
