@@ -30,7 +30,7 @@ ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def brief(tmp_path_factory):
     """The demo unit's data and sections (as the brief notebook computes them) and its workbook."""
     data, _ = partial.load(UNIT, as_of=AS_OF)
-    sections = partial.compute(data)
+    sections = workbook.with_appendix(data, partial.compute(data))
     path = workbook.write(tmp_path_factory.mktemp("xlsx") / f"{UNIT}.xlsx", data, sections)
     return data, sections, path, openpyxl.load_workbook(path)
 
@@ -130,7 +130,8 @@ def test_sheets_follow_the_brief_and_the_contents_link_each(brief):
         back = wb[s.name].cell(7, 1)
         assert back.hyperlink is not None and back.hyperlink.location == "'Contents'!A1"
     sections_named = {s.section for s in book_sheets}
-    assert {"Comparator settlements", "Market position", "What each proposal costs"} <= sections_named
+    assert {"Comparator settlements", "Market position", "What each proposal costs",
+            "Appendix: comparator settlements"} <= sections_named
 
 
 def test_the_marking_is_on_every_sheet_and_its_printed_pages(brief):
@@ -201,6 +202,8 @@ def test_other_strings_stay_text(shown):
 def test_dates_and_missing():
     assert workbook.parse("2025-07-01").value == dt.date(2025, 7, 1)
     assert workbook.parse("—").kind == "blank"
+    assert workbook.cell("https://example.org/a", "https://example.org/a", link=True).kind == "url"
+    assert workbook.cell("javascript:x", "javascript:x", link=True).kind == "text"  # only http(s) becomes a link
 
 
 def test_a_table_number_excel_would_round_otherwise_is_written_as_shown():
@@ -265,3 +268,14 @@ def test_the_settlement_pattern_is_a_native_chart_of_its_sheet(brief):
     for series in ("Median", "Mean", "Low", "High"):
         col = "ABCDEFGHIJ"[list(sh.table.data.columns).index(series)]
         assert f"'{sh.name}'!${col}${workbook.HEADER_ROW + 1}" in xml  # the series is named by its header cell
+
+
+def test_the_appendix_is_a_sheet_and_its_addresses_are_links(brief):
+    _, sections, _, wb = brief
+    sh = next(s for s in workbook.sheets(sections) if s.table.caption.startswith("Appendix: comparator settlements"))
+    assert len(sh.table.data) == len(brief[0].comparator_events()) > 0
+    ws = wb[sh.name]
+    col = workbook.APPENDIX_COLUMNS.index("Link") + 1
+    urls = [ws.cell(r, col) for r in range(workbook.HEADER_ROW + 2, ws.max_row + 1)]
+    linked = [c for c in urls if isinstance(c.value, str) and c.value.startswith(("http://", "https://"))]
+    assert all(c.hyperlink is not None and c.hyperlink.target == c.value for c in linked)

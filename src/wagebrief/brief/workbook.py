@@ -40,7 +40,10 @@ from wagebrief.brief.section import Section, Table
 from wagebrief.inputs import provenance
 
 #: The keys of :func:`wagebrief.brief.partial.compute`, in the order the brief shows them.
-ORDER = ["summary", "settlements", "inflation", "outlook", "market", "costing", "factors", "methodology"]
+ORDER = ["summary", "settlements", "inflation", "outlook", "market", "costing", "factors", "methodology", "appendix"]
+APPENDIX_COLUMNS = ["Settlement", "Jurisdiction", "Term", "Type", "Effective", "Event", "Value", "Source", "Link"]
+STATED_COLUMNS = ["Jurisdiction", "Term", "Source's figure", "Raises added", "Compounded (in the brief)",
+                  "The source's figure is", "Source", "Link"]
 CONTENTS = "Contents"
 #: Rows above a table sheet's header (0-based): marking, banner, section, caption, source, note, link.
 HEADER_ROW = 7
@@ -167,6 +170,37 @@ def table_cells(table: Table) -> list[list[Cell]]:
 
 
 # --------------------------------------------------------------------------- sheets
+
+def appendix_section(data) -> Section:
+    """The brief's appendix (:mod:`wagebrief.brief.appendix`, HTML in the brief) as tables:
+    every comparator settlement event with its source and link, and the totals the sources state."""
+    from wagebrief.brief import appendix
+
+    events = pd.DataFrame([r["cells"] + [r["url"]] for r in appendix.appendix_rows(data)], columns=APPENDIX_COLUMNS)
+    tables = [Table("Appendix: comparator settlements, event by event", events, links="Link",
+                    source="Source: each row's own source and link, as the settlement files give them.")]
+    stated = appendix.stated_rows(data)
+    if stated:
+        frame = pd.DataFrame([r["cells"] + [r["url"]] for r in stated], columns=STATED_COLUMNS)
+        tables.append(Table("Totals as the sources state them", frame, links="Link",
+                            source="Source: each row's own source and link; wagebrief contract metrics.",
+                            note="Sources often state a contract's total by adding its raises; the brief's tables "
+                                 "show the raises compounded (each on the pay the last one set)."))
+    return Section("Appendix: comparator settlements", tables=tables)
+
+
+def with_appendix(data, sections: dict) -> dict:
+    """``sections`` with the appendix added under "appendix" (a problem box if it cannot be made)."""
+    from wagebrief.brief import partial
+
+    if "appendix" in sections:
+        return sections
+    try:
+        extra = appendix_section(data)
+    except Exception as exc:  # as in the brief: the appendix's failure is its own
+        extra = partial.failed("appendix", exc, data.root)
+    return {**sections, "appendix": extra}
+
 
 def in_order(sections: dict) -> list[Section]:
     """The computed sections as the brief shows them (the factors one after another)."""
@@ -324,12 +358,14 @@ def _write_contents(ws, fm: _Formats, data, labels, banner: str | None, book_she
 
 def write(path: str | Path, data, sections: dict) -> Path:
     """Write the workbook of a brief (``data`` from :func:`wagebrief.brief.partial.load`,
-    ``sections`` from :func:`~wagebrief.brief.partial.compute`) to ``path``, atomically."""
+    ``sections`` from :func:`~wagebrief.brief.partial.compute`, the appendix added by
+    :func:`with_appendix`) to ``path``, atomically."""
     import xlsxwriter
 
     from wagebrief.brief.partial import FailedSection
 
     path = Path(path)
+    sections = with_appendix(data, sections)
     labels = brief_data.input_labels(data)
     banner = provenance.banner(labels)
     book_sheets = sheets(sections)
