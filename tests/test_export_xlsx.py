@@ -279,3 +279,19 @@ def test_the_appendix_is_a_sheet_and_its_addresses_are_links(brief):
     urls = [ws.cell(r, col) for r in range(workbook.HEADER_ROW + 2, ws.max_row + 1)]
     linked = [c for c in urls if isinstance(c.value, str) and c.value.startswith(("http://", "https://"))]
     assert all(c.hyperlink is not None and c.hyperlink.target == c.value for c in linked)
+
+
+@pytest.mark.notebook
+def test_render_xlsx_through_a_real_kernel(project: Path):
+    # The brief rendered as `make demo` renders it, and its workbook beside it from the same inputs.
+    assert CliRunner().invoke(app, ["build"]).exit_code == 0
+    res = CliRunner().invoke(app, ["render", "--unit", UNIT, "--jobs", "1", "--as-of", AS_OF, "--xlsx"])
+    assert res.exit_code == 0, res.output
+    html, xlsx = (project / "reports" / "2027" / f"{UNIT}{ext}" for ext in (".html", ".xlsx"))
+    assert str(xlsx) in res.stdout.splitlines() and html.exists()
+    wb = openpyxl.load_workbook(xlsx)
+    captions = [wb[n].cell(4, 1).value for n in wb.sheetnames[1:]]
+    page_text = html.read_text(encoding="utf-8")
+    import html as html_mod
+
+    assert all(html_mod.escape(c) in page_text for c in captions if not c.startswith("Appendix"))
