@@ -113,7 +113,7 @@ def test_a_percent_column_of_the_table_keeps_its_full_number(brief):
 def test_sheets_follow_the_brief_and_the_contents_link_each(brief):
     _, sections, _, wb = brief
     book_sheets = workbook.sheets(sections)
-    assert wb.sheetnames == ["Contents"] + [s.name for s in book_sheets]
+    assert wb.sheetnames == ["Contents"] + [s.name for s in book_sheets] + ["Charts"]
     captions = [t.caption for s in workbook.in_order(sections) for t in s.tables]
     assert [wb[s.name].cell(4, 1).value for s in book_sheets] == captions
     names = [n.lower() for n in wb.sheetnames]
@@ -129,6 +129,7 @@ def test_sheets_follow_the_brief_and_the_contents_link_each(brief):
         assert links[f"'{s.name}'!A1"] == (s.name, s.section, s.table.caption)
         back = wb[s.name].cell(7, 1)
         assert back.hyperlink is not None and back.hyperlink.location == "'Contents'!A1"
+    assert links["'Charts'!A1"][0] == "Charts"
     sections_named = {s.section for s in book_sheets}
     assert {"Comparator settlements", "Market position", "What each proposal costs",
             "Appendix: comparator settlements"} <= sections_named
@@ -228,7 +229,7 @@ def test_export_cli_writes_the_workbook(tmp_path: Path, brief):
     res = CliRunner().invoke(app, ["export", "--unit", UNIT, "--format", "xlsx", "--out", str(out), "--as-of", AS_OF])
     assert res.exit_code == 0, res.output
     assert res.stdout.strip() == str(out)
-    assert openpyxl.load_workbook(out).sheetnames == ["Contents"] + [s.name for s in workbook.sheets(sections)]
+    assert openpyxl.load_workbook(out).sheetnames == ["Contents"] + [s.name for s in workbook.sheets(sections)] + ["Charts"]
 
 
 @pytest.mark.parametrize("args", [["--unit", "no-such-unit"], ["--unit", "../etc/passwd"],
@@ -238,6 +239,8 @@ def test_export_cli_refuses_what_is_not_a_unit_or_date(tmp_path: Path, args):
     res = CliRunner().invoke(app, ["export", *args, "--out", str(out)])
     assert res.exit_code == 2, res.output
     assert "error" in res.stderr.lower() or "invalid" in res.stderr.lower()
+    if args[1] == "no-such-unit":  # names the unit and the ones there are
+        assert "no unit 'no-such-unit'" in res.stderr and "known units: city-police" in res.stderr
     assert not out.exists()
 
 
@@ -290,8 +293,25 @@ def test_render_xlsx_through_a_real_kernel(project: Path):
     html, xlsx = (project / "reports" / "2027" / f"{UNIT}{ext}" for ext in (".html", ".xlsx"))
     assert str(xlsx) in res.stdout.splitlines() and html.exists()
     wb = openpyxl.load_workbook(xlsx)
-    captions = [wb[n].cell(4, 1).value for n in wb.sheetnames[1:]]
+    captions = [wb[n].cell(4, 1).value for n in wb.sheetnames[1:] if n != workbook.CHARTS]
     page_text = html.read_text(encoding="utf-8")
     import html as html_mod
 
     assert all(html_mod.escape(c) in page_text for c in captions if not c.startswith("Appendix"))
+
+
+def test_every_chart_of_the_brief_is_a_picture_on_the_charts_sheet(brief):
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    _, sections, path, wb = brief
+    figs = [(s.title, f) for s in workbook.in_order(sections) for f in s.figures]
+    assert len(figs) >= 6
+    with zipfile.ZipFile(path) as z:
+        pictures = [n for n in z.namelist() if n.startswith("xl/media/")]
+        drawing = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/drawings/drawing"))
+    assert len(pictures) == len(figs) and all(z_name.endswith(".png") for z_name in pictures)
+    text = [c.value for row in wb["Charts"].iter_rows() for c in row if isinstance(c.value, str)]
+    for section, f in figs:
+        assert f.caption in text and f"Section: {section}" in text
+        assert escape(f.caption, {'"': "&quot;"}) in drawing  # each picture's alt text is its caption

@@ -45,6 +45,8 @@ APPENDIX_COLUMNS = ["Settlement", "Jurisdiction", "Term", "Type", "Effective", "
 STATED_COLUMNS = ["Jurisdiction", "Term", "Source's figure", "Raises added", "Compounded (in the brief)",
                   "The source's figure is", "Source", "Link"]
 CONTENTS = "Contents"
+#: The sheet of the brief's charts as pictures (the settlement pattern is also a native chart).
+CHARTS = "Charts"
 #: Rows above a table sheet's header (0-based): marking, banner, section, caption, source, note, link.
 HEADER_ROW = 7
 MISSING = "—"
@@ -217,7 +219,7 @@ def sheet_name(caption: str, number: int, used: set[str]) -> str:
     base = " ".join(_BAD_SHEET_CHARS.sub(" ", caption).split()).strip("' ") or "Table"
     name = f"{number:02d} {base}"[:31].rstrip("' ")
     k = 2
-    while name.lower() in used or name.lower() in ("history", CONTENTS.lower()):
+    while name.lower() in used or name.lower() in ("history", CONTENTS.lower(), CHARTS.lower()):
         tail = f" ({k})"
         name = f"{number:02d} {base}"[:31 - len(tail)].rstrip("' ") + tail
         k += 1
@@ -324,8 +326,28 @@ def _chart(ws, fm: _Formats, sheet: Sheet, rows: list[list[Cell]]) -> None:
     ws.insert_chart(HEADER_ROW, len(cols) + 1, chart)
 
 
+def _write_charts(ws, fm: _Formats, charts: list[tuple[str, Any]], banner: str | None) -> None:
+    """Every chart of the brief as a picture, in brief order, each under its section, caption and
+    source: the brief's own drawing, so a suppressed figure stays out of it as it does there."""
+    from wagebrief.brief import figures
+
+    _head(ws, fm, banner)
+    ws.write_url(2, 0, f"internal:'{CONTENTS}'!A1", fm.link, string="Back to contents")
+    row = 4
+    for section, f in charts:
+        ws.write_string(row, 0, f"Section: {section}", fm.italic)
+        ws.write_string(row + 1, 0, f.caption, fm.title)
+        if f.source:
+            ws.write_string(row + 2, 0, f.source, fm.italic)
+        png = figures.png(f.figure, dpi=96)
+        height = float(f.figure.get_size_inches()[1]) * 96
+        ws.insert_image(row + 3, 0, "chart.png", {"image_data": BytesIO(png), "object_position": 3,
+                                                  "description": f.caption})
+        row += 5 + int(height / 20) + 1
+
+
 def _write_contents(ws, fm: _Formats, data, labels, banner: str | None, book_sheets: list[Sheet],
-                    failed: list[Section]) -> None:
+                    failed: list[Section], charts: int) -> None:
     u = data.unit
     _head(ws, fm, banner)
     ws.write_string(2, 0, f"{u.name}: the brief's tables", fm.title)
@@ -351,6 +373,12 @@ def _write_contents(ws, fm: _Formats, data, labels, banner: str | None, book_she
         ws.write_url(i, 0, f"internal:'{sh.name}'!A1", fm.link, string=sh.name)
         ws.write_string(i, 1, sh.section)
         ws.write_string(i, 2, sh.table.caption)
+    if charts:
+        i = r + len(book_sheets) + 1
+        ws.write_url(i, 0, f"internal:'{CHARTS}'!A1", fm.link, string=CHARTS)
+        ws.write_string(i, 1, "Every section")
+        ws.write_string(i, 2, f"The brief's {charts} charts as pictures (the settlement pattern is also a native "
+                              "chart on its table's sheet)")
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, _width([sh.section for sh in book_sheets]))
     ws.set_column(2, 2, 80)
@@ -370,6 +398,7 @@ def write(path: str | Path, data, sections: dict) -> Path:
     banner = provenance.banner(labels)
     book_sheets = sheets(sections)
     failed = [s for s in in_order(sections) if isinstance(s, FailedSection)]
+    charts = [(s.title, f) for s in in_order(sections) if not isinstance(s, FailedSection) for f in s.figures]
     buffer = BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
                                         "strings_to_formulas": False, "strings_to_urls": False})
@@ -381,8 +410,12 @@ def write(path: str | Path, data, sections: dict) -> Path:
         ws = book.add_worksheet(sh.name)
         ws.set_header(f"&L{CONFIDENTIAL}")  # printed on every page too
         _write_table(ws, fm, sh, banner)
+    if charts:
+        ws = book.add_worksheet(CHARTS)
+        ws.set_header(f"&L{CONFIDENTIAL}")
+        _write_charts(ws, fm, charts, banner)
     contents.set_header(f"&L{CONFIDENTIAL}")
-    _write_contents(contents, fm, data, labels, banner, book_sheets, failed)
+    _write_contents(contents, fm, data, labels, banner, book_sheets, failed, len(charts))
     contents.activate()
     book.close()
     with io.atomic_write(path, "wb") as fh:
