@@ -315,3 +315,17 @@ def test_every_chart_of_the_brief_is_a_picture_on_the_charts_sheet(brief):
     for section, f in figs:
         assert f.caption in text and f"Section: {section}" in text
         assert escape(f.caption, {'"': "&quot;"}) in drawing  # each picture's alt text is its caption
+
+
+def test_export_writes_beside_the_briefs_and_waits_for_no_render(project: Path):
+    from wagebrief.run import batch
+
+    folder = project / "reports" / "2027"
+    with batch.locked([folder]):  # a render is writing reports/2027/
+        res = CliRunner().invoke(app, ["export", "--unit", UNIT, "--as-of", AS_OF])
+    assert res.exit_code == 1 and "another 'wagebrief render' is writing" in res.stderr
+    assert not (folder / f"{UNIT}.xlsx").exists()
+    res = CliRunner().invoke(app, ["export", "--unit", UNIT, "--as-of", AS_OF])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.strip() == str(folder / f"{UNIT}.xlsx")
+    assert openpyxl.load_workbook(folder / f"{UNIT}.xlsx").sheetnames[0] == "Contents"

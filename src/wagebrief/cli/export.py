@@ -52,7 +52,17 @@ def export(
     except ValueError as exc:
         usage(f"--as-of: {exc}")
     try:
-        path = workbook.export_unit(unit, cycle_year=cycle, as_of=as_of, out=out)
+        if out is None:  # into reports/<cycle>/, beside the briefs: not while a render writes there
+            from wagebrief.inputs import gaps
+
+            target = workbook.default_path(unit, cycle or gaps.load_unit(unit)[0].cycle_year)
+            with batch.locked([target.parent]):
+                path = workbook.export_unit(unit, cycle_year=cycle, as_of=as_of, out=target)
+        else:
+            path = workbook.export_unit(unit, cycle_year=cycle, as_of=as_of, out=out)
+    except batch.RenderLockedError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
     except UnitError as exc:  # the unit file is there but not valid: its own message
         typer.echo(f"error: {batch.shown(exc)}", err=True)
         raise typer.Exit(1) from None

@@ -108,14 +108,20 @@ def _workbooks(run, cycle: Optional[int], as_of: str) -> list[str]:
     from wagebrief.run import batch
 
     errors = []
-    for res in run.results:
-        if not (res.ok and res.path):
-            continue
-        try:
-            typer.echo(str(workbook.export_unit(res.unit, cycle_year=cycle, as_of=as_of,
-                                                out=res.path.with_suffix(".xlsx"))))
-        except Exception as exc:  # one unit's workbook must not stop the others'
-            errors.append(f"{batch.shown(res.unit)}: {batch.shown(exc)}")
+    done = [res for res in run.results if res.ok and res.path]
+    if not done:
+        return errors
+    try:
+        lock = batch.locked(sorted({res.path.parent for res in done}))
+    except batch.RenderLockedError as exc:  # another render started meanwhile: it owns the folder now
+        return [str(exc)]
+    with lock:
+        for res in done:
+            try:
+                typer.echo(str(workbook.export_unit(res.unit, cycle_year=cycle, as_of=as_of,
+                                                    out=res.path.with_suffix(".xlsx"))))
+            except Exception as exc:  # one unit's workbook must not stop the others'
+                errors.append(f"{batch.shown(res.unit)}: {batch.shown(exc)}")
     return errors
 
 
