@@ -19,6 +19,7 @@ app = typer.Typer(
 COMMAND_MODULES = [
     "wagebrief.cli.data",
     "wagebrief.cli.render",
+    "wagebrief.cli.export",
     "wagebrief.cli.pull",
     "wagebrief.cli.cost",
     "wagebrief.cli.solve",

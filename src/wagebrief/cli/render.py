@@ -26,6 +26,8 @@ def render(
     target_percentile: Annotated[Optional[int], typer.Option("--target-percentile", min=1, max=99,
                                                              help="With --all: the comparators' percentile a unit "
                                                                   "should not fall below under the guideline (default 50).")] = None,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write each brief's tables as a workbook beside it "
+                                                     "(reports/<cycle>/<unit>.xlsx, as `wagebrief export` does).")] = False,
 ) -> None:
     """Render briefs to reports/<cycle>/<unit>.html with index.html, manifest.json and render.log;
     with --all, also office.html (every unit's costs and position, and the statewide guideline).
@@ -77,6 +79,7 @@ def render(
     for res in run.results:
         if res.ok:
             typer.echo(str(res.path))
+    workbook_errors = _workbooks(run, cycle, as_of) if xlsx else []
     typer.echo(f"index: {run.index}\nmanifest: {run.manifest}\nlog: {run.log_file}", err=True)
     if run.extra.get("office"):
         typer.echo(f"office: {run.index.parent / run.extra['office']}", err=True)
@@ -91,8 +94,35 @@ def render(
         typer.echo(f"{len(run.failed)} of {len(run.results)} briefs FAILED:", err=True)
         for res in run.failed:
             typer.echo(f"  {batch.shown(res.unit)}: {batch.shown(res.error)}", err=True)
-    if run.failed or run.with_problems:
+    for message in workbook_errors:
+        typer.echo(f"workbook FAILED: {message}", err=True)
+    if run.failed or run.with_problems or workbook_errors:
         raise typer.Exit(1)
+
+
+def _workbooks(run, cycle: Optional[int], as_of: str) -> list[str]:
+    """Write the workbook of each brief that rendered, beside its HTML; the errors, one line each.
+
+    The sections are computed again here, as the notebook computed them, from the same inputs."""
+    from wagebrief.brief import workbook
+    from wagebrief.run import batch
+
+    errors = []
+    done = [res for res in run.results if res.ok and res.path]
+    if not done:
+        return errors
+    try:
+        lock = batch.locked(sorted({res.path.parent for res in done}))
+    except batch.RenderLockedError as exc:  # another render started meanwhile: it owns the folder now
+        return [str(exc)]
+    with lock:
+        for res in done:
+            try:
+                typer.echo(str(workbook.export_unit(res.unit, cycle_year=cycle, as_of=as_of,
+                                                    out=res.path.with_suffix(".xlsx"))))
+            except Exception as exc:  # one unit's workbook must not stop the others'
+                errors.append(f"{batch.shown(res.unit)}: {batch.shown(exc)}")
+    return errors
 
 
 def register(app: typer.Typer) -> None:

@@ -237,6 +237,12 @@ def _locked(folders: list[Path]) -> contextlib.ExitStack:
         return stack.pop_all()
 
 
+def locked(folders: list[Path]) -> contextlib.ExitStack:
+    """Hold the reports folders' ``.render.lock`` (as a render does) while writing into them
+    outside a render: a workbook written beside a brief; :class:`RenderLockedError` if taken."""
+    return _locked(folders)
+
+
 def _run_locked(names: list[str], cycle: int | None, p: Paths, jobs: int, progress: bool, cycle_dir: Path,
                 shown_cycle: int | None, as_of: str = "", office: tuple | None = None) -> Run:
     log_file = cycle_dir / "render.log"

@@ -1,0 +1,77 @@
+"""``wagebrief export``: a brief's tables in a file an analyst opens in Excel."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+# Commands import the stage modules inside their bodies so `wagebrief --help` starts fast.
+
+
+class ExportFormat(str, Enum):
+    xlsx = "xlsx"
+
+
+def export(
+    unit: Annotated[str, typer.Option("--unit", "-u", help="Unit id, as in comparators/<unit>.yml.")],
+    format: Annotated[ExportFormat, typer.Option("--format", help="xlsx: every table of the brief, a sheet each.")] = ExportFormat.xlsx,
+    out: Annotated[Optional[Path], typer.Option("--out", help="File to write (default: reports/<cycle>/<unit>.xlsx).")] = None,
+    cycle: Annotated[Optional[int], typer.Option("--cycle", help="Cycle year (default: the unit's own).")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD",
+                                                 help="Date the market position is stated at (default: today).")] = None,
+) -> None:
+    """Write the unit's brief tables as a workbook: a Contents sheet linking one sheet per
+    table (brief order), each with its caption, source and note, numbers as numbers with Excel
+    formats, the confidentiality marking and what each input is (synthetic or real).
+
+    Exits 2 if --unit is not a unit file's id, --cycle not a year or --as-of not a date; exits 1
+    if the workbook cannot be written. A section whose inputs are bad is listed on the Contents
+    sheet with its problems, and its tables are left out.
+    """
+    from wagebrief.brief import workbook
+    from wagebrief.inputs.units import UnitError
+    from wagebrief.run import batch, render as render_mod
+
+    def usage(message: str) -> None:
+        typer.echo(f"error: {message}", err=True)
+        raise typer.Exit(2)
+
+    unknown = batch.unknown_units([unit])
+    if unknown:
+        usage(batch.shown(unknown[0]))
+    if cycle is not None:
+        try:
+            render_mod.check_cycle(cycle)
+        except ValueError as exc:
+            usage(f"--cycle: {exc}")
+    try:
+        as_of = render_mod.check_as_of(as_of or "") or render_mod.today()
+    except ValueError as exc:
+        usage(f"--as-of: {exc}")
+    try:
+        if out is None:  # into reports/<cycle>/, beside the briefs: not while a render writes there
+            from wagebrief.inputs import gaps
+
+            target = workbook.default_path(unit, cycle or gaps.load_unit(unit)[0].cycle_year)
+            with batch.locked([target.parent]):
+                path = workbook.export_unit(unit, cycle_year=cycle, as_of=as_of, out=target)
+        else:
+            path = workbook.export_unit(unit, cycle_year=cycle, as_of=as_of, out=out)
+    except batch.RenderLockedError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except UnitError as exc:  # the unit file is there but not valid: its own message
+        typer.echo(f"error: {batch.shown(exc)}", err=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        typer.echo(f"error: cannot write the workbook: {batch.shown(exc)}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(str(path))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``export`` to the CLI."""
+    app.command()(export)
