@@ -30,7 +30,7 @@ import pandas as pd
 from wagebrief.config import paths
 from wagebrief.inputs.profiles import ProfileResult
 from wagebrief.inputs.settlements import FILE_COL, ROW_COL, parse_number
-from wagebrief.inputs.tablefile import read_text_csv
+from wagebrief.inputs.tablefile import read_text_csv, rejected_note, rejected_rows
 
 YEARS = (1990, 2100)
 #: Dollar columns: each a General Fund figure for the fiscal year, in dollars.
@@ -109,15 +109,11 @@ def validate_frame(raw: pd.DataFrame) -> FiscalResult:
     bad(dup, "fisc_year_end", lambda i: f"{t.at[i, 'municipality']} FY{t.at[i, 'fisc_year_end']} is given twice "
                                         "(the first row is kept)")
 
-    rejected = sorted({e[0] for e in errs})
-    ok = ~raw.index.isin(rejected)
+    ok, rejects, located = rejected_rows(raw, COLUMNS, errs)
     out = t.assign(**typed, fisc_year_end=year, synthetic=t["source"].str.contains("SYNTHETIC", case=False),
                    source_file=raw[FILE_COL], source_row=raw[ROW_COL].astype(int))[ok]
     out = out.astype({"fisc_year_end": "int64", "population": "Int64"})
-    rejects = raw.loc[rejected, COLUMNS].assign(file=raw.loc[rejected, FILE_COL], row=raw.loc[rejected, ROW_COL])
-    rejects["reason"] = ["; ".join(f"{c}: {m}" for j, c, m in errs if j == i) for i in rejected]
-    located = [(str(raw.at[i, FILE_COL]), int(raw.at[i, ROW_COL]), c, m) for i, c, m in errs]
-    return FiscalResult(out.reset_index(drop=True), rejects.reset_index(drop=True), located, len(raw))
+    return FiscalResult(out.reset_index(drop=True), rejects, located, len(raw))
 
 
 def _empty() -> FiscalResult:
@@ -137,12 +133,7 @@ def load(root: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
         result = validate(root=root)
     except (FiscalFileError, OSError) as exc:
         return _empty().valid, [f"Municipal fiscal indicators not used: {exc}"]
-    notes = []
-    if result.errors:
-        shown = result.problems()
-        notes.append(f"{len(result.rejects)} fiscal-indicator row(s) were rejected and not used: " + "; ".join(shown[:3])
-                     + (f"; and {len(shown) - 3} more" if len(shown) > 3 else "") + ".")
-    return result.valid, notes
+    return result.valid, rejected_note(result, "fiscal-indicator")
 
 
 def town_key(name: str) -> str:

@@ -19,7 +19,7 @@ import pandas as pd
 from wagebrief.config import paths
 from wagebrief.inputs.profiles import ProfileResult
 from wagebrief.inputs.settlements import FILE_COL, ROW_COL, VOCABULARIES, parse_number
-from wagebrief.inputs.tablefile import read_text_csv
+from wagebrief.inputs.tablefile import read_text_csv, rejected_note, rejected_rows
 
 MEASURES = ("first_year_mean", "term_mean_annual", "award_mean", "voluntary_mean")
 MEASURE_WORDS = {
@@ -114,16 +114,12 @@ def validate_frame(raw: pd.DataFrame) -> PublishedResult:
     sdate = pd.to_datetime(t["source_date"].where(t["source_date"].ne("")), format="%Y-%m-%d", errors="coerce")
     bad(t["source_date"].ne("") & sdate.isna(), "source_date", lambda i: f"{t.at[i, 'source_date']!r} is not a date (YYYY-MM-DD)")
 
-    rejected = sorted({e[0] for e in errs})
     # Only rejected rows can hold a fractional year or count; they leave before the cast.
-    ok = ~raw.index.isin(rejected)
+    ok, rejects, located = rejected_rows(raw, COLUMNS, errs)
     typed = t.assign(period=t["year"], year=year, year_end=year_end, pct=pct, n_contracts=n, source_date=sdate,
                      source_file=raw[FILE_COL], source_row=raw[ROW_COL].astype(int))[ok]
     typed = typed.astype({"year": "Int64", "year_end": "Int64", "n_contracts": "Int64"})
-    rejects = raw.loc[rejected, COLUMNS].assign(file=raw.loc[rejected, FILE_COL], row=raw.loc[rejected, ROW_COL])
-    rejects["reason"] = ["; ".join(f"{c}: {m}" for j, c, m in errs if j == i) for i in rejected]
-    located = [(str(raw.at[i, FILE_COL]), int(raw.at[i, ROW_COL]), c, m) for i, c, m in errs]
-    return PublishedResult(typed.reset_index(drop=True), rejects.reset_index(drop=True), located, len(raw))
+    return PublishedResult(typed.reset_index(drop=True), rejects, located, len(raw))
 
 
 def validate(files: Iterable[str | Path] | None = None, root: str | Path | None = None) -> PublishedResult:
@@ -141,12 +137,7 @@ def load(root: str | Path | None = None) -> tuple[pd.DataFrame, list[str]]:
         result = validate(root=root)
     except (PublishedFileError, OSError) as exc:
         return validate_frame(pd.DataFrame(columns=[*COLUMNS, FILE_COL, ROW_COL])).valid, [f"Published averages not used: {exc}"]
-    notes = []
-    if result.errors:
-        shown = result.problems()
-        notes.append(f"{len(result.rejects)} published-average row(s) were rejected and not used: " + "; ".join(shown[:3])
-                     + (f"; and {len(shown) - 3} more" if len(shown) > 3 else "") + ".")
-    return result.valid, notes
+    return result.valid, rejected_note(result, "published-average")
 
 
 def matching(averages: pd.DataFrame, occupation_group: str | Iterable[str], years: Iterable[int],

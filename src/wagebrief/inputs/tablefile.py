@@ -36,3 +36,23 @@ def read_text_csv(path: str | Path, columns: Sequence[str], required: Sequence[s
     df[FILE_COL] = str(path)
     df[ROW_COL] = np.arange(2, len(df) + 2)
     return df
+
+
+def rejected_rows(raw: pd.DataFrame, columns: Sequence[str], errs: Sequence[tuple[int, str, str]]
+                  ) -> tuple[np.ndarray, pd.DataFrame, list[tuple[str, int, str, str]]]:
+    """From problems as (row index, column, message): the mask of rows kept, the rejected rows
+    exactly as typed with file, row and reason, and the problems located (file, row, column, message)."""
+    rejected = sorted({e[0] for e in errs})
+    rejects = raw.loc[rejected, list(columns)].assign(file=raw.loc[rejected, FILE_COL], row=raw.loc[rejected, ROW_COL])
+    rejects["reason"] = ["; ".join(f"{c}: {m}" for j, c, m in errs if j == i) for i in rejected]
+    located = [(str(raw.at[i, FILE_COL]), int(raw.at[i, ROW_COL]), c, m) for i, c, m in errs]
+    return ~raw.index.isin(rejected), rejects.reset_index(drop=True), located
+
+
+def rejected_note(result, what: str) -> list[str]:
+    """The brief's note on a table's rejected rows (the first three problems), or none."""
+    if not result.errors:
+        return []
+    shown = result.problems()
+    return [f"{len(result.rejects)} {what} row(s) were rejected and not used: " + "; ".join(shown[:3])
+            + (f"; and {len(shown) - 3} more" if len(shown) > 3 else "") + "."]
