@@ -16,6 +16,8 @@ from wagebrief.brief import figures, page, pdf, workbook
 
 #: A table this wide (columns) gets a landscape page.
 WIDE_COLUMNS = 9
+#: Characters a word of a table cell may have before it may break anywhere.
+LONG_WORD = 14
 
 
 #: Where an SVG names or refers to one of its elements (ids, clip paths, hatches, glyphs).
@@ -36,10 +38,18 @@ def table_rows(table) -> dict:
     string (:func:`wagebrief.brief.page.formatted`, so a suppressed figure is its mark), whether it
     is a figure (kept on one line) and whether it is a link (the ``links`` column's http(s) addresses)."""
     cells = page.formatted(table)
-    rows = [[{"text": str(v), "figure": workbook.parse(str(v)).kind in ("number", "date", "blank"),
-              "link": c == table.links and str(v).startswith(("http://", "https://"))}
+    rows = [[{"text": str(v), "css": _css(str(v)), "link": c == table.links and str(v).startswith(("http://", "https://"))}
              for c, v in zip(cells.columns, r)] for r in cells.itertuples(index=False)]
-    return {"columns": [str(c) for c in cells.columns], "rows": rows}
+    return {"columns": [{"text": str(c), "css": _css(str(c))} for c in cells.columns], "rows": rows}
+
+
+def _css(text: str) -> str:
+    # A figure stays on one line; a word longer than LONG_WORD (an address, an id) may break
+    # anywhere, so the table fits the page; other words break only between them. Allowing breaks
+    # anywhere in every cell would fit too, but doubles the time the table takes to lay out.
+    if workbook.parse(text).kind in ("number", "date", "blank"):
+        return "wb-figure"
+    return "wb-long" if any(len(w) > LONG_WORD for w in text.split()) else "wb-text"
 
 
 def html(book) -> str:
