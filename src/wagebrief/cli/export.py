@@ -31,7 +31,7 @@ def export(
     if the workbook cannot be written. A section whose inputs are bad is listed on the Contents
     sheet with its problems, and its tables are left out.
     """
-    from wagebrief.brief import workbook
+    from wagebrief.brief import exports, workbook
     from wagebrief.inputs.units import UnitError
     from wagebrief.run import batch, render as render_mod
 
@@ -51,15 +51,16 @@ def export(
         as_of = render_mod.check_as_of(as_of or "") or render_mod.today()
     except ValueError as exc:
         usage(f"--as-of: {exc}")
+    fmt = format.value
     try:
         if out is None:  # into reports/<cycle>/, beside the briefs: not while a render writes there
             from wagebrief.inputs import gaps
 
-            target = workbook.default_path(unit, cycle or gaps.load_unit(unit)[0].cycle_year)
-            with batch.locked([target.parent]):
-                path = workbook.export_unit(unit, cycle_year=cycle, as_of=as_of, out=target)
+            folder = workbook.default_path(unit, cycle or gaps.load_unit(unit)[0].cycle_year).parent
+            with batch.locked([folder]):
+                written, errors = exports.export_unit(unit, [fmt], cycle_year=cycle, as_of=as_of, out_dir=folder)
         else:
-            path = workbook.export_unit(unit, cycle_year=cycle, as_of=as_of, out=out)
+            written, errors = exports.export_unit(unit, [fmt], cycle_year=cycle, as_of=as_of, out=out)
     except batch.RenderLockedError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -67,9 +68,13 @@ def export(
         typer.echo(f"error: {batch.shown(exc)}", err=True)
         raise typer.Exit(1) from None
     except OSError as exc:
-        typer.echo(f"error: cannot write the workbook: {batch.shown(exc)}", err=True)
+        typer.echo(f"error: cannot write the {fmt} export: {batch.shown(exc)}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(str(path))
+    if errors:
+        typer.echo(f"error: cannot write the {fmt} export: {batch.shown(errors[fmt])}", err=True)
+        raise typer.Exit(1)
+    for path in written[fmt]:
+        typer.echo(path)
 
 
 def register(app: typer.Typer) -> None:

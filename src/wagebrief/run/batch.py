@@ -83,15 +83,18 @@ def _init_worker(notebook: str, root: str, parent_pid: int) -> None:
     atexit.register(_WORKER.close)
 
 
-def _work(unit: str, cycle: int | None, root: str, as_of: str = "") -> render.RenderResult:
+def _work(unit: str, cycle: int | None, root: str, as_of: str = "",
+          exports: tuple[str, ...] = ()) -> render.RenderResult:
     assert _WORKER is not None
-    return render.render_with(_WORKER, unit, cycle, root, as_of)
+    return render.render_with(_WORKER, unit, cycle, root, as_of, list(exports))
 
 
 def render_units(names: list[str], cycle: int | None = None, root: str | Path | None = None,
-                 jobs: int = 1, progress: bool = False, as_of: str = "") -> list[render.RenderResult]:
+                 jobs: int = 1, progress: bool = False, as_of: str = "",
+                 exports: tuple[str, ...] = ()) -> list[render.RenderResult]:
     """Render ``names`` across ``jobs`` worker processes, each with one warm kernel, every brief
-    stated as of ``as_of`` (YYYY-MM-DD; empty: today, fixed once for the whole run).
+    stated as of ``as_of`` (YYYY-MM-DD; empty: today, fixed once for the whole run), each with its
+    ``exports`` (:mod:`wagebrief.brief.exports`) written beside it from the same sections.
 
     Results come back in the order of ``names``, whatever order they finished in.
     """
@@ -112,13 +115,13 @@ def render_units(names: list[str], cycle: int | None = None, root: str | Path | 
         if jobs == 1:
             with render.Renderer(notebook) as r:
                 for name in names:
-                    done(render.render_with(r, name, cycle, p.root, as_of))
+                    done(render.render_with(r, name, cycle, p.root, as_of, list(exports)))
         else:
             # spawn: each worker starts clean instead of inheriting this process's state.
             ctx = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
                                      initargs=(notebook, str(p.root), os.getpid())) as pool:
-                futures = {pool.submit(_work, name, cycle, str(p.root), as_of): name for name in names}
+                futures = {pool.submit(_work, name, cycle, str(p.root), as_of, tuple(exports)): name for name in names}
                 for fut in as_completed(futures):
                     try:
                         done(fut.result())
@@ -156,6 +159,8 @@ def log_result(res: render.RenderResult) -> None:
         log.info("rendered %s in %.1f s", res.unit, res.seconds)
     for w in res.warnings:
         log.warning("  %s: warning: %s", res.unit, w)
+    for fmt, message in res.export_errors.items():
+        log.error("  %s: %s export FAILED: %s", res.unit, fmt, message)
 
 
 def _progress(total: int, enabled: bool):
@@ -191,11 +196,13 @@ def unknown_units(names: list[str], root: str | Path | None = None) -> list[str]
 
 def run(names: list[str] | None = None, cycle: int | None = None, root: str | Path | None = None,
         jobs: int | None = None, progress: bool = False, as_of: str = "", office: bool = False,
-        guideline_pct: float | None = None, target_percentile: int | None = None) -> Run:
+        guideline_pct: float | None = None, target_percentile: int | None = None,
+        exports: tuple[str, ...] = ()) -> Run:
     """Render every unit (or ``names``), then write index.html, manifest.json and render.log;
     ``as_of`` (YYYY-MM-DD, empty for today) is the date the briefs state the market position at.
     With ``office`` (``render --all``), also office.html: every unit's costs, position and the
     statewide guideline (``guideline_pct``, ``target_percentile``; default: comparators/office/settings.yml).
+    ``exports`` (``("xlsx",)``, ...) are written beside each brief, from the sections it was built from.
 
     Raises :class:`UnknownUnitError` (before anything is written) if a name has no unit file,
     ValueError for a cycle that is not a year, and :class:`RenderLockedError` while another run
@@ -214,7 +221,7 @@ def run(names: list[str] | None = None, cycle: int | None = None, root: str | Pa
     with _locked([cycle_dir, *brief_dirs]):
         render.remove_leftover_kernels()  # kernels of killed runs and their folders in $TMPDIR
         return _run_locked(names, cycle, p, jobs, progress, cycle_dir, shown_cycle, as_of,
-                           (guideline_pct, target_percentile) if office else None)
+                           (guideline_pct, target_percentile) if office else None, tuple(exports))
 
 
 def _locked(folders: list[Path]) -> contextlib.ExitStack:
@@ -244,14 +251,15 @@ def locked(folders: list[Path]) -> contextlib.ExitStack:
 
 
 def _run_locked(names: list[str], cycle: int | None, p: Paths, jobs: int, progress: bool, cycle_dir: Path,
-                shown_cycle: int | None, as_of: str = "", office: tuple | None = None) -> Run:
+                shown_cycle: int | None, as_of: str = "", office: tuple | None = None,
+                exports: tuple[str, ...] = ()) -> Run:
     log_file = cycle_dir / "render.log"
     last = _last_manifest(cycle_dir)  # read before this run's log and manifest replace it
     handler = _log_to(log_file)
     started, t0 = render.now(), time.perf_counter()
     log.info("rendering %d unit(s) with %d job(s) into %s", len(names), jobs, cycle_dir)
     try:
-        results = render_units(names, cycle, p.root, jobs, progress, as_of)
+        results = render_units(names, cycle, p.root, jobs, progress, as_of, exports)
         r = Run(shown_cycle, results, started, render.now(), time.perf_counter() - t0, jobs, log_file=log_file)
         r.extra["index"] = ([_entry(res, r.started_at, cycle_dir, last) for res in results]
                             + earlier_briefs(cycle_dir, {res.unit for res in results}, last))
