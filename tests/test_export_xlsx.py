@@ -239,7 +239,7 @@ def test_export_cli_writes_the_workbook(tmp_path: Path, brief):
 
 
 @pytest.mark.parametrize("args", [["--unit", "no-such-unit"], ["--unit", "../etc/passwd"],
-                                  ["--unit", UNIT, "--as-of", "2026-13-40"], ["--unit", UNIT, "--format", "pdf"]])
+                                  ["--unit", UNIT, "--as-of", "2026-13-40"], ["--unit", UNIT, "--format", "odt"]])
 def test_export_cli_refuses_what_is_not_a_unit_or_date(tmp_path: Path, args):
     out = tmp_path / "wb.xlsx"
     res = CliRunner().invoke(app, ["export", *args, "--out", str(out)])

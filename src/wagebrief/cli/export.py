@@ -13,12 +13,14 @@ import typer
 
 class ExportFormat(str, Enum):
     xlsx = "xlsx"
+    pdf = "pdf"
 
 
 def export(
     unit: Annotated[str, typer.Option("--unit", "-u", help="Unit id, as in comparators/<unit>.yml.")],
-    format: Annotated[ExportFormat, typer.Option("--format", help="xlsx: every table of the brief, a sheet each.")] = ExportFormat.xlsx,
-    out: Annotated[Optional[Path], typer.Option("--out", help="File to write (default: reports/<cycle>/<unit>.xlsx).")] = None,
+    format: Annotated[ExportFormat, typer.Option("--format", help="xlsx: every table of the brief, a sheet each; "
+                                                                    "pdf: the brief itself, paged.")] = ExportFormat.xlsx,
+    out: Annotated[Optional[Path], typer.Option("--out", help="File to write (default: reports/<cycle>/<unit>.<format>).")] = None,
     cycle: Annotated[Optional[int], typer.Option("--cycle", help="Cycle year (default: the unit's own).")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD",
                                                  help="Date the market position is stated at (default: today).")] = None,
@@ -26,6 +28,10 @@ def export(
     """Write the unit's brief tables as a workbook: a Contents sheet linking one sheet per
     table (brief order), each with its caption, source and note, numbers as numbers with Excel
     formats, the confidentiality marking and what each input is (synthetic or real).
+
+    --format pdf: the brief itself as a PDF (page numbers, the marking on every page, a contents
+    list), converted from reports/<cycle>/<unit>.html when that brief states the --as-of date,
+    else rendered first (into memory: reports/ holds only what a render listed).
 
     Exits 2 if --unit is not a unit file's id, --cycle not a year or --as-of not a date; exits 1
     if the workbook cannot be written. A section whose inputs are bad is listed on the Contents
@@ -52,6 +58,8 @@ def export(
     except ValueError as exc:
         usage(f"--as-of: {exc}")
     fmt = format.value
+    if fmt == "pdf":  # the brief itself, from its rendered HTML (run/export_pdf.py), not from its tables
+        from wagebrief.run import export_pdf as exports
     try:
         if out is None:  # into reports/<cycle>/, beside the briefs: not while a render writes there
             from wagebrief.inputs import gaps

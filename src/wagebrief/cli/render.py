@@ -29,6 +29,8 @@ def render(
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write each brief's tables as a workbook beside it "
                                                      "(reports/<cycle>/<unit>.xlsx, as `wagebrief export` does), "
                                                      "from the sections the brief was built from.")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write each brief as a PDF beside it "
+                                                   "(reports/<cycle>/<unit>.pdf), converted from the HTML just written.")] = False,
 ) -> None:
     """Render briefs to reports/<cycle>/<unit>.html with index.html, manifest.json and render.log;
     with --all, also office.html (every unit's costs and position, and the statewide guideline).
@@ -63,7 +65,7 @@ def render(
         for message in unknown:
             typer.echo(f"error: {batch.shown(message)}", err=True)
         raise typer.Exit(2)
-    exports = ["xlsx"] if xlsx else []
+    exports = (["xlsx"] if xlsx else []) + (["pdf"] if pdf else [])
     terminal = logging.StreamHandler(sys.stderr)
     terminal.setFormatter(batch.OneLineFormatter("%(message)s"))
     batch.log.addHandler(terminal)

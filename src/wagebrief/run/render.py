@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 
 from wagebrief import io
-from wagebrief.brief import data as brief_data, page as brief_page
+from wagebrief.brief import data as brief_data, page as brief_page, pdf as brief_pdf
 from wagebrief.brief.messages import one_line
 from wagebrief.brief.partial import STATUS_KEY
 from wagebrief.config import paths
@@ -37,6 +37,8 @@ RESET_SOURCE = 'get_ipython().run_line_magic("reset", "-f")'
 RESET_TAG = "wagebrief-reset"
 #: The last cell of a run asked for exports: it writes them from the notebook's own sections.
 EXPORT_TAG = "wagebrief-exports"
+#: The export made from the brief's HTML once it is written (brief/pdf.py), not in the kernel.
+PDF = "pdf"
 
 
 RENDERED, WITH_PROBLEMS, FAILED = "rendered", "rendered with problems", "failed"
@@ -419,11 +421,18 @@ def render_with(renderer: Renderer, unit: str, cycle_year: int | None = None,
         cycle = cycle_year or u.cycle_year
         params = parameters(u.unit, cycle, p.root, as_of)
         out = report_path(u.unit, cycle, p.root)
-        nb = renderer.execute(params, exports, out.parent)
-        io.write_text(out, to_html(nb, f"{u.name} — bargaining brief {cycle}"))
+        in_kernel = [f for f in exports or () if f != PDF]  # the PDF is made from the page, below
+        nb = renderer.execute(params, in_kernel, out.parent)
+        page = to_html(nb, f"{u.name} — bargaining brief {cycle}")
+        io.write_text(out, page)
         problems, warnings = outcome(nb)
         written, errors = exported(nb)
-        errors.update({f: "the exports cell did not run" for f in exports or () if f not in written and f not in errors})
+        errors.update({f: "the exports cell did not run" for f in in_kernel if f not in written and f not in errors})
+        if PDF in (exports or ()):  # from the page just written, beside it: nothing computed again
+            try:
+                written[PDF] = [str(brief_pdf.write_brief_pdf(page, out.with_suffix(".pdf")))]
+            except Exception as exc:  # the brief itself is written whatever happens to its PDF
+                errors[PDF] = one_line(exc)
         return RenderResult(u.unit, out, True, time.perf_counter() - start, parameters=params, generated_at=now(),
                             problems=problems, warnings=warnings, exports=written, export_errors=errors)
     except Exception as exc:  # a scheduled run reports every failure and keeps going
