@@ -1,4 +1,4 @@
-"""``wagebrief export``: a brief's tables in a file an analyst opens in Excel."""
+"""``wagebrief export``: a brief in a file an analyst opens in Excel or Word."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ import typer
 
 class ExportFormat(str, Enum):
     xlsx = "xlsx"
+    docx = "docx"
 
 
 def export(
     unit: Annotated[str, typer.Option("--unit", "-u", help="Unit id, as in comparators/<unit>.yml.")],
-    format: Annotated[ExportFormat, typer.Option("--format", help="xlsx: every table of the brief, a sheet each.")] = ExportFormat.xlsx,
-    out: Annotated[Optional[Path], typer.Option("--out", help="File to write (default: reports/<cycle>/<unit>.xlsx).")] = None,
+    format: Annotated[ExportFormat, typer.Option("--format", help="xlsx: every table of the brief, a sheet each; "
+                                                                  "docx: the whole brief as a Word document.")] = ExportFormat.xlsx,
+    out: Annotated[Optional[Path], typer.Option("--out", help="File to write (default: reports/<cycle>/<unit>.<format>).")] = None,
     cycle: Annotated[Optional[int], typer.Option("--cycle", help="Cycle year (default: the unit's own).")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD",
                                                  help="Date the market position is stated at (default: today).")] = None,
@@ -30,8 +32,12 @@ def export(
     Exits 2 if --unit is not a unit file's id, --cycle not a year or --as-of not a date; exits 1
     if the workbook cannot be written. A section whose inputs are bad is listed on the Contents
     sheet with its problems, and its tables are left out.
+
+    docx: the brief as a Word document to edit: Heading 1/2 titles and captions, Word tables of
+    the brief's figures, charts as pictures with their sources, the marking in every page's
+    header, the cover's inputs and SYNTHETIC banner; a failed section shows its problems.
     """
-    from wagebrief.brief import workbook
+    from wagebrief.brief import document, workbook
     from wagebrief.inputs.units import UnitError
     from wagebrief.run import batch, render as render_mod
 
@@ -51,15 +57,16 @@ def export(
         as_of = render_mod.check_as_of(as_of or "") or render_mod.today()
     except ValueError as exc:
         usage(f"--as-of: {exc}")
+    writer = document if format == ExportFormat.docx else workbook
     try:
         if out is None:  # into reports/<cycle>/, beside the briefs: not while a render writes there
             from wagebrief.inputs import gaps
 
-            target = workbook.default_path(unit, cycle or gaps.load_unit(unit)[0].cycle_year)
+            target = writer.default_path(unit, cycle or gaps.load_unit(unit)[0].cycle_year)
             with batch.locked([target.parent]):
-                path = workbook.export_unit(unit, cycle_year=cycle, as_of=as_of, out=target)
+                path = writer.export_unit(unit, cycle_year=cycle, as_of=as_of, out=target)
         else:
-            path = workbook.export_unit(unit, cycle_year=cycle, as_of=as_of, out=out)
+            path = writer.export_unit(unit, cycle_year=cycle, as_of=as_of, out=out)
     except batch.RenderLockedError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -67,7 +74,8 @@ def export(
         typer.echo(f"error: {batch.shown(exc)}", err=True)
         raise typer.Exit(1) from None
     except OSError as exc:
-        typer.echo(f"error: cannot write the workbook: {batch.shown(exc)}", err=True)
+        what = "document" if writer is document else "workbook"
+        typer.echo(f"error: cannot write the {what}: {batch.shown(exc)}", err=True)
         raise typer.Exit(1) from None
     typer.echo(str(path))
 

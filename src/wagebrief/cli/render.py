@@ -28,6 +28,8 @@ def render(
                                                                   "should not fall below under the guideline (default 50).")] = None,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write each brief's tables as a workbook beside it "
                                                      "(reports/<cycle>/<unit>.xlsx, as `wagebrief export` does).")] = False,
+    docx: Annotated[bool, typer.Option("--docx", help="Also write each brief as a Word document beside it "
+                                                     "(reports/<cycle>/<unit>.docx, as `wagebrief export` does).")] = False,
 ) -> None:
     """Render briefs to reports/<cycle>/<unit>.html with index.html, manifest.json and render.log;
     with --all, also office.html (every unit's costs and position, and the statewide guideline).
@@ -80,6 +82,7 @@ def render(
         if res.ok:
             typer.echo(str(res.path))
     workbook_errors = _workbooks(run, cycle, as_of) if xlsx else []
+    document_errors = _documents(run, cycle, as_of) if docx else []
     typer.echo(f"index: {run.index}\nmanifest: {run.manifest}\nlog: {run.log_file}", err=True)
     if run.extra.get("office"):
         typer.echo(f"office: {run.index.parent / run.extra['office']}", err=True)
@@ -96,7 +99,9 @@ def render(
             typer.echo(f"  {batch.shown(res.unit)}: {batch.shown(res.error)}", err=True)
     for message in workbook_errors:
         typer.echo(f"workbook FAILED: {message}", err=True)
-    if run.failed or run.with_problems or workbook_errors:
+    for message in document_errors:
+        typer.echo(f"document FAILED: {message}", err=True)
+    if run.failed or run.with_problems or workbook_errors or document_errors:
         raise typer.Exit(1)
 
 
@@ -105,22 +110,36 @@ def _workbooks(run, cycle: Optional[int], as_of: str) -> list[str]:
 
     The sections are computed again here, as the notebook computed them, from the same inputs."""
     from wagebrief.brief import workbook
+
+    return _beside(run, lambda unit, out: workbook.export_unit(unit, cycle_year=cycle, as_of=as_of, out=out), ".xlsx")
+
+
+def _documents(run, cycle: Optional[int], as_of: str) -> list[str]:
+    """Write the Word document of each brief that rendered, beside its HTML, as :func:`_workbooks`
+    writes workbooks (within the folder's lock); the errors, one line each."""
+    from wagebrief.brief import document
+
+    return _beside(run, lambda unit, out: document.export_unit(unit, cycle_year=cycle, as_of=as_of, out=out), ".docx")
+
+
+def _beside(run, export, suffix: str) -> list[str]:
+    """``export(unit, out)`` for each brief that rendered, ``out`` its HTML's path with ``suffix``,
+    holding the reports folders' lock; the errors, one line each."""
     from wagebrief.run import batch
 
-    errors = []
     done = [res for res in run.results if res.ok and res.path]
     if not done:
-        return errors
+        return []
     try:
         lock = batch.locked(sorted({res.path.parent for res in done}))
     except batch.RenderLockedError as exc:  # another render started meanwhile: it owns the folder now
         return [str(exc)]
+    errors = []
     with lock:
         for res in done:
             try:
-                typer.echo(str(workbook.export_unit(res.unit, cycle_year=cycle, as_of=as_of,
-                                                    out=res.path.with_suffix(".xlsx"))))
-            except Exception as exc:  # one unit's workbook must not stop the others'
+                typer.echo(str(export(res.unit, res.path.with_suffix(suffix))))
+            except Exception as exc:  # one unit's file must not stop the others'
                 errors.append(f"{batch.shown(res.unit)}: {batch.shown(exc)}")
     return errors
 
