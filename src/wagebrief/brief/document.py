@@ -42,7 +42,7 @@ WIDE = 8
 STYLES = {
     "Confidential Marking": (9, True, False, "B00020"),
     "Synthetic Banner": (10, True, False, "B00020"),
-    "Table Text": (8, False, False, None),
+    "Table Text": (7.5, False, False, None),  # as the brief's print CSS sets its tables
     "Source Line": (8, False, True, "444444"),
     "Caveat": (9, False, True, "333333"),
     "Problem": (10, True, False, "B00020"),
@@ -51,7 +51,11 @@ HEADING, CAPTION = "Heading 1", "Heading 2"
 TABLE_STYLE = "Table Grid"
 LINK_COLOR = "0563C1"
 FIGURE_DPI = 150
-MARGIN_IN = 0.75
+#: Table text at 7.5 pt: about this many inches a character (a digit of a wide serif), plus the
+#: cell's own margins (:data:`CELL_MARGIN_IN` a side) and a little for the grid lines.
+CHAR_IN, CELL_MARGIN_IN = 0.068, 0.04
+CELL_PAD_IN = 2 * CELL_MARGIN_IN + 0.03
+MARGIN_IN = 0.6
 
 
 @dataclass(frozen=True)
@@ -204,16 +208,20 @@ def _usable_width(section) -> float:
 
 
 def _header_and_footer(section, banner: str | None, unit_name: str) -> None:
-    """The marking (and banner) on every page: later sections link to this header and footer."""
-    head = section.header.paragraphs[0]
-    head.style = "Confidential Marking"
-    head.text = CONFIDENTIAL
-    if banner:
-        section.header.add_paragraph(banner, style="Synthetic Banner")
-    foot = section.footer.paragraphs[0]
-    foot.style = "Source Line"
-    foot.add_run(f"{CONFIDENTIAL}. {unit_name}. Page ")
-    _field(foot, "PAGE", "1")
+    """The marking (and banner) on every page: later sections link to this header and footer.
+    The cover's own page shows the banner large in its body, so its header has the marking only."""
+    section.different_first_page_header_footer = True
+    for header, with_banner in ((section.header, True), (section.first_page_header, False)):
+        head = header.paragraphs[0]
+        head.style = "Confidential Marking"
+        head.text = CONFIDENTIAL
+        if banner and with_banner:
+            header.add_paragraph(banner, style="Synthetic Banner")
+    for footer in (section.footer, section.first_page_footer):
+        foot = footer.paragraphs[0]
+        foot.style = "Source Line"
+        foot.add_run(f"{CONFIDENTIAL}. {unit_name}. Page ")
+        _field(foot, "PAGE", "1")
 
 
 # --------------------------------------------------------------------------- the brief's parts
@@ -221,7 +229,6 @@ def _header_and_footer(section, banner: str | None, unit_name: str) -> None:
 def _cover(doc, data, labels, banner: str | None, generated: dt.datetime) -> None:
     """Unit, employer, cycle, dates and vintages, then what each input is (as the HTML cover)."""
     u = data.unit
-    doc.add_paragraph(CONFIDENTIAL, style="Confidential Marking")
     if banner:
         doc.add_paragraph(banner, style="Synthetic Banner")
     doc.add_heading(u.name, level=0)
@@ -269,6 +276,21 @@ def _failed(doc, section) -> None:
         _run(doc.add_paragraph(style="List Bullet"), Span(line, code=True))
 
 
+def _cell_margins(table, inches: float) -> None:
+    """Left and right cell margins of the whole table (``w:tblCellMar``): Word's 0.08" a side
+    is room a 16-column table does not have."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(round(inches * 1440)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    table._tbl.tblPr.append(mar)
+
+
 def _repeat_header(row) -> None:
     """The table's first row repeats at the top of each page it runs onto (``w:tblHeader``)."""
     from docx.oxml import OxmlElement
@@ -294,24 +316,55 @@ def _cell(cell, text: str, style_id: str, link: bool = False, bold: bool = False
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def add_table(doc, table: Table) -> Any:
+def column_widths(columns: list[str], rows: list[list[str]], total_in: float) -> list[float]:
+    """Column widths in inches that add up to ``total_in``: each column first gets its longest
+    word (a figure such as "$72,303.50" never breaks), then the room left goes to the columns
+    whose text would still wrap, in proportion to how much of it there is (cells up to 40
+    characters), so a long "Increases applied" column is not squeezed to the width of a "Rank" one."""
+    words = [max([len(w) for r in rows for w in r[j].split()] + [len(w) for w in name.split()] + [3])
+             for j, name in enumerate(columns)]
+    wanted = [max(words[j], min(40, max([len(r[j]) for r in rows] + [0]))) for j in range(len(columns))]
+    room = total_in - CELL_PAD_IN * len(columns)
+    if sum(words) * CHAR_IN >= room:  # even the words do not fit: every column shrinks alike
+        inches = [room * w / sum(words) for w in words]
+    else:
+        spare, more = room - sum(words) * CHAR_IN, [b - a for a, b in zip(words, wanted)]
+        if sum(more) * CHAR_IN >= spare:
+            inches = [a * CHAR_IN + spare * m / sum(more) for a, m in zip(words, more)]
+        else:  # everything fits on one line: the rest is shared by width
+            extra = spare - sum(more) * CHAR_IN
+            inches = [b * CHAR_IN + extra * b / sum(wanted) for b in wanted]
+    return [w + CELL_PAD_IN for w in inches]
+
+
+def add_table(doc, table: Table, width_in: float | None = None) -> Any:
     """One of the brief's tables: caption (Heading 2), a Word table of the brief's display
-    strings with its header row repeated on each page, then its note and source line."""
+    strings with its header row repeated on each page, then its note and source line; columns
+    share ``width_in`` (default: the last page section's width between margins) by content."""
+    from docx.shared import Inches
+
     doc.add_heading(table.caption, level=2)
     shown = formatted(table)
     columns = [str(c) for c in shown.columns]
+    rows = [[str(v) for v in r] for r in shown.itertuples(index=False)]
+    widths = [Inches(w) for w in column_widths(columns, rows, width_in or _usable_width(doc.sections[-1]))]
     out = doc.add_table(rows=1, cols=len(columns))
     out.style = doc.styles[TABLE_STYLE]
+    _cell_margins(out, CELL_MARGIN_IN)
+    for col, w in zip(out.columns, widths):
+        col.width = w
     head = out.rows[0]
     _repeat_header(head)
     style_id = doc.styles["Table Text"].style_id
-    for c, name in zip(head.cells, columns):
+    for c, name, w in zip(head.cells, columns, widths):
         _cell(c, name, style_id, bold=True)
         _shade(c._tc.get_or_add_tcPr(), "EEEEEE")
+        c.width = w
     link_col = columns.index(str(table.links)) if table.links and str(table.links) in columns else -1
-    for values in shown.itertuples(index=False):
-        for j, (c, v) in enumerate(zip(out.add_row().cells, values)):
-            _cell(c, str(v), style_id, link=j == link_col)
+    for values in rows:
+        for j, (c, v, w) in enumerate(zip(out.add_row().cells, values, widths)):
+            _cell(c, v, style_id, link=j == link_col)
+            c.width = w
     if table.note:
         add_markdown(doc.add_paragraph("Note: ", style="Source Line"), table.note)
     if table.source:
@@ -341,11 +394,20 @@ def add_section(doc, section: Section, width_in: float) -> None:
     for text in section.text:
         add_markdown(doc.add_paragraph(), text)
     for t in section.tables:
-        add_table(doc, t)
+        add_table(doc, t, width_in)
     for c in section.caveats:
         add_markdown(doc.add_paragraph("Note: ", style="Caveat"), c)
     for f in section.figures:
         add_figure(doc, f, width_in)
+
+
+def new_document():
+    """An empty Word document on Word's default template with this module's paragraph styles."""
+    import docx
+
+    doc = docx.Document()
+    _add_styles(doc)
+    return doc
 
 
 def _wide(section: Section) -> bool:
@@ -359,7 +421,6 @@ def write(path: str | Path, data, sections: dict, warnings: Iterable[str] = (),
     """Write the Word document of a brief (``data`` from :func:`wagebrief.brief.partial.load`,
     ``sections`` from :func:`~wagebrief.brief.partial.compute`; the appendix is added here when
     missing) to ``path``, atomically; ``warnings`` are the load's data warnings."""
-    import docx
     from docx.enum.section import WD_SECTION
 
     from wagebrief.brief import workbook
@@ -370,8 +431,7 @@ def write(path: str | Path, data, sections: dict, warnings: Iterable[str] = (),
     ordered = workbook.in_order(workbook.with_appendix(data, sections))
     labels = brief_data.input_labels(data)
     banner = provenance.banner(labels)
-    doc = docx.Document()
-    _add_styles(doc)
+    doc = new_document()
     props = doc.core_properties
     props.title, props.subject = f"{data.unit.name}: bargaining brief", data.unit.employer.name
     props.author = props.last_modified_by = "wagebrief"
@@ -386,6 +446,7 @@ def write(path: str | Path, data, sections: dict, warnings: Iterable[str] = (),
     for s in ordered:
         failed = isinstance(s, FailedSection)
         part = doc.add_section(WD_SECTION.NEW_PAGE)  # linked to the first: same header and footer
+        part.different_first_page_header_footer = False  # the cover's first-page header is the cover's only
         _page_setup(part, landscape=not failed and _wide(s))
         if failed:
             _failed(doc, s)
