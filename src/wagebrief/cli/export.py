@@ -25,12 +25,13 @@ def export(
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD",
                                                  help="Date the market position is stated at (default: today).")] = None,
 ) -> None:
-    """Write the unit's brief tables as a workbook: a Contents sheet linking one sheet per
+    """Write the unit's brief tables as a workbook (xlsx) or the whole brief as a Word document
+    (docx). xlsx: a Contents sheet linking one sheet per
     table (brief order), each with its caption, source and note, numbers as numbers with Excel
     formats, the confidentiality marking and what each input is (synthetic or real).
 
     Exits 2 if --unit is not a unit file's id, --cycle not a year or --as-of not a date; exits 1
-    if the workbook cannot be written. A section whose inputs are bad is listed on the Contents
+    if the file cannot be written. A section whose inputs are bad is listed on the Contents
     sheet with its problems, and its tables are left out.
 
     docx: the brief as a Word document to edit: Heading 1/2 titles and captions, Word tables of
