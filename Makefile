@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(VENV)/bin/wagebrief build
 	$(VENV)/bin/wagebrief series
 	$(VENV)/bin/wagebrief metrics --aggregate year
-	$(VENV)/bin/wagebrief render --all --xlsx --pdf
+	$(VENV)/bin/wagebrief render --all --xlsx --pdf --docx
 
 # The stage layers first (import-linter reads [tool.importlinter] in pyproject.toml), then the tests.
 test: $(STAMP)

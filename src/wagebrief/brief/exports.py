@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from wagebrief.brief import data as brief_data, workbook
+from wagebrief.brief import data as brief_data, document, workbook
 from wagebrief.brief.messages import one_line
 from wagebrief.brief.partial import STATUS_KEY
 
@@ -26,10 +26,15 @@ def _xlsx(path: Path, data: Any, sections: dict) -> list[Path]:
     return [workbook.write(path, data, sections)]
 
 
+def _docx(path: Path, data: Any, sections: dict) -> list[Path]:
+    return [document.write(path, data, sections, ())]
+
+
 #: format -> (file name after the unit id, writer). The PDF of the brief is made from its HTML
 #: by the renderer, not here.
 WRITERS: dict[str, tuple[str, Callable[[Path, Any, dict], list[Path]]]] = {
     "xlsx": (".xlsx", _xlsx),
+    "docx": (".docx", _docx),
 }
 
 

@@ -1,4 +1,4 @@
-"""``wagebrief export``: a brief's tables in a file an analyst opens in Excel."""
+"""``wagebrief export``: a brief in a file an analyst opens in Excel or Word."""
 
 from __future__ import annotations
 
@@ -14,18 +14,21 @@ import typer
 class ExportFormat(str, Enum):
     xlsx = "xlsx"
     pdf = "pdf"
+    docx = "docx"
 
 
 def export(
     unit: Annotated[str, typer.Option("--unit", "-u", help="Unit id, as in comparators/<unit>.yml.")],
     format: Annotated[ExportFormat, typer.Option("--format", help="xlsx: every table of the brief, a sheet each; "
-                                                                    "pdf: the brief itself, paged.")] = ExportFormat.xlsx,
+                                                                    "pdf: the brief itself, paged; "
+                                                                    "docx: the whole brief as a Word document.")] = ExportFormat.xlsx,
     out: Annotated[Optional[Path], typer.Option("--out", help="File to write (default: reports/<cycle>/<unit>.<format>).")] = None,
     cycle: Annotated[Optional[int], typer.Option("--cycle", help="Cycle year (default: the unit's own).")] = None,
     as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD",
                                                  help="Date the market position is stated at (default: today).")] = None,
 ) -> None:
-    """Write the unit's brief tables as a workbook: a Contents sheet linking one sheet per
+    """Write the unit's brief tables as a workbook (xlsx) or the whole brief as a Word document
+    (docx). xlsx: a Contents sheet linking one sheet per
     table (brief order), each with its caption, source and note, numbers as numbers with Excel
     formats, the confidentiality marking and what each input is (synthetic or real).
 
@@ -34,8 +37,12 @@ def export(
     else rendered first (into memory: reports/ holds only what a render listed).
 
     Exits 2 if --unit is not a unit file's id, --cycle not a year or --as-of not a date; exits 1
-    if the workbook cannot be written. A section whose inputs are bad is listed on the Contents
+    if the file cannot be written. A section whose inputs are bad is listed on the Contents
     sheet with its problems, and its tables are left out.
+
+    docx: the brief as a Word document to edit: Heading 1/2 titles and captions, Word tables of
+    the brief's figures, charts as pictures with their sources, the marking in every page's
+    header, the cover's inputs and SYNTHETIC banner; a failed section shows its problems.
     """
     from wagebrief.brief import exports, workbook
     from wagebrief.inputs.units import UnitError

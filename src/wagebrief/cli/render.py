@@ -31,6 +31,9 @@ def render(
                                                      "from the sections the brief was built from.")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write each brief as a PDF beside it "
                                                    "(reports/<cycle>/<unit>.pdf), converted from the HTML just written.")] = False,
+    docx: Annotated[bool, typer.Option("--docx", help="Also write each brief as a Word document beside it "
+                                                     "(reports/<cycle>/<unit>.docx, as `wagebrief export` does), "
+                                                     "from the sections the brief was built from.")] = False,
 ) -> None:
     """Render briefs to reports/<cycle>/<unit>.html with index.html, manifest.json and render.log;
     with --all, also office.html (every unit's costs and position, and the statewide guideline).
@@ -65,7 +68,7 @@ def render(
         for message in unknown:
             typer.echo(f"error: {batch.shown(message)}", err=True)
         raise typer.Exit(2)
-    exports = (["xlsx"] if xlsx else []) + (["pdf"] if pdf else [])
+    exports = (["xlsx"] if xlsx else []) + (["docx"] if docx else []) + (["pdf"] if pdf else [])
     terminal = logging.StreamHandler(sys.stderr)
     terminal.setFormatter(batch.OneLineFormatter("%(message)s"))
     batch.log.addHandler(terminal)
