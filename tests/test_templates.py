@@ -110,6 +110,31 @@ def _office(tmp_path) -> str:
     return out
 
 
+def _exhibits() -> str:
+    import matplotlib
+
+    from wagebrief.brief import exhibits, exhibits_pdf, figures
+    from wagebrief.brief.section import Figure
+
+    fig, ax = figures.new((3, 2))
+    ax.set_title(HOSTILE)  # a chart's own text: matplotlib's SVG escapes its markup (quotes stay, as text)
+    drawn = exhibits_pdf.inline_svg(figures.finish(fig))
+    assert drawn.startswith("<svg") and "<script>" not in drawn and "<img" not in drawn and "&lt;script&gt;" in drawn
+    fig, ax = figures.new((3, 2))
+    unit = SimpleNamespace(name=HOSTILE, employer=SimpleNamespace(name=HOSTILE), cycle_year=HOSTILE,
+                           occupation_group=HOSTILE)
+    table = Table(HOSTILE, pd.DataFrame({HOSTILE: [HOSTILE], "Link": ["https://example.org/?q=" + HOSTILE]}),
+                  source=HOSTILE, note=HOSTILE, links="Link")
+    items = [exhibits.Exhibit(1, exhibits.STATUTORY_FACTORS[0], HOSTILE, HOSTILE, HOSTILE, HOSTILE, table=table),
+             exhibits.Exhibit(2, exhibits.STATUTORY_FACTORS[0], HOSTILE, HOSTILE, HOSTILE,
+                              figure=Figure(HOSTILE, figures.finish(fig), HOSTILE))]
+    book = exhibits.Book(unit, HOSTILE, HOSTILE, HOSTILE, [provenance.InputLabel(HOSTILE, provenance.SYNTHETIC, HOSTILE)],
+                         HOSTILE, items, missing={exhibits.STATUTORY_FACTORS[1]: [HOSTILE]}, failed=[(HOSTILE, [HOSTILE])])
+    out = exhibits_pdf.html(book)
+    assert matplotlib and "<svg" in out and "Confidential" in out
+    return out
+
+
 #: Each template and how the package renders it.
 CASES = {
     "appendix.html.j2": lambda mp, tmp: _appendix(),
@@ -123,6 +148,7 @@ CASES = {
     "not_current.html.j2": lambda mp, tmp: render.mark_not_current(_brief_page(), HOSTILE, HOSTILE, HOSTILE),
     "index.html.j2": lambda mp, tmp: _index(tmp),
     "office.html.j2": lambda mp, tmp: _office(tmp),
+    "exhibits.html.j2": lambda mp, tmp: _exhibits(),
 }
 
 

@@ -270,16 +270,20 @@ def _head(ws, fm: _Formats, banner: str | None) -> None:
         ws.write_string(1, 0, banner, fm.banner)
 
 
-def _write_table(ws, fm: _Formats, sheet: Sheet, banner: str | None) -> None:
+def _write_table(ws, fm: _Formats, sheet: Sheet, banner: str | None, *, heading: str | None = None,
+                 back: str = CONTENTS) -> None:
+    """A table sheet: marking, banner, ``heading`` (default "Section: <its section>"), caption,
+    source, note, a link back to sheet ``back``, then the typed table under a frozen header row."""
     t = sheet.table
     _head(ws, fm, banner)
-    ws.write_string(2, 0, f"Section: {sheet.section}", fm.italic)
+    ws.write_string(2, 0, f"Section: {sheet.section}" if heading is None else heading, fm.italic)
     ws.write_string(3, 0, t.caption, fm.title)
     if t.source:
         ws.write_string(4, 0, t.source, fm.italic)
     if t.note:
         ws.write_string(5, 0, f"Note: {t.note}", fm.italic)
-    ws.write_url(6, 0, f"internal:'{CONTENTS}'!A1", fm.link, string="Back to contents")
+    ws.write_url(6, 0, f"internal:'{back}'!A1", fm.link,
+                 string="Back to contents" if back == CONTENTS else f"Back to {back.lower()}")
     columns = [str(c) for c in t.data.columns]
     for j, c in enumerate(columns):
         ws.write_string(HEADER_ROW, j, c, fm.header)
@@ -300,6 +304,13 @@ def _write_table(ws, fm: _Formats, sheet: Sheet, banner: str | None) -> None:
     if rows:
         ws.autofilter(HEADER_ROW, 0, HEADER_ROW + len(rows), len(columns) - 1)
     _chart(ws, fm, sheet, rows)
+
+
+#: The sheet writers the exhibit book's workbook (:mod:`wagebrief.brief.exhibits`) shares, so
+#: its cells are typed, formatted and marked as these are.
+Formats = _Formats
+head = _head
+write_table = _write_table
 
 
 def _chart(ws, fm: _Formats, sheet: Sheet, rows: list[list[Cell]]) -> None:

@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "wagebrief.cli.data",
     "wagebrief.cli.render",
     "wagebrief.cli.export",
+    "wagebrief.cli.exhibits",
     "wagebrief.cli.pull",
     "wagebrief.cli.cost",
     "wagebrief.cli.solve",
