@@ -21,6 +21,7 @@ demo: $(STAMP)
 	$(VENV)/bin/wagebrief series
 	$(VENV)/bin/wagebrief metrics --aggregate year
 	$(VENV)/bin/wagebrief render --all --xlsx --pdf --docx
+	$(VENV)/bin/wagebrief exhibits --all
 
 # The stage layers first (import-linter reads [tool.importlinter] in pyproject.toml), then the tests.
 test: $(STAMP)
