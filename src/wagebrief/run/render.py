@@ -26,6 +26,7 @@ import nbformat
 from wagebrief import io
 from wagebrief.brief import data as brief_data, page as brief_page
 from wagebrief.brief.messages import one_line
+from wagebrief.brief.headlines import HEADLINES_KEY
 from wagebrief.brief.partial import STATUS_KEY
 from wagebrief.config import paths
 from wagebrief.inputs import gaps
@@ -45,7 +46,8 @@ class RenderResult:
     """What happened when one unit's brief was rendered.
 
     ``ok`` means a brief was written; ``problems`` lists what its failed sections showed
-    (``file:row:column: message``), ``warnings`` the data gaps it stated.
+    (``file:row:column: message``), ``warnings`` the data gaps it stated, ``headlines`` its
+    headline figures (:mod:`wagebrief.brief.headlines`; empty when the notebook emitted none).
     """
 
     unit: str
@@ -57,6 +59,7 @@ class RenderResult:
     generated_at: str = ""
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    headlines: dict = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -335,6 +338,17 @@ def outcome(nb: nbformat.NotebookNode) -> tuple[list[str], list[str]]:
     return problems, list(dict.fromkeys(warnings))
 
 
+def headlines(nb: nbformat.NotebookNode) -> dict:
+    """The headline figures an executed brief emitted in its outputs' metadata
+    (:func:`wagebrief.brief.headlines.show`), or {} when it emitted none."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            meta = (out.get("metadata") or {}).get(STATUS_KEY)
+            if isinstance(meta, dict) and isinstance(meta.get(HEADLINES_KEY), dict):
+                return dict(meta[HEADLINES_KEY])
+    return {}
+
+
 STALE_START, STALE_END = "<!-- wagebrief:not-current -->", "<!-- /wagebrief:not-current -->"
 
 
@@ -391,7 +405,7 @@ def render_with(renderer: Renderer, unit: str, cycle_year: int | None = None,
         io.write_text(out, to_html(nb, f"{u.name} — bargaining brief {cycle}"))
         problems, warnings = outcome(nb)
         return RenderResult(u.unit, out, True, time.perf_counter() - start, parameters=params, generated_at=now(),
-                            problems=problems, warnings=warnings)
+                            problems=problems, warnings=warnings, headlines=headlines(nb))
     except Exception as exc:  # a scheduled run reports every failure and keeps going
         return RenderResult(unit, None, False, time.perf_counter() - start, error=one_line(exc),
                             parameters=params, generated_at=now())
