@@ -161,9 +161,13 @@ def _sentences(new: dict | None, base: dict) -> list[str]:
     old = base["headlines"]
     why = _Reasons()
     since_year = (new.get("comparators") or {}).get("since")
-    recent = settlement_reasons(old.get("used_settlements"), new.get("used_settlements"), since_year)
-    every = settlement_reasons(old.get("used_settlements"), new.get("used_settlements"))
-    vint = vintage_reasons(old.get("vintages"), new.get("vintages"))
+    # A part one run could not compute (its section failed) explains nothing: every settlement
+    # is not "new" because the last run's list is missing.
+    both = (lambda key: isinstance(old.get(key), dict) and isinstance(new.get(key), dict))  # noqa: E731
+    used = both("used_settlements")
+    recent = settlement_reasons(old["used_settlements"], new["used_settlements"], since_year) if used else []
+    every = settlement_reasons(old["used_settlements"], new["used_settlements"]) if used else []
+    vint = vintage_reasons(old["vintages"], new["vintages"]) if both("vintages") else {}
     as_of = [f"position as of {new['as_of']} (was {old['as_of']})"] \
         if old.get("as_of") and new.get("as_of") and old["as_of"] != new["as_of"] else []
     out = _moves(old, new, why, recent, every, vint, as_of)
