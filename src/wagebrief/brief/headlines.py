@@ -154,7 +154,8 @@ def figures(data, market=None, costing=None, outlook=None) -> dict:
         return {k: v.get(k, "unknown") for k in ("settlement", "cpi", "eci")}
 
     part("vintages", vintages)
-    return json.loads(json.dumps(out))  # plain JSON types only, as the manifest will hold them
+    # Plain JSON types only, as the manifest will hold them (default=str: never raise in the brief).
+    return json.loads(json.dumps(out, default=str))
 
 
 def show(headlines: dict) -> None:

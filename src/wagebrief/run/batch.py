@@ -417,16 +417,21 @@ def previous_brief(cycle_dir: Path, unit: str, last: dict) -> dict | None:
     e = _last_entries(last).get(unit, {})
     if _status_of(e) != render.FAILED and _file_in(cycle_dir, e.get("file")):
         return {"file": Path(str(e["file"])).name, "generated_at": str(e.get("generated_at", "")),
-                "headlines": e.get("headlines")}
+                **_figures_of(e)}
     prev = e.get("previous")
     if isinstance(prev, dict) and _file_in(cycle_dir, prev.get("file")):  # failed before too: same brief
         return {"file": Path(str(prev["file"])).name, "generated_at": str(prev.get("generated_at", "")),
-                "headlines": prev.get("headlines")}
+                **_figures_of(prev)}
     path = cycle_dir / f"{unit}.html"
     if path.is_file():
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(path.stat().st_mtime))
         return {"file": path.name, "generated_at": stamp}
     return None
+
+
+def _figures_of(e: dict) -> dict:
+    """``{"headlines": ...}`` of a manifest entry that has headline figures, else {}."""
+    return {"headlines": e["headlines"]} if isinstance(e.get("headlines"), dict) else {}
 
 
 def _entry(res: render.RenderResult, run_started: str, cycle_dir: Path, last: dict) -> dict:
