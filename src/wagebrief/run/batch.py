@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wagebrief import __version__, io
-from wagebrief.brief import page as brief_page
+from wagebrief.brief import changes as brief_changes, headlines as brief_headlines, page as brief_page
 from wagebrief.brief.messages import one_line
 from wagebrief.config import ROOT_ENV, Paths, paths
 from wagebrief.inputs import units
@@ -376,7 +376,9 @@ def write_manifest(r: Run, cycle_dir: Path, root: Path) -> Path:
         "package_version": __version__,
         "git_commit": git_commit(root),
         "data_vintages": vintages(root),
-        "units": [res.as_dict() | {"seconds": round(res.seconds, 3)} for res in r.results],
+        # Headline figures are kept once, in each unit's index entry (what the next run compares with).
+        "units": [{k: v for k, v in res.as_dict().items() if k != "headlines"} | {"seconds": round(res.seconds, 3)}
+                  for res in r.results],
         "failed": [{"unit": f.unit, "error": f.error} for f in r.failed],
         "with_problems": [{"unit": f.unit, "problems": f.problems} for f in r.with_problems],
         # What index.html lists: this run's units, then briefs kept from earlier runs.
@@ -415,16 +417,19 @@ def _file_in(cycle_dir: Path, name) -> Path | None:
 
 
 def previous_brief(cycle_dir: Path, unit: str, last: dict) -> dict | None:
-    """The last good brief of ``unit`` still on disk: its file and when it was generated
-    (from the last manifest, or the file's time if the manifest does not know it)."""
+    """The last good brief of ``unit`` still on disk: its file, when it was generated and its
+    headline figures (from the last manifest; the file's time and no figures if the manifest does
+    not know it), so the next run still compares with the brief readers have."""
     if not units.is_unit_id(unit):  # not a name a brief can have (nor a path to look along)
         return None
     e = _last_entries(last).get(unit, {})
     if _status_of(e) != render.FAILED and _file_in(cycle_dir, e.get("file")):
-        return {"file": Path(str(e["file"])).name, "generated_at": str(e.get("generated_at", ""))}
+        return {"file": Path(str(e["file"])).name, "generated_at": str(e.get("generated_at", "")),
+                **_figures_of(e)}
     prev = e.get("previous")
     if isinstance(prev, dict) and _file_in(cycle_dir, prev.get("file")):  # failed before too: same brief
-        return {"file": Path(str(prev["file"])).name, "generated_at": str(prev.get("generated_at", ""))}
+        return {"file": Path(str(prev["file"])).name, "generated_at": str(prev.get("generated_at", "")),
+                **_figures_of(prev)}
     path = cycle_dir / f"{unit}.html"
     if path.is_file():
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(path.stat().st_mtime))
@@ -432,13 +437,21 @@ def previous_brief(cycle_dir: Path, unit: str, last: dict) -> dict | None:
     return None
 
 
+def _figures_of(e: dict) -> dict:
+    """``{"headlines": ...}`` of a manifest entry that has headline figures, else {}."""
+    return {"headlines": e["headlines"]} if isinstance(e.get("headlines"), dict) else {}
+
+
 def _entry(res: render.RenderResult, run_started: str, cycle_dir: Path, last: dict) -> dict:
     prev = previous_brief(cycle_dir, res.unit, last) if not res.ok else None
+    # What moved since the last run: the sentences the brief's cover shows, from the same figures.
+    moved = brief_changes.sentences(res.headlines or None, brief_headlines.baseline(last, res.unit)) if res.ok else None
     return {"unit": res.unit, "ok": res.ok, "status": res.status,
             "file": res.path.name if res.ok and res.path else None,
             "error": res.error, "problems": res.problems, "warnings": res.warnings,
             "generated_at": res.generated_at, "seconds": round(res.seconds, 3),
-            "run_started_at": run_started, "previous": prev}
+            "run_started_at": run_started, "previous": prev,
+            "headlines": res.headlines or None, "changes": moved}
 
 
 def _mark_previous(cycle_dir: Path, e: dict, failed_at: str) -> None:
@@ -495,6 +508,7 @@ def _index_row(e: dict, run_started: str) -> dict:
         "earlier": str(e.get("run_started_at", "")) if e.get("run_started_at") != run_started else None,
         "generated_at": str(e.get("generated_at", "")),
         "seconds": f"{float(e.get('seconds') or 0):.1f}",
+        "changes": [str(c) for c in e.get("changes") or []] if isinstance(e.get("changes"), list) else [],
     }
 
 

@@ -26,6 +26,7 @@ import nbformat
 from wagebrief import io
 from wagebrief.brief import data as brief_data, page as brief_page, pdf as brief_pdf
 from wagebrief.brief.messages import one_line
+from wagebrief.brief.headlines import HEADLINES_KEY
 from wagebrief.brief.partial import STATUS_KEY
 from wagebrief.config import paths
 from wagebrief.inputs import gaps
@@ -49,7 +50,8 @@ class RenderResult:
     """What happened when one unit's brief was rendered.
 
     ``ok`` means a brief was written; ``problems`` lists what its failed sections showed
-    (``file:row:column: message``), ``warnings`` the data gaps it stated.
+    (``file:row:column: message``), ``warnings`` the data gaps it stated, ``headlines`` its
+    headline figures (:mod:`wagebrief.brief.headlines`; empty when the notebook emitted none).
     """
 
     unit: str
@@ -65,6 +67,7 @@ class RenderResult:
     exports: dict = field(default_factory=dict)
     #: export format -> why it could not be written (the brief itself was)
     export_errors: dict = field(default_factory=dict)
+    headlines: dict = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -369,6 +372,17 @@ def exported(nb: nbformat.NotebookNode) -> tuple[dict, dict]:
     return written, errors
 
 
+def headlines(nb: nbformat.NotebookNode) -> dict:
+    """The headline figures an executed brief emitted in its outputs' metadata
+    (:func:`wagebrief.brief.headlines.show`), or {} when it emitted none."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            meta = (out.get("metadata") or {}).get(STATUS_KEY)
+            if isinstance(meta, dict) and isinstance(meta.get(HEADLINES_KEY), dict):
+                return dict(meta[HEADLINES_KEY])
+    return {}
+
+
 STALE_START, STALE_END = "<!-- wagebrief:not-current -->", "<!-- /wagebrief:not-current -->"
 
 
@@ -434,7 +448,8 @@ def render_with(renderer: Renderer, unit: str, cycle_year: int | None = None,
             except Exception as exc:  # the brief itself is written whatever happens to its PDF
                 errors[PDF] = one_line(exc)
         return RenderResult(u.unit, out, True, time.perf_counter() - start, parameters=params, generated_at=now(),
-                            problems=problems, warnings=warnings, exports=written, export_errors=errors)
+                            problems=problems, warnings=warnings, exports=written, export_errors=errors,
+                            headlines=headlines(nb))
     except Exception as exc:  # a scheduled run reports every failure and keeps going
         return RenderResult(unit, None, False, time.perf_counter() - start, error=one_line(exc),
                             parameters=params, generated_at=now())
