@@ -84,14 +84,17 @@ def increase_steps(events: pd.DataFrame, since: pd.Timestamp, to: pd.Timestamp,
         # A contract with schedules moves a comparator's pay by its headline schedule only.
         if schedules.has_schedules(events):
             events = schedules.headline(events)
-        base = events[events["event"].isin(("gwi_pct", "gwi_flat"))]
         hi = min(to, through)
-        hit = base[(base["effective_date"] > since) & (base["effective_date"] <= hi)].sort_values("effective_date", kind="stable")
         # A flat raise adds its dollars a year (an hourly one annualised with the row's hours;
         # unknown without them, so the projection it reaches is unknown, never a guess).
-        dollars = "annual_amount" if "annual_amount" in hit.columns else "amount"
-        # only the columns read: iterating a settlement table's many text columns is the slow part
-        for r in hit[["effective_date", "event", "base_pct", dollars]].itertuples(index=False):
+        dollars = "annual_amount" if "annual_amount" in events.columns else "amount"
+        # Only the columns read, taken before the rows are picked: picking rows copies every column,
+        # and a settlement table's many text columns are the slow part.
+        few = events[["effective_date", "event", "base_pct", dollars]]
+        eff = few["effective_date"]
+        hit = few[few["event"].isin(("gwi_pct", "gwi_flat")) & (eff > since) & (eff <= hi)].sort_values(
+            "effective_date", kind="stable")
+        for r in hit.itertuples(index=False):
             flat = r.event == "gwi_flat"
             rows.append({"date": pd.Timestamp(r.effective_date), "kind": "flat" if flat else "pct",
                          "pct": float(r.base_pct), "amount": float(r[3]) if flat else float("nan"),
