@@ -238,7 +238,7 @@ def test_figures_leave_out_what_failed_and_keep_the_rest():
 
 def _fake_results(monkeypatch, outcomes: list):
     """batch.run with render_units replaced: each call takes the next outcome (headlines, or an error)."""
-    def fake(names, cycle, root, jobs, progress, as_of):
+    def fake(names, cycle, root, jobs, progress, as_of, exports=()):
         out = outcomes.pop(0)
         cycle_dir = Path(root) / "reports" / "2027"
         if isinstance(out, Exception):
