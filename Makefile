@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(VENV)/bin/wagebrief build
 	$(VENV)/bin/wagebrief series
 	$(VENV)/bin/wagebrief metrics --aggregate year
-	$(VENV)/bin/wagebrief render --all --xlsx
+	$(VENV)/bin/wagebrief render --all --xlsx --pdf --docx
 	$(VENV)/bin/wagebrief exhibits --all
 
 # The stage layers first (import-linter reads [tool.importlinter] in pyproject.toml), then the tests.
@@ -33,9 +33,13 @@ test: $(STAMP)
 test-fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q tests/test_fuzz.py tests/test_fuzz_regressions.py
 
-# Renders a 40-unit workload the CLI-loop way and wagebrief's way; prints briefs/s, memory, ratio.
+# Issue 19's measures against their targets (prints, never asserts; ~15-20 min on an idle 2-core
+# machine, most of it the CLI loop): a 40-unit workload the CLI-loop way, a multiprocessing peer's
+# way and wagebrief's way side by side, the warm marginal brief, cold `render --unit`, growth with
+# +100,000 settlement rows, a profile, then a summary table. Parts on their own, e.g.:
+#   make bench UNITS=10 BENCH_ARGS="--skip-cli-loop"    make bench BENCH_ARGS="--only warm,cold,growth"
 bench: $(STAMP)
-	$(PY) scripts/bench_render.py --units $(or $(UNITS),40)
+	$(PY) scripts/bench_render.py --units $(or $(UNITS),40) $(BENCH_ARGS)
 
 # Times validate + build + metrics + aggregates on 1,000,000 generated rows; prints numbers.
 bench-data: $(STAMP)

@@ -24,14 +24,19 @@ as_of = ""  # the market position's date, YYYY-MM-DD; empty: today (the generati
 # %%
 # partial.* instead of the section modules: a section whose inputs are bad (a roster row, say)
 # shows its problems in a box and every other section still renders.
-from wagebrief.brief import appendix, data as brief_data, page, partial
+from wagebrief.brief import appendix, changes, data as brief_data, headlines, page, partial
 
 data, warnings = partial.load(unit, root=project_root or None, cycle_year=cycle_year,
                               as_of=as_of or brief_data.today())
-sections = partial.compute(data)
+analyses = {}
+sections = partial.compute(data, analyses)
+# The headline figures the next run compares with (kept in the run manifest).
+headline_figures = headlines.figures(data, **analyses)
 
 # %%
-partial.show_html("cover", lambda: page.cover(data))
+partial.show_html("cover", lambda: page.cover(
+    data, changes=changes.sentences(headline_figures, headlines.previous(data))))
+headlines.show(headline_figures)  # in the output's metadata only: nothing on the page
 
 # %%
 partial.show_status(sections, warnings)

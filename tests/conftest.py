@@ -30,7 +30,7 @@ def synthetic_project(dest: Path) -> Path:
     shutil.rmtree(dest / "data/raw/reference", ignore_errors=True)
     shutil.copytree(SYNTHETIC / "settlements", dest / "data/raw/settlements")
     shutil.copytree(SYNTHETIC / "comparators", dest / "comparators")
-    # The invented fiscal indicators, where the ability-to-pay factor reads them (none are shipped).
+    # The invented fiscal indicators, in place of the shipped real ones, where the ability-to-pay factor reads them.
     shutil.copytree(SYNTHETIC / "fiscal", dest / "data/raw/fiscal", dirs_exist_ok=True)
     return dest
 

@@ -4,6 +4,8 @@ the data labels and the small-group rule."""
 
 from __future__ import annotations
 
+import json
+
 import datetime as dt
 import re
 from pathlib import Path
@@ -167,7 +169,11 @@ def test_a_suppressed_figure_is_not_in_the_workbook(project: Path, tmp_path: Pat
     cells = first.split(",")
     cells[header.split(",").index("annual_base_salary")] = "54321.99"  # a one-person unit
     roster.write_text(header + "\n" + ",".join(cells) + "\n")
-    path = workbook.export_unit(UNIT, root=project, as_of=AS_OF, out=tmp_path / "one.xlsx")
+    from wagebrief.brief import exports
+
+    written, errors = exports.export_unit(UNIT, ["xlsx"], root=project, as_of=AS_OF, out=tmp_path / "one.xlsx")
+    assert errors == {}
+    path = Path(written["xlsx"][0])
     values = _cells(path)
     assert MARK in values
     assert not [v for v in values if isinstance(v, (int, float)) and abs(v - 54321.99) < 1]
@@ -233,7 +239,7 @@ def test_export_cli_writes_the_workbook(tmp_path: Path, brief):
 
 
 @pytest.mark.parametrize("args", [["--unit", "no-such-unit"], ["--unit", "../etc/passwd"],
-                                  ["--unit", UNIT, "--as-of", "2026-13-40"], ["--unit", UNIT, "--format", "pdf"]])
+                                  ["--unit", UNIT, "--as-of", "2026-13-40"], ["--unit", UNIT, "--format", "odt"]])
 def test_export_cli_refuses_what_is_not_a_unit_or_date(tmp_path: Path, args):
     out = tmp_path / "wb.xlsx"
     res = CliRunner().invoke(app, ["export", *args, "--out", str(out)])
@@ -244,18 +250,41 @@ def test_export_cli_refuses_what_is_not_a_unit_or_date(tmp_path: Path, args):
     assert not out.exists()
 
 
-def test_render_xlsx_writes_a_workbook_beside_each_brief(tmp_path: Path, monkeypatch):
-    from types import SimpleNamespace
+def test_a_render_asked_for_exports_appends_one_cell_that_writes_them_from_its_own_sections():
+    import nbformat
 
-    from wagebrief.cli import render as render_cli
+    from wagebrief.run import render
 
-    calls = []
-    monkeypatch.setattr(workbook, "export_unit", lambda unit, **kw: calls.append((unit, kw)) or kw["out"])
-    html = tmp_path / "2027" / f"{UNIT}.html"
-    run = SimpleNamespace(results=[SimpleNamespace(unit=UNIT, ok=True, path=html),
-                                   SimpleNamespace(unit="failed-unit", ok=False, path=None)])
-    assert render_cli._workbooks(run, None, AS_OF) == []
-    assert calls == [(UNIT, {"cycle_year": None, "as_of": AS_OF, "out": html.with_suffix(".xlsx")})]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]})],
+                                  metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    plain = render.parameterize(nb, {"unit": UNIT})
+    asked = render.parameterize(nb, {"unit": UNIT}, ["xlsx"], "/r/2027")
+    assert len(asked.cells) == len(plain.cells) + 1
+    last = asked.cells[-1]
+    assert render.EXPORT_TAG in last.metadata["tags"]
+    assert last.source.endswith("_wagebrief_exports.show(data, sections, ['xlsx'], '/r/2027')")
+    # What the cell reports comes back from its metadata, and the page shows nothing of it.
+    last.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": ""}, metadata={
+        "wagebrief": {"exports": {"xlsx": ["/r/2027/u.xlsx"]}, "export_errors": {"docx": "disk full"}}})]
+    assert render.exported(asked) == ({"xlsx": ["/r/2027/u.xlsx"]}, {"docx": "disk full"})
+    assert render.to_html(asked, "t") == render.to_html(plain, "t")
+
+
+def test_one_export_failing_does_not_stop_the_others(brief, tmp_path: Path, monkeypatch):
+    from wagebrief.brief import exports
+
+    data, sections, _, _ = brief
+
+    def broken(path, data, sections):
+        raise OSError("No space left on device")
+
+    monkeypatch.setitem(exports.WRITERS, "broken", (".broken", broken))
+    written, errors = exports.write(data, sections, ["broken", "xlsx"], tmp_path)
+    assert errors == {"broken": "OSError: No space left on device"}
+    assert written == {"xlsx": [str(tmp_path / f"{UNIT}.xlsx")]} and (tmp_path / f"{UNIT}.xlsx").exists()
+    with pytest.raises(ValueError, match="unknown export format"):
+        exports.write(data, sections, ["pptx"], tmp_path)
 
 
 def test_the_settlement_pattern_is_a_native_chart_of_its_sheet(brief):
@@ -292,6 +321,10 @@ def test_render_xlsx_through_a_real_kernel(project: Path):
     assert res.exit_code == 0, res.output
     html, xlsx = (project / "reports" / "2027" / f"{UNIT}{ext}" for ext in (".html", ".xlsx"))
     assert str(xlsx) in res.stdout.splitlines() and html.exists()
+    # Written in the kernel from the brief's own sections: the manifest records it, the page shows nothing of it.
+    entry = next(e for e in json.loads((html.parent / "manifest.json").read_text())["units"] if e["unit"] == UNIT)
+    assert entry["exports"] == {"xlsx": [str(xlsx)]} and entry["export_errors"] == {}
+    assert "_wagebrief_exports" not in html.read_text(encoding="utf-8")
     wb = openpyxl.load_workbook(xlsx)
     captions = [wb[n].cell(4, 1).value for n in wb.sheetnames[1:] if n != workbook.CHARTS]
     page_text = html.read_text(encoding="utf-8")

@@ -117,3 +117,24 @@ def test_the_cover_labels_the_fiscal_indicators_input():
     labels = {lab.input: lab for lab in brief_data.input_labels(brief_data.load("city-police", SYNTHETIC_ROOT))}
     lab = labels["Municipal fiscal indicators"]
     assert lab.kind == provenance.SYNTHETIC and "data/raw/fiscal/municipal_fiscal_indicators.csv" in lab.detail
+
+
+def test_shipped_real_rows_validate_as_opm_publishes_them():
+    from conftest import ROOT
+
+    r = fi.validate([fi.default_path(ROOT)])
+    assert r.ok and len(r.valid) == 90 and r.rejects.empty
+    v = r.valid
+    assert not v["synthetic"].any() and v["source_url"].str.startswith("https://").all()
+    assert sorted(v["fisc_year_end"].unique()) == [2014, 2015, 2016, 2017, 2018]
+    # Hartford FY2018, OPM's FISCIN18 row: Total_Revenue, Unassigned_Fund_Bal, ACGLFY18, "2018 Population",
+    # and ACMR's "74.29 / 32.00" typed as the real & personal property rate (the notes quote the cell).
+    h = v[v["municipality"].eq("HARTFORD") & v["fisc_year_end"].eq(2018)].iloc[0]
+    assert (h["total_revenue"], h["unassigned_fund_bal"], h["net_grand_list"], h["population"]) == \
+        (656_549_000, 4_884_000, 4_068_017_222, 122_587)
+    assert h["actual_mill_rate"] == 74.29 and "'74.29 / 32.00'" in h["notes"]
+    # Every comparator of the shipped Hartford units has its rows.
+    for name in ("city-police", "city-public-works"):
+        unit = units.load(name, root=ROOT)
+        t = ability.indicators(v, unit.employer.jurisdiction, [c.jurisdiction for c in unit.comparators])
+        assert len(t) == 1 + len(unit.comparators) and set(t["fiscal_year"]) == {2018}

@@ -450,3 +450,17 @@ def test_as_of_leaves_out_increases_after_it(dated):
 def test_without_as_of_the_analysis_keeps_its_own_default(dated):
     # The library default is unchanged (the unit's latest schedule); the brief passes its date.
     assert dated(None).as_of == pd.Timestamp("2025-07-01")
+
+
+def test_invented_proposals_are_labelled_where_cited_and_the_file_is_read_once(monkeypatch):
+    """The demo proposals file says synthetic: true, so the scenarios' source says so; the file is
+    parsed once for both the scenarios and the flag."""
+    from wagebrief.analysis import scenarios
+
+    calls = []
+    real = scenarios.load
+    monkeypatch.setattr(scenarios, "load", lambda *a, **k: calls.append(a) or real(*a, **k))
+    u = units.load("state-clerical", root=ROOT)
+    sc, src, term, _notes = scenarios.scenarios_for(u, ROOT)
+    assert sc and src == "comparators/proposals/state-clerical.yml (SYNTHETIC demo proposals)"
+    assert len(calls) == 1

@@ -52,7 +52,7 @@ class FakeRenderer:
     def __init__(self, notebook, cwd=None, timeout=600):
         self.path = Path(notebook)
 
-    def execute(self, params: dict) -> nbformat.NotebookNode:
+    def execute(self, params: dict, exports=None, out_dir=None) -> nbformat.NotebookNode:
         nb = nbformat.v4.new_notebook()
         cell = nbformat.v4.new_code_cell("")
         cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": f"<h2>brief {params['unit']}</h2>"})]

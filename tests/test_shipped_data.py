@@ -60,3 +60,17 @@ def test_demo_units_are_real_employers_and_only_their_invented_inputs_say_so(uni
     # Every comparator settlement the brief uses names its source and link.
     used = data.used_settlements()
     assert used["source_url"].notna().all() and not used["source"].str.contains("SYNTHETIC").any()
+
+
+def test_one_recent_contract_reads_as_one_not_as_an_average():
+    """Hartford public works has one comparator contract begun in 2024 or later: its figures are
+    given for that contract ("The one ... gives"), never "The 1 that began ... average"."""
+    from wagebrief.brief import settlements as settlements_brief
+
+    data = brief_data.load("city-public-works", ROOT)
+    text = settlements_brief.settlements_section(data).text[0]
+    assert "The one that began in 2024 or later gives " in text and "over its term." in text
+    assert "The 1 " not in text and "median" not in text
+    # Two or more are still an average with its median.
+    clerical = settlements_brief.settlements_section(brief_data.load("state-clerical", ROOT)).text[0]
+    assert "that began in 2024 or later average " in clerical and "(median " in clerical

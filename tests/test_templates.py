@@ -153,7 +153,7 @@ CASES = {
 
 
 def test_every_template_has_a_hostile_case():
-    assert sorted(page.environment().list_templates()) == sorted(CASES)
+    assert sorted(t for t in page.environment().list_templates() if t.endswith(".j2")) == sorted(CASES)  # print*.css are stylesheets, not templates
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

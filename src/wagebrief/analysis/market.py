@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wagebrief.analysis import comparables
+from wagebrief.analysis import forecast_store
 from wagebrief.analysis.forecast import comparator_pattern, fallback_forecast, model_forecast
 from wagebrief.analysis.position import LONGEVITY_YEARS, add_measures, position, schedules_at, unit_titles
 from wagebrief.analysis.projection import (DAY, Forecast, apply_steps, describe_increases, events_for, known_through,
@@ -169,7 +169,7 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
             salaries: pd.DataFrame | None = None, events: pd.DataFrame | None = None,
             forecast: Forecast | float | None = None, scenarios: Mapping[str, Any] | None = None,
             titles: Sequence[str] | None = None, profile: pd.DataFrame | None = None,
-            score_comparables: bool = True) -> MarketAnalysis:
+            score_comparables: bool = True, reuse_forecast: bool = False, outlook: bool = True) -> MarketAnalysis:
     """The unit's market position at ``as_of`` and at the end of its proposed contract.
 
     ``unit`` is a Unit or a unit id. ``salaries`` (valid schedule rows) and ``events`` (valid
@@ -185,6 +185,10 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
     year) default to :func:`~wagebrief.analysis.scenarios.scenarios_for`; when none
     is the comparator pattern, one is added from the comparator pattern (settled increases, as costed).
     ``profile`` (the comparator profile) is passed to the comparables scoring.
+    ``reuse_forecast`` keeps the wage-trend forecast on disk and reuses it while its inputs are
+    unchanged (:mod:`~wagebrief.analysis.forecast_store`; the solver's, which must answer fast).
+    ``outlook=False`` leaves the outlook table empty and the ranks out of ``current`` (the solver
+    measures its own schedules against ``projected``); every other figure and note is the same.
     """
     notes: list[str] = []
     if isinstance(unit, str):
@@ -231,7 +235,8 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
     if forecast is None:
         probe = Forecast({}, "", basis=unit.cpi_basis, fy_start_month=unit.fiscal_year_start_month)
         years = sorted({probe.year_of(d) for d in pd.date_range(as_of, end + pd.DateOffset(years=1), freq="MS")})
-        forecast, why = model_forecast(unit, events, years, root)
+        forecast, why = (forecast_store.cached(model_forecast, unit, events, years, root) if reuse_forecast
+                         else model_forecast(unit, events, years, root))
         if forecast is None:
             forecast = fallback_forecast(unit, events, as_of)
             fc_note = why
@@ -279,7 +284,7 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
         if len(d):
             pos_rows += _position_rows(d, unit_j, comps, t, _measures_for(d), [])
     position_t = pd.DataFrame(pos_rows)
-    if len(current):
+    if len(current) and outlook:
         current = current.sort_values(["benchmark_title", "top"], ascending=[True, False], kind="stable")
         # Ranked to the cent, the tie rule of position.rank_of: pay that prints alike ranks alike.
         for m in ("top", "top_hourly"):
@@ -338,7 +343,7 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
     if unit_rows:
         projected = pd.concat([projected, add_measures(pd.DataFrame(unit_rows))], ignore_index=True)
     outlook_rows = []
-    for name in sc:
+    for name in (sc if outlook else ()):
         for t in titles:
             if not len(projected):
                 break
@@ -353,9 +358,9 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
                 row["scenario"] = name
                 row["n_projected"] = int(comp_t["projected"].sum())
                 outlook_rows.append(row)
-    outlook = pd.DataFrame(outlook_rows)
-    if len(outlook):
-        outlook = outlook[["scenario"] + [c for c in outlook.columns if c != "scenario"]]
+    outlook_t = pd.DataFrame(outlook_rows)
+    if len(outlook_t):
+        outlook_t = outlook_t[["scenario"] + [c for c in outlook_t.columns if c != "scenario"]]
 
     if forecast is None:
         notes.append("No forecast is available (no wage-trend model and no comparator increases), so comparators "
@@ -364,6 +369,9 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
         notes.append(f"Projected cells use the {forecast.label}" + (f" ({fc_note})." if fc_note else "."))
     comp_result, comp_error, profile_error = None, None, None
     if score_comparables:
+        # Imported here: scoring reads pulled profiles (and their HTTP client), which the solver never needs.
+        from wagebrief.analysis import comparables
+
         try:
             if profile is None:
                 profile, profile_error = comparables.load_profile(root)
@@ -380,6 +388,6 @@ def analyse(unit, *, as_of: str | pd.Timestamp | None = None, root: str | Path |
     if invented:
         notes.append(f"SYNTHETIC: the {' and '.join(invented)} behind this section are invented demo data.")
     miss = pd.DataFrame(missing, columns=["benchmark_title", "jurisdiction", "when", "reason"])
-    return MarketAnalysis(unit, as_of, start, end, titles, current, position_t, projected, outlook, miss, sc,
+    return MarketAnalysis(unit, as_of, start, end, titles, current, position_t, projected, outlook_t, miss, sc,
                           source, pattern, forecast, list(dict.fromkeys(notes)), synthetic, events, comp_result,
                           comp_error, profile, profile_error, pattern_min, getattr(unit, "position_basis", "hourly"))

@@ -66,6 +66,10 @@ def known_through(events: pd.DataFrame) -> pd.Timestamp | None:
     return pd.Timestamp(events["term_end"].max())
 
 
+STEP_COLUMNS = ["date", "kind", "pct", "amount", "projected"]
+Step = tuple[pd.Timestamp, str, float, float, bool]  #: one row of STEP_COLUMNS
+
+
 def increase_steps(events: pd.DataFrame, since: pd.Timestamp, to: pd.Timestamp,
                    forecast: Forecast | None = None, jurisdiction: str = "",
                    through: pd.Timestamp | None = None) -> tuple[pd.DataFrame, bool]:
@@ -76,26 +80,37 @@ def increase_steps(events: pd.DataFrame, since: pd.Timestamp, to: pd.Timestamp,
     ``events``). Returns (steps, complete): steps have ``date, kind ('pct' | 'flat'), pct,
     amount, projected``; ``complete`` is False when a forecast was needed but none was given.
     """
+    rows, complete = _increase_rows(events, since, to, forecast, jurisdiction, through)
+    steps = pd.DataFrame(rows, columns=STEP_COLUMNS)
+    return steps.sort_values("date", kind="stable").reset_index(drop=True), complete
+
+
+def _increase_rows(events: pd.DataFrame, since: pd.Timestamp, to: pd.Timestamp, forecast: Forecast | None,
+                   jurisdiction: str, through: pd.Timestamp | None) -> tuple[list[Step], bool]:
+    """:func:`increase_steps` as a list of steps, already in date order (the known ones end by
+    ``through``, the forecast ones start after it): a schedule is moved many times per brief, and
+    a frame per move is most of its cost."""
     since, to = pd.Timestamp(since), pd.Timestamp(to)
     through = known_through(events) if through is None else pd.Timestamp(through)
-    cols = ["date", "kind", "pct", "amount", "projected"]
-    rows: list[dict] = []
+    rows: list[Step] = []
     if events is not None and len(events) and through is not None:
         # A contract with schedules moves a comparator's pay by its headline schedule only.
         if schedules.has_schedules(events):
             events = schedules.headline(events)
-        base = events[events["event"].isin(("gwi_pct", "gwi_flat"))]
         hi = min(to, through)
-        hit = base[(base["effective_date"] > since) & (base["effective_date"] <= hi)].sort_values("effective_date", kind="stable")
         # A flat raise adds its dollars a year (an hourly one annualised with the row's hours;
         # unknown without them, so the projection it reaches is unknown, never a guess).
-        dollars = "annual_amount" if "annual_amount" in hit.columns else "amount"
-        # only the columns read: iterating a settlement table's many text columns is the slow part
-        for r in hit[["effective_date", "event", "base_pct", dollars]].itertuples(index=False):
+        dollars = "annual_amount" if "annual_amount" in events.columns else "amount"
+        # Only the columns read, taken before the rows are picked: picking rows copies every column,
+        # and a settlement table's many text columns are the slow part.
+        few = events[["effective_date", "event", "base_pct", dollars]]
+        eff = few["effective_date"]
+        hit = few[few["event"].isin(("gwi_pct", "gwi_flat")) & (eff > since) & (eff <= hi)].sort_values(
+            "effective_date", kind="stable")
+        for r in hit.itertuples(index=False):
             flat = r.event == "gwi_flat"
-            rows.append({"date": pd.Timestamp(r.effective_date), "kind": "flat" if flat else "pct",
-                         "pct": float(r.base_pct), "amount": float(r[3]) if flat else float("nan"),
-                         "projected": False})
+            rows.append((pd.Timestamp(r.effective_date), "flat" if flat else "pct", float(r.base_pct),
+                         float(r[3]) if flat else float("nan"), False))
     complete = True
     if through is None or to > through:
         anchor = since if through is None else through + DAY
@@ -108,18 +123,12 @@ def increase_steps(events: pd.DataFrame, since: pd.Timestamp, to: pd.Timestamp,
             if r is None or not math.isfinite(r):
                 complete = False
                 break
-            rows.append({"date": pd.Timestamp(when), "kind": "pct", "pct": float(r), "amount": float("nan"),
-                         "projected": True})
-    steps = pd.DataFrame(rows, columns=cols)
-    return steps.sort_values("date", kind="stable").reset_index(drop=True), complete
+            rows.append((pd.Timestamp(when), "pct", float(r), float("nan"), True))
+    return rows, complete
 
 
-def apply_steps(value: float, steps: pd.DataFrame, flat_as: str = "dollars") -> float:
-    """``value`` after ``steps``: percents compound; a flat raise adds its dollars (or, with
-    ``flat_as="pct"``, compounds its percent of the reference salary, for an index of 1)."""
-    if steps.empty:
-        return value
-    for kind, pct, amount in zip(steps["kind"].tolist(), steps["pct"].tolist(), steps["amount"].tolist()):
+def _apply(value: float, steps, flat_as: str = "dollars") -> float:
+    for kind, pct, amount in steps:
         if kind == "flat" and flat_as == "dollars":
             value = value + amount
         else:
@@ -127,14 +136,26 @@ def apply_steps(value: float, steps: pd.DataFrame, flat_as: str = "dollars") -> 
     return value
 
 
-def _describe(steps: pd.DataFrame) -> str:
-    parts = []
+def apply_steps(value: float, steps: pd.DataFrame, flat_as: str = "dollars") -> float:
+    """``value`` after ``steps``: percents compound; a flat raise adds its dollars (or, with
+    ``flat_as="pct"``, compounds its percent of the reference salary, for an index of 1)."""
     if steps.empty:
-        return ""
-    for date, kind, pct, amount, projected in zip(*(steps[c].tolist() for c in ("date", "kind", "pct", "amount", "projected"))):
+        return value
+    return _apply(value, zip(steps["kind"].tolist(), steps["pct"].tolist(), steps["amount"].tolist()), flat_as)
+
+
+def _describe_rows(steps) -> str:
+    parts = []
+    for date, kind, pct, amount, projected in steps:
         what = f"+${amount:,.0f}" if kind == "flat" else f"{pct:+.2f}%"
         parts.append(f"{date:%Y-%m-%d} {what}{' (forecast)' if projected else ''}")
     return "; ".join(parts)
+
+
+def _describe(steps: pd.DataFrame) -> str:
+    if steps.empty:
+        return ""
+    return _describe_rows(zip(*(steps[c].tolist() for c in STEP_COLUMNS)))
 
 
 def events_for(events: pd.DataFrame | None, jurisdiction: str, group: str | None,
@@ -173,19 +194,20 @@ def project_schedule(row: Mapping[str, Any], events: pd.DataFrame, to: pd.Timest
     if to <= since:
         out.update(known_pct=0.0, forecast_pct=0.0, adjusted=False, projected=False, available=True, increases="")
         return out
-    steps, complete = increase_steps(events, since, to, forecast, str(row.get("jurisdiction", "")), thr)
-    known, fc = steps[~steps["projected"]], steps[steps["projected"]]
+    steps, complete = _increase_rows(events, since, to, forecast, str(row.get("jurisdiction", "")), thr)
+    known = [(k, p, a) for _, k, p, a, projected in steps if not projected]
+    fc = [(k, p, a) for _, k, p, a, projected in steps if projected]
     top0 = float(row["max_salary"])
-    top_known = apply_steps(top0, known)
-    top_all = apply_steps(top_known, fc)
-    out["min_salary"] = apply_steps(float(row["min_salary"]), steps) if complete else float("nan")
+    top_known = _apply(top0, known)
+    top_all = _apply(top_known, fc)
+    out["min_salary"] = _apply(float(row["min_salary"]), [(k, p, a) for _, k, p, a, _ in steps]) if complete else float("nan")
     out["max_salary"] = top_all if complete else float("nan")
     out["known_pct"] = (top_known / top0 - 1) * 100
     out["forecast_pct"] = (top_all / top_known - 1) * 100 if complete else float("nan")
     out["adjusted"] = bool(len(known))
     out["projected"] = bool(len(fc)) or not complete
     out["available"] = complete
-    out["increases"] = _describe(steps) + ("" if complete else "; then no forecast available")
+    out["increases"] = _describe_rows(steps) + ("" if complete else "; then no forecast available")
     return out
 
 

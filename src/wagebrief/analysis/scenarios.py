@@ -145,11 +145,11 @@ def scenarios_for(unit: Unit, root: str | Path | None = None, *, events: pd.Data
     reads them); failing that, the unit file's simple form
     (:func:`wagebrief.inputs.proposals.parse_scenarios`). None found is not an error.
     """
-    sc, term, notes = _costed(unit, root, events)
+    sc, term, notes, synthetic = _costed(unit, root, events)
     if sc:
         where = proposals_path(unit.unit, root)
         src = f"comparators/proposals/{unit.unit}.yml" if where.is_file() else f"comparators/{unit.unit}.yml"
-        if where.is_file() and load(unit, root).synthetic:  # invented proposals say so where they are cited
+        if where.is_file() and synthetic:  # invented proposals say so where they are cited
             src += " (SYNTHETIC demo proposals)"
         return sc, src, term, notes
     if "scenarios" in unit.extra:
@@ -159,13 +159,14 @@ def scenarios_for(unit: Unit, root: str | Path | None = None, *, events: pd.Data
 
 
 def _costed(unit: Unit, root: str | Path | None, events: pd.DataFrame | None
-            ) -> tuple[dict[str, Scenario], tuple[pd.Timestamp, pd.Timestamp] | None, list[str]]:
-    """The scenarios the costing reads, resolved, with the proposal term; none (and why, as a
-    note) when there are none or they cannot be read."""
+            ) -> tuple[dict[str, Scenario], tuple[pd.Timestamp, pd.Timestamp] | None, list[str], bool]:
+    """The scenarios the costing reads, resolved, with the proposal term, the notes and whether the
+    proposals file says it is invented (read once: the file is parsed here only); none (and why, as
+    a note) when there are none or they cannot be read."""
     try:
         prop = load(unit, root)
         resolved, notes = resolve(prop, unit, events=events, root=root)
     except Exception as exc:  # no proposals file, or one the costing rejects: the market section goes on
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return {}, None, [] if "no scenarios to cost" in msg else [f"The proposal scenarios could not be read ({msg})."]
-    return resolved, (pd.Timestamp(prop.term_start), pd.Timestamp(prop.term_end)), list(notes)
+        return {}, None, [] if "no scenarios to cost" in msg else [f"The proposal scenarios could not be read ({msg})."], False
+    return resolved, (pd.Timestamp(prop.term_start), pd.Timestamp(prop.term_end)), list(notes), bool(prop.synthetic)

@@ -401,7 +401,9 @@ def solve(unit, *, target_percentile: float | None = None, title: str | None = N
     ``unit`` is a unit id or a Unit; ``title`` one of its benchmark titles (default: the whole
     schedule). With a cap and no target the target is the median. ``market`` (a
     :class:`MarketAnalysis` of the same unit) saves running the market analysis;
-    ``analyse_kwargs`` go to :func:`~wagebrief.analysis.market.analyse` otherwise.
+    ``analyse_kwargs`` go to :func:`~wagebrief.analysis.market.analyse` otherwise (here
+    ``reuse_forecast`` defaults to True, see :mod:`wagebrief.analysis.forecast_store`, and
+    ``outlook`` and ``score_comparables`` to False).
     ``steps_from`` names the scenario whose step movements every schedule carries ("reference":
     the file's reference scenario; None: none). ``timing`` adds the equal-cost timing alternatives.
     Raises :class:`SolveError` for a question that cannot be asked.
@@ -427,7 +429,10 @@ def solve(unit, *, target_percentile: float | None = None, title: str | None = N
     prop = props.load(u, root)
     roster = rosters.load(rosters.roster_path(u.unit, root), top_step=prop.steps.top_step if prop.steps else None,
                           as_of=prop.roster_as_of, longevity=prop.longevity is not None)
-    ma = market if market is not None else analyse(u, root=root, score_comparables=False, **analyse_kwargs)
+    # Only what the solve reads: no comparables scoring, no outlook table, and the forecast kept from an
+    # earlier run of the same inputs (the models' imports alone outlast the answer).
+    ma = market if market is not None else analyse(u, root=root, **{"score_comparables": False, "reuse_forecast": True,
+                                                                     "outlook": False, **analyse_kwargs})
     if all(k in ma.scenarios for k in prop.scenarios):  # the market resolved them as the costing does
         resolved = {k: ma.scenarios[k] for k in prop.scenarios}
     else:

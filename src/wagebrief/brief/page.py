@@ -74,16 +74,18 @@ def fragment(name: str, **context: Any) -> str:
 
 # --------------------------------------------------------------------------- the brief's parts
 
-def cover(data: BriefData, generated: dt.datetime | None = None) -> str:
+def cover(data: BriefData, generated: dt.datetime | None = None, changes: list[str] | None = None) -> str:
     """The cover as HTML: unit, employer, cycle, date, the market position's as-of date,
-    confidentiality, what each input is, and a SYNTHETIC warning naming the invented inputs
-    (only when one was used)."""
+    confidentiality, what each input is, a SYNTHETIC warning naming the invented inputs
+    (only when one was used) and, when given, what changed since the last run
+    (:func:`wagebrief.brief.changes.sentences`)."""
     generated = generated or dt.datetime.now(dt.timezone.utc)
     labels = input_labels(data)
     as_of = getattr(data, "as_of", None)
     return fragment("cover.html.j2", unit=data.unit, generated=f"{generated:%Y-%m-%d %H:%M}",
                     as_of=f"{as_of:%Y-%m-%d}" if as_of is not None else "",
-                    vintages=vintages(data), labels=labels, banner=provenance.banner(labels))
+                    vintages=vintages(data), labels=labels, banner=provenance.banner(labels),
+                    changes=[str(c) for c in changes] if changes is not None else None)
 
 
 def formatted(table: Table) -> pd.DataFrame:

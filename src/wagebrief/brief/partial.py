@@ -94,9 +94,11 @@ def _attempt(fn: Callable[[], Any]) -> Any:
         return exc
 
 
-def compute(data) -> dict:
+def compute(data, analyses: dict | None = None) -> dict:
     """Every section of the brief, each computed once and on its own:
-    a section that raises is a :class:`FailedSection` and the others are unaffected."""
+    a section that raises is a :class:`FailedSection` and the others are unaffected.
+    ``analyses``, if given, receives the market and costing analyses the sections were built
+    from (or the exception each raised), for the headline figures (:mod:`wagebrief.brief.headlines`)."""
     from wagebrief.analysis import costing, market
     from wagebrief.brief import costing as costing_section, factors as factor_sections, inflation
     from wagebrief.brief import market as market_section, methodology, outlook, settlements, summary
@@ -105,6 +107,8 @@ def compute(data) -> dict:
     position = _attempt(lambda: market.analyse(data.unit, root=root, events=data.events,
                                                   as_of=getattr(data, "as_of", None)))
     cost = _attempt(lambda: costing.cost_unit(data.unit, root=root, events=data.events))
+    if analyses is not None:
+        analyses.update(market=position, costing=cost)
 
     def using(dep: Any, key: str, fn: Callable[[], Any]) -> Any:
         return failed(key, dep, root) if isinstance(dep, BaseException) else _guard(key, fn, root)

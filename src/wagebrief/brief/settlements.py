@@ -166,13 +166,18 @@ def settlements_section(data: BriefData) -> Section:
     # An average says how many contracts it is over when some measures are unknown.
     known_fy, known_avg = recent["first_year_pct"].notna().sum(), recent["avg_annual_pct"].notna().sum()
     of = (lambda k: "" if k == len(recent) else f" ({k} of {len(recent)} known)")
+    since = data.unit.cycle_year - 3
+    # One contract has figures, not an average: "The one that began ... gives", never "The 1 ... average".
+    one = len(recent) == 1
     text = [
-        f"The unit's {len(data.comparator_names)} comparators have {len(c)} settlements on file for "
-        f"{group_words(data.unit.groups)} units. The {len(recent)} that began in "
-        f"{data.unit.cycle_year - 3} or later average {pct(recent['first_year_pct'].mean())} in the first year "
-        f"(median {pct(recent['first_year_pct'].median())}){of(known_fy)} and {pct(recent['avg_annual_pct'].mean())} a year "
-        f"over their terms{of(known_avg)}.",
-    ] if len(recent) else [f"No comparator settlement began in {data.unit.cycle_year - 3} or later."]
+        f"The unit's {len(data.comparator_names)} comparators have {len(c)} settlement{'' if len(c) == 1 else 's'} "
+        f"on file for {group_words(data.unit.groups)} units. "
+        + (f"The one that began in {since} or later gives {pct(recent['first_year_pct'].mean())} in the first year "
+           f"and {pct(recent['avg_annual_pct'].mean())} a year over its term." if one else
+           f"The {len(recent)} that began in {since} or later average {pct(recent['first_year_pct'].mean())} in the "
+           f"first year (median {pct(recent['first_year_pct'].median())}){of(known_fy)} and "
+           f"{pct(recent['avg_annual_pct'].mean())} a year over their terms{of(known_avg)}."),
+    ] if len(recent) else [f"No comparator settlement began in {since} or later."]
     caveats = [f"No {group_words(data.unit.groups)} settlement on file for: {', '.join(missing_comparators(data))}."] \
         if missing_comparators(data) else []
     unknown = unknown_measures(c)

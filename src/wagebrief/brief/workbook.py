@@ -439,15 +439,3 @@ def default_path(unit: str, cycle_year: int, root: str | Path | None = None) -> 
     from wagebrief.config import paths
 
     return paths(root).reports / str(cycle_year) / f"{unit}.xlsx"
-
-
-def export_unit(unit: str, root: str | Path | None = None, cycle_year: int | None = None,
-                as_of: str | None = None, out: str | Path | None = None) -> Path:
-    """Compute ``unit``'s brief sections as the brief notebook does and write its workbook
-    (default :func:`default_path`); returns the path written."""
-    from wagebrief.brief import partial
-
-    data, _warnings = partial.load(unit, root=root, cycle_year=cycle_year, as_of=as_of or brief_data.today())
-    sections = partial.compute(data)
-    target = Path(out) if out else default_path(unit, cycle_year or data.unit.cycle_year, data.root)
-    return write(target, data, sections)

@@ -27,7 +27,13 @@ def render(
                                                              help="With --all: the comparators' percentile a unit "
                                                                   "should not fall below under the guideline (default 50).")] = None,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Also write each brief's tables as a workbook beside it "
-                                                     "(reports/<cycle>/<unit>.xlsx, as `wagebrief export` does).")] = False,
+                                                     "(reports/<cycle>/<unit>.xlsx, as `wagebrief export` does), "
+                                                     "from the sections the brief was built from.")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write each brief as a PDF beside it "
+                                                   "(reports/<cycle>/<unit>.pdf), converted from the HTML just written.")] = False,
+    docx: Annotated[bool, typer.Option("--docx", help="Also write each brief as a Word document beside it "
+                                                     "(reports/<cycle>/<unit>.docx, as `wagebrief export` does), "
+                                                     "from the sections the brief was built from.")] = False,
 ) -> None:
     """Render briefs to reports/<cycle>/<unit>.html with index.html, manifest.json and render.log;
     with --all, also office.html (every unit's costs and position, and the statewide guideline).
@@ -62,12 +68,13 @@ def render(
         for message in unknown:
             typer.echo(f"error: {batch.shown(message)}", err=True)
         raise typer.Exit(2)
+    exports = (["xlsx"] if xlsx else []) + (["docx"] if docx else []) + (["pdf"] if pdf else [])
     terminal = logging.StreamHandler(sys.stderr)
     terminal.setFormatter(batch.OneLineFormatter("%(message)s"))
     batch.log.addHandler(terminal)
     try:
         run = batch.run(names, cycle, jobs=jobs, progress=sys.stderr.isatty(), as_of=as_of, office=all_units,
-                        guideline_pct=guideline, target_percentile=target_percentile)
+                        guideline_pct=guideline, target_percentile=target_percentile, exports=tuple(exports))
     except batch.RenderLockedError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -79,7 +86,11 @@ def render(
     for res in run.results:
         if res.ok:
             typer.echo(str(res.path))
-    workbook_errors = _workbooks(run, cycle, as_of) if xlsx else []
+            for files in res.exports.values():
+                for f in files:
+                    typer.echo(f)
+    export_errors = [f"{batch.shown(res.unit)}: {fmt}: {batch.shown(message)}"
+                     for res in run.results for fmt, message in res.export_errors.items()]
     typer.echo(f"index: {run.index}\nmanifest: {run.manifest}\nlog: {run.log_file}", err=True)
     if run.extra.get("office"):
         typer.echo(f"office: {run.index.parent / run.extra['office']}", err=True)
@@ -94,35 +105,10 @@ def render(
         typer.echo(f"{len(run.failed)} of {len(run.results)} briefs FAILED:", err=True)
         for res in run.failed:
             typer.echo(f"  {batch.shown(res.unit)}: {batch.shown(res.error)}", err=True)
-    for message in workbook_errors:
-        typer.echo(f"workbook FAILED: {message}", err=True)
-    if run.failed or run.with_problems or workbook_errors:
+    for message in export_errors:
+        typer.echo(f"export FAILED: {message}", err=True)
+    if run.failed or run.with_problems or export_errors:
         raise typer.Exit(1)
-
-
-def _workbooks(run, cycle: Optional[int], as_of: str) -> list[str]:
-    """Write the workbook of each brief that rendered, beside its HTML; the errors, one line each.
-
-    The sections are computed again here, as the notebook computed them, from the same inputs."""
-    from wagebrief.brief import workbook
-    from wagebrief.run import batch
-
-    errors = []
-    done = [res for res in run.results if res.ok and res.path]
-    if not done:
-        return errors
-    try:
-        lock = batch.locked(sorted({res.path.parent for res in done}))
-    except batch.RenderLockedError as exc:  # another render started meanwhile: it owns the folder now
-        return [str(exc)]
-    with lock:
-        for res in done:
-            try:
-                typer.echo(str(workbook.export_unit(res.unit, cycle_year=cycle, as_of=as_of,
-                                                    out=res.path.with_suffix(".xlsx"))))
-            except Exception as exc:  # one unit's workbook must not stop the others'
-                errors.append(f"{batch.shown(res.unit)}: {batch.shown(exc)}")
-    return errors
 
 
 def register(app: typer.Typer) -> None:

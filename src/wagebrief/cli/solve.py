@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from typing import Annotated, Optional
 
 import typer
@@ -55,6 +57,11 @@ def solve(
 
     Costs are the costing's (wages and roll-up by fiscal year) on the unit's roster; aggregates only.
     """
+    if "hypothesis" not in sys.modules:
+        # pandera (the roster's checks) imports hypothesis when it is installed (the test tools), and
+        # hypothesis then loads every installed plugin, a third of a second the solve has no use for.
+        # HYPOTHESIS_NO_PLUGINS is hypothesis's own switch; a process that already has it is left alone.
+        os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")
     from wagebrief.analysis import solve as solver
     from wagebrief.config import SettingError
     from wagebrief.inputs import gaps, scenario_file

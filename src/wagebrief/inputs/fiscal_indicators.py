@@ -3,15 +3,24 @@
 The file follows Connecticut OPM's *Municipal Fiscal Indicators* (the annual compendium of the
 Office of Policy and Management, Municipal Finance Services Unit, of each of the 169 towns'
 audited General Fund figures), one row per municipality and fiscal year, so an analyst can paste
-OPM's rows as published. The column names are OPM's own:
+OPM's rows as published. The column names are OPM's where OPM's are fixed:
 
 * ``municipality``, ``fisc_year_end``, ``total_revenue``, ``total_expenditures``,
   ``unassigned_fund_bal`` and ``debt_service`` are the field names of OPM's data.ct.gov table
   (dataset 72by-n3wh, https://data.ct.gov/api/views/72by-n3wh/rows.xml?accessType=DOWNLOAD,
-  e.g. ``<municipality>ANDOVER</municipality><fisc_year_end>2013</fisc_year_end>``);
-* ``net_grand_list``, ``actual_mill_rate`` and ``population`` are the publication's labels "Net
-  Grand List", "Actual Mill Rate" and "Population" (OPM's Municipal Grand List indicators as
-  CTData lists them, http://data.ctdata.org/dataset/municipal-grand-list), written the same way.
+  e.g. ``<municipality>ANDOVER</municipality><fisc_year_end>2013</fisc_year_end>``), and, capitalised,
+  of the yearly ``FISCIN<yy>`` tables of OPM's MS Access editions (``Total_Revenue``, ...);
+* ``net_grand_list``, ``actual_mill_rate`` and ``population`` are wagebrief's year-free names for
+  fields OPM names by the year: ``ACGLFY<yy>`` (data.ct.gov ``acglfy13``; the net grand list of
+  1 October of year yy-2, equal to OPM's NetGL table), ``ACMR`` (``acmr``) and ``<yyyy> Population``
+  (``2013_population``). They are CT Data Collaborative's labels for those fields ("Net Grand List",
+  "Actual Mill Rate", "Population", in github.com/CT-Data-Collaborative/municipal-grand-list,
+  scripts/municipal_grand_list-processing.R), written as field names. Where OPM's ACMR gives two
+  rates (``74.29 / 32.00``: real & personal property / motor vehicle, FY2017-18), the first is typed.
+
+OPM's newer data.ct.gov datasets use other names (financial statements, FY2020-2023,
+``d6pe-dw46``: ``d_15_total_revenues``, ``d_26_total_expenditures``; town data, FY2014 on,
+``ej6f-y2wf``: ``total_revenues``); their figures are typed into these columns. data/raw/fiscal/README.md has the evidence.
 
 Two columns are wagebrief's: ``source`` and ``source_url`` (every figure is cited, and a row
 whose source says SYNTHETIC is invented). ``fisc_year_end`` names the fiscal year by the year it
@@ -45,9 +54,12 @@ COLUMN_DOCS: dict[str, tuple[str, str, str]] = {
     "total_expenditures": ("dollars", "optional", "General Fund total expenditures (more than 0)."),
     "unassigned_fund_bal": ("dollars", "optional", "General Fund unassigned fund balance (may be negative)."),
     "debt_service": ("dollars", "optional", "General Fund debt service."),
-    "net_grand_list": ("dollars", "optional", "Net grand list: taxable assessed value after exemptions (more than 0)."),
-    "actual_mill_rate": ("number", "optional", "Mill rate levied: dollars of tax per $1,000 of assessed value."),
-    "population": ("whole number", "optional", "Population (OPM's estimate for the year)."),
+    "net_grand_list": ("dollars", "optional", "Net grand list: taxable assessed value after exemptions (more than 0); "
+                                              "OPM's `ACGLFY18` (FY2018; the 1 October 2016 list) and so on."),
+    "actual_mill_rate": ("number", "optional", "Mill rate levied: dollars of tax per $1,000 of assessed value; OPM's "
+                                               "`ACMR`. Where it gives two (`74.29 / 32.00`), type the first (real & "
+                                               "personal property) and say so in notes."),
+    "population": ("whole number", "optional", "Population: OPM's `2018 Population` (FY2018) and so on."),
     "source": ("text", "required", "Where the row's figures are published (OPM Municipal Fiscal Indicators, "
                                    "its edition); SYNTHETIC marks invented rows."),
     "source_url": ("URL", "optional", "The source's address, as found."),

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wagebrief import __version__, io
-from wagebrief.brief import page as brief_page
+from wagebrief.brief import changes as brief_changes, headlines as brief_headlines, page as brief_page
 from wagebrief.brief.messages import one_line
 from wagebrief.config import ROOT_ENV, Paths, paths
 from wagebrief.inputs import units
@@ -83,15 +83,18 @@ def _init_worker(notebook: str, root: str, parent_pid: int) -> None:
     atexit.register(_WORKER.close)
 
 
-def _work(unit: str, cycle: int | None, root: str, as_of: str = "") -> render.RenderResult:
+def _work(unit: str, cycle: int | None, root: str, as_of: str = "",
+          exports: tuple[str, ...] = ()) -> render.RenderResult:
     assert _WORKER is not None
-    return render.render_with(_WORKER, unit, cycle, root, as_of)
+    return render.render_with(_WORKER, unit, cycle, root, as_of, list(exports))
 
 
 def render_units(names: list[str], cycle: int | None = None, root: str | Path | None = None,
-                 jobs: int = 1, progress: bool = False, as_of: str = "") -> list[render.RenderResult]:
+                 jobs: int = 1, progress: bool = False, as_of: str = "",
+                 exports: tuple[str, ...] = ()) -> list[render.RenderResult]:
     """Render ``names`` across ``jobs`` worker processes, each with one warm kernel, every brief
-    stated as of ``as_of`` (YYYY-MM-DD; empty: today, fixed once for the whole run).
+    stated as of ``as_of`` (YYYY-MM-DD; empty: today, fixed once for the whole run), each with its
+    ``exports`` (:mod:`wagebrief.brief.exports`) written beside it from the same sections.
 
     Results come back in the order of ``names``, whatever order they finished in.
     """
@@ -112,13 +115,13 @@ def render_units(names: list[str], cycle: int | None = None, root: str | Path | 
         if jobs == 1:
             with render.Renderer(notebook) as r:
                 for name in names:
-                    done(render.render_with(r, name, cycle, p.root, as_of))
+                    done(render.render_with(r, name, cycle, p.root, as_of, list(exports)))
         else:
             # spawn: each worker starts clean instead of inheriting this process's state.
             ctx = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
                                      initargs=(notebook, str(p.root), os.getpid())) as pool:
-                futures = {pool.submit(_work, name, cycle, str(p.root), as_of): name for name in names}
+                futures = {pool.submit(_work, name, cycle, str(p.root), as_of, tuple(exports)): name for name in names}
                 for fut in as_completed(futures):
                     try:
                         done(fut.result())
@@ -156,6 +159,8 @@ def log_result(res: render.RenderResult) -> None:
         log.info("rendered %s in %.1f s", res.unit, res.seconds)
     for w in res.warnings:
         log.warning("  %s: warning: %s", res.unit, w)
+    for fmt, message in res.export_errors.items():
+        log.error("  %s: %s export FAILED: %s", res.unit, fmt, message)
 
 
 def _progress(total: int, enabled: bool):
@@ -191,11 +196,13 @@ def unknown_units(names: list[str], root: str | Path | None = None) -> list[str]
 
 def run(names: list[str] | None = None, cycle: int | None = None, root: str | Path | None = None,
         jobs: int | None = None, progress: bool = False, as_of: str = "", office: bool = False,
-        guideline_pct: float | None = None, target_percentile: int | None = None) -> Run:
+        guideline_pct: float | None = None, target_percentile: int | None = None,
+        exports: tuple[str, ...] = ()) -> Run:
     """Render every unit (or ``names``), then write index.html, manifest.json and render.log;
     ``as_of`` (YYYY-MM-DD, empty for today) is the date the briefs state the market position at.
     With ``office`` (``render --all``), also office.html: every unit's costs, position and the
     statewide guideline (``guideline_pct``, ``target_percentile``; default: comparators/office/settings.yml).
+    ``exports`` (``("xlsx",)``, ...) are written beside each brief, from the sections it was built from.
 
     Raises :class:`UnknownUnitError` (before anything is written) if a name has no unit file,
     ValueError for a cycle that is not a year, and :class:`RenderLockedError` while another run
@@ -214,7 +221,7 @@ def run(names: list[str] | None = None, cycle: int | None = None, root: str | Pa
     with _locked([cycle_dir, *brief_dirs]):
         render.remove_leftover_kernels()  # kernels of killed runs and their folders in $TMPDIR
         return _run_locked(names, cycle, p, jobs, progress, cycle_dir, shown_cycle, as_of,
-                           (guideline_pct, target_percentile) if office else None)
+                           (guideline_pct, target_percentile) if office else None, tuple(exports))
 
 
 def _locked(folders: list[Path]) -> contextlib.ExitStack:
@@ -244,14 +251,15 @@ def locked(folders: list[Path]) -> contextlib.ExitStack:
 
 
 def _run_locked(names: list[str], cycle: int | None, p: Paths, jobs: int, progress: bool, cycle_dir: Path,
-                shown_cycle: int | None, as_of: str = "", office: tuple | None = None) -> Run:
+                shown_cycle: int | None, as_of: str = "", office: tuple | None = None,
+                exports: tuple[str, ...] = ()) -> Run:
     log_file = cycle_dir / "render.log"
     last = _last_manifest(cycle_dir)  # read before this run's log and manifest replace it
     handler = _log_to(log_file)
     started, t0 = render.now(), time.perf_counter()
     log.info("rendering %d unit(s) with %d job(s) into %s", len(names), jobs, cycle_dir)
     try:
-        results = render_units(names, cycle, p.root, jobs, progress, as_of)
+        results = render_units(names, cycle, p.root, jobs, progress, as_of, exports)
         r = Run(shown_cycle, results, started, render.now(), time.perf_counter() - t0, jobs, log_file=log_file)
         r.extra["index"] = ([_entry(res, r.started_at, cycle_dir, last) for res in results]
                             + earlier_briefs(cycle_dir, {res.unit for res in results}, last))
@@ -368,7 +376,9 @@ def write_manifest(r: Run, cycle_dir: Path, root: Path) -> Path:
         "package_version": __version__,
         "git_commit": git_commit(root),
         "data_vintages": vintages(root),
-        "units": [res.as_dict() | {"seconds": round(res.seconds, 3)} for res in r.results],
+        # Headline figures are kept once, in each unit's index entry (what the next run compares with).
+        "units": [{k: v for k, v in res.as_dict().items() if k != "headlines"} | {"seconds": round(res.seconds, 3)}
+                  for res in r.results],
         "failed": [{"unit": f.unit, "error": f.error} for f in r.failed],
         "with_problems": [{"unit": f.unit, "problems": f.problems} for f in r.with_problems],
         # What index.html lists: this run's units, then briefs kept from earlier runs.
@@ -407,16 +417,19 @@ def _file_in(cycle_dir: Path, name) -> Path | None:
 
 
 def previous_brief(cycle_dir: Path, unit: str, last: dict) -> dict | None:
-    """The last good brief of ``unit`` still on disk: its file and when it was generated
-    (from the last manifest, or the file's time if the manifest does not know it)."""
+    """The last good brief of ``unit`` still on disk: its file, when it was generated and its
+    headline figures (from the last manifest; the file's time and no figures if the manifest does
+    not know it), so the next run still compares with the brief readers have."""
     if not units.is_unit_id(unit):  # not a name a brief can have (nor a path to look along)
         return None
     e = _last_entries(last).get(unit, {})
     if _status_of(e) != render.FAILED and _file_in(cycle_dir, e.get("file")):
-        return {"file": Path(str(e["file"])).name, "generated_at": str(e.get("generated_at", ""))}
+        return {"file": Path(str(e["file"])).name, "generated_at": str(e.get("generated_at", "")),
+                **_figures_of(e)}
     prev = e.get("previous")
     if isinstance(prev, dict) and _file_in(cycle_dir, prev.get("file")):  # failed before too: same brief
-        return {"file": Path(str(prev["file"])).name, "generated_at": str(prev.get("generated_at", ""))}
+        return {"file": Path(str(prev["file"])).name, "generated_at": str(prev.get("generated_at", "")),
+                **_figures_of(prev)}
     path = cycle_dir / f"{unit}.html"
     if path.is_file():
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(path.stat().st_mtime))
@@ -424,13 +437,21 @@ def previous_brief(cycle_dir: Path, unit: str, last: dict) -> dict | None:
     return None
 
 
+def _figures_of(e: dict) -> dict:
+    """``{"headlines": ...}`` of a manifest entry that has headline figures, else {}."""
+    return {"headlines": e["headlines"]} if isinstance(e.get("headlines"), dict) else {}
+
+
 def _entry(res: render.RenderResult, run_started: str, cycle_dir: Path, last: dict) -> dict:
     prev = previous_brief(cycle_dir, res.unit, last) if not res.ok else None
+    # What moved since the last run: the sentences the brief's cover shows, from the same figures.
+    moved = brief_changes.sentences(res.headlines or None, brief_headlines.baseline(last, res.unit)) if res.ok else None
     return {"unit": res.unit, "ok": res.ok, "status": res.status,
             "file": res.path.name if res.ok and res.path else None,
             "error": res.error, "problems": res.problems, "warnings": res.warnings,
             "generated_at": res.generated_at, "seconds": round(res.seconds, 3),
-            "run_started_at": run_started, "previous": prev}
+            "run_started_at": run_started, "previous": prev,
+            "headlines": res.headlines or None, "changes": moved}
 
 
 def _mark_previous(cycle_dir: Path, e: dict, failed_at: str) -> None:
@@ -487,6 +508,7 @@ def _index_row(e: dict, run_started: str) -> dict:
         "earlier": str(e.get("run_started_at", "")) if e.get("run_started_at") != run_started else None,
         "generated_at": str(e.get("generated_at", "")),
         "seconds": f"{float(e.get('seconds') or 0):.1f}",
+        "changes": [str(c) for c in e.get("changes") or []] if isinstance(e.get("changes"), list) else [],
     }
 
 

@@ -24,8 +24,9 @@ from pathlib import Path
 import nbformat
 
 from wagebrief import io
-from wagebrief.brief import data as brief_data, page as brief_page
+from wagebrief.brief import data as brief_data, page as brief_page, pdf as brief_pdf
 from wagebrief.brief.messages import one_line
+from wagebrief.brief.headlines import HEADLINES_KEY
 from wagebrief.brief.partial import STATUS_KEY
 from wagebrief.config import paths
 from wagebrief.inputs import gaps
@@ -35,6 +36,10 @@ KERNEL = "python3"
 #: The first cell of every run: the previous brief's variables are gone before this one starts.
 RESET_SOURCE = 'get_ipython().run_line_magic("reset", "-f")'
 RESET_TAG = "wagebrief-reset"
+#: The last cell of a run asked for exports: it writes them from the notebook's own sections.
+EXPORT_TAG = "wagebrief-exports"
+#: The export made from the brief's HTML once it is written (brief/pdf.py), not in the kernel.
+PDF = "pdf"
 
 
 RENDERED, WITH_PROBLEMS, FAILED = "rendered", "rendered with problems", "failed"
@@ -45,7 +50,8 @@ class RenderResult:
     """What happened when one unit's brief was rendered.
 
     ``ok`` means a brief was written; ``problems`` lists what its failed sections showed
-    (``file:row:column: message``), ``warnings`` the data gaps it stated.
+    (``file:row:column: message``), ``warnings`` the data gaps it stated, ``headlines`` its
+    headline figures (:mod:`wagebrief.brief.headlines`; empty when the notebook emitted none).
     """
 
     unit: str
@@ -57,6 +63,11 @@ class RenderResult:
     generated_at: str = ""
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: export format -> the files written beside the brief (``xlsx``: the workbook, ...)
+    exports: dict = field(default_factory=dict)
+    #: export format -> why it could not be written (the brief itself was)
+    export_errors: dict = field(default_factory=dict)
+    headlines: dict = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -91,9 +102,11 @@ def parameters(unit: str, cycle_year: int, root: Path, as_of: str = "") -> dict:
             "as_of": check_as_of(as_of) or today()}
 
 
-def parameterize(nb: nbformat.NotebookNode, params: dict) -> nbformat.NotebookNode:
+def parameterize(nb: nbformat.NotebookNode, params: dict, exports: list[str] | None = None,
+                 out_dir: str | Path | None = None) -> nbformat.NotebookNode:
     """A copy of ``nb`` with ``params`` injected after its ``parameters`` cell (papermill's rules)
-    and a namespace reset as its first cell."""
+    and a namespace reset as its first cell; with ``exports``, a last cell writing them into
+    ``out_dir`` from the notebook's ``data`` and ``sections`` (:mod:`wagebrief.brief.exports`)."""
     from papermill.parameterize import parameterize_notebook
 
     nb = copy.deepcopy(nb)
@@ -103,6 +116,11 @@ def parameterize(nb: nbformat.NotebookNode, params: dict) -> nbformat.NotebookNo
     nb = parameterize_notebook(nb, params)
     reset = nbformat.v4.new_code_cell(RESET_SOURCE, metadata={"tags": [RESET_TAG]})
     nb.cells.insert(0, reset)
+    if exports:
+        from wagebrief.brief import exports as brief_exports
+
+        nb.cells.append(nbformat.v4.new_code_cell(brief_exports.cell_source(exports, out_dir or "."),
+                                                  metadata={"tags": [EXPORT_TAG]}))
     return nb
 
 
@@ -128,9 +146,11 @@ class Renderer:
         self.client = NotebookClient(self.template, km=self.km, timeout=timeout, allow_errors=False)
         self._started = False
 
-    def execute(self, params: dict) -> nbformat.NotebookNode:
-        """Run the notebook with ``params``; raises nbclient's CellExecutionError on failure."""
-        nb = parameterize(self.template, params)
+    def execute(self, params: dict, exports: list[str] | None = None,
+                out_dir: str | Path | None = None) -> nbformat.NotebookNode:
+        """Run the notebook with ``params`` (and the ``exports`` cell, see :func:`parameterize`);
+        raises nbclient's CellExecutionError on failure."""
+        nb = parameterize(self.template, params, exports, out_dir)
         self.client.nb = nb
         # The kernel is started (on the first run) with a parent-death signal: killed with us.
         self.client.execute(cleanup_kc=False, cwd=self.cwd, env=kernel_env(),
@@ -278,6 +298,8 @@ def to_html(nb: nbformat.NotebookNode, title: str) -> str:
     """
     blocks: list[dict] = []
     for cell in nb.cells:
+        if EXPORT_TAG in cell.metadata.get("tags", []):  # writes files; shows nothing
+            continue
         if cell.cell_type == "markdown":
             blocks.append({"kind": "markdown", "html": brief_page.trusted(_markdown(cell.source))})
         elif cell.cell_type == "code":
@@ -335,6 +357,32 @@ def outcome(nb: nbformat.NotebookNode) -> tuple[list[str], list[str]]:
     return problems, list(dict.fromkeys(warnings))
 
 
+def exported(nb: nbformat.NotebookNode) -> tuple[dict, dict]:
+    """What the exports cell reported: (format -> paths written, format -> error)."""
+    written: dict = {}
+    errors: dict = {}
+    for cell in nb.cells:
+        if EXPORT_TAG not in cell.metadata.get("tags", []):
+            continue
+        for out in cell.get("outputs", []):
+            meta = (out.get("metadata") or {}).get(STATUS_KEY)
+            if isinstance(meta, dict):
+                written.update(meta.get("exports") or {})
+                errors.update(meta.get("export_errors") or {})
+    return written, errors
+
+
+def headlines(nb: nbformat.NotebookNode) -> dict:
+    """The headline figures an executed brief emitted in its outputs' metadata
+    (:func:`wagebrief.brief.headlines.show`), or {} when it emitted none."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            meta = (out.get("metadata") or {}).get(STATUS_KEY)
+            if isinstance(meta, dict) and isinstance(meta.get(HEADLINES_KEY), dict):
+                return dict(meta[HEADLINES_KEY])
+    return {}
+
+
 STALE_START, STALE_END = "<!-- wagebrief:not-current -->", "<!-- /wagebrief:not-current -->"
 
 
@@ -375,9 +423,9 @@ def report_path(unit: str, cycle_year: int, root: str | Path | None = None) -> P
 
 
 def render_with(renderer: Renderer, unit: str, cycle_year: int | None = None,
-                root: str | Path | None = None, as_of: str = "") -> RenderResult:
-    """Render one unit with a warm ``renderer`` as of ``as_of`` (empty: today); failures are
-    returned, not raised."""
+                root: str | Path | None = None, as_of: str = "", exports: list[str] | None = None) -> RenderResult:
+    """Render one unit with a warm ``renderer`` as of ``as_of`` (empty: today), and write its
+    ``exports`` beside it from the same sections; failures are returned, not raised."""
     start = time.perf_counter()
     p = paths(root)
     params: dict = {}
@@ -386,12 +434,22 @@ def render_with(renderer: Renderer, unit: str, cycle_year: int | None = None,
         u, _ = gaps.load_unit(unit, root=p.root)
         cycle = cycle_year or u.cycle_year
         params = parameters(u.unit, cycle, p.root, as_of)
-        nb = renderer.execute(params)
         out = report_path(u.unit, cycle, p.root)
-        io.write_text(out, to_html(nb, f"{u.name} — bargaining brief {cycle}"))
+        in_kernel = [f for f in exports or () if f != PDF]  # the PDF is made from the page, below
+        nb = renderer.execute(params, in_kernel, out.parent)
+        page = to_html(nb, f"{u.name} — bargaining brief {cycle}")
+        io.write_text(out, page)
         problems, warnings = outcome(nb)
+        written, errors = exported(nb)
+        errors.update({f: "the exports cell did not run" for f in in_kernel if f not in written and f not in errors})
+        if PDF in (exports or ()):  # from the page just written, beside it: nothing computed again
+            try:
+                written[PDF] = [str(brief_pdf.write_brief_pdf(page, out.with_suffix(".pdf")))]
+            except Exception as exc:  # the brief itself is written whatever happens to its PDF
+                errors[PDF] = one_line(exc)
         return RenderResult(u.unit, out, True, time.perf_counter() - start, parameters=params, generated_at=now(),
-                            problems=problems, warnings=warnings)
+                            problems=problems, warnings=warnings, exports=written, export_errors=errors,
+                            headlines=headlines(nb))
     except Exception as exc:  # a scheduled run reports every failure and keeps going
         return RenderResult(unit, None, False, time.perf_counter() - start, error=one_line(exc),
                             parameters=params, generated_at=now())
