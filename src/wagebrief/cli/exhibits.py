@@ -31,27 +31,13 @@ def exhibits(
     from wagebrief.brief import exhibits as book_mod
     from wagebrief.inputs import gaps, units
     from wagebrief.inputs.units import UnitError
-    from wagebrief.run import batch, render as render_mod
-
-    def usage(message: str) -> None:
-        typer.echo(f"error: {message}", err=True)
-        raise typer.Exit(2)
+    from wagebrief.cli.briefargs import checked, usage
+    from wagebrief.run import batch
 
     if all_units == bool(unit):
         usage("give --unit U (one or more) or --all")
     names = units.unit_names() if all_units else list(unit or [])
-    unknown = batch.unknown_units(names)
-    if unknown:
-        usage(batch.shown(unknown[0]))
-    if cycle is not None:
-        try:
-            render_mod.check_cycle(cycle)
-        except ValueError as exc:
-            usage(f"--cycle: {exc}")
-    try:
-        as_of = render_mod.check_as_of(as_of or "") or render_mod.today()
-    except ValueError as exc:
-        usage(f"--as-of: {exc}")
+    as_of = checked(names, cycle, as_of)
     try:
         party = book_mod.check_party(party)
     except ValueError as exc:

@@ -45,25 +45,11 @@ def export(
     header, the cover's inputs and SYNTHETIC banner; a failed section shows its problems.
     """
     from wagebrief.brief import exports, workbook
+    from wagebrief.cli.briefargs import checked
     from wagebrief.inputs.units import UnitError
-    from wagebrief.run import batch, render as render_mod
+    from wagebrief.run import batch
 
-    def usage(message: str) -> None:
-        typer.echo(f"error: {message}", err=True)
-        raise typer.Exit(2)
-
-    unknown = batch.unknown_units([unit])
-    if unknown:
-        usage(batch.shown(unknown[0]))
-    if cycle is not None:
-        try:
-            render_mod.check_cycle(cycle)
-        except ValueError as exc:
-            usage(f"--cycle: {exc}")
-    try:
-        as_of = render_mod.check_as_of(as_of or "") or render_mod.today()
-    except ValueError as exc:
-        usage(f"--as-of: {exc}")
+    as_of = checked([unit], cycle, as_of)
     fmt = format.value
     if fmt == "pdf":  # the brief itself, from its rendered HTML (run/export_pdf.py), not from its tables
         from wagebrief.run import export_pdf as exports
