@@ -138,3 +138,16 @@ def test_shipped_real_rows_validate_as_opm_publishes_them():
         unit = units.load(name, root=ROOT)
         t = ability.indicators(v, unit.employer.jurisdiction, [c.jurisdiction for c in unit.comparators])
         assert len(t) == 1 + len(unit.comparators) and set(t["fiscal_year"]) == {2018}
+
+
+def test_the_ability_factor_names_the_year_and_does_not_call_the_fiscal_file_missing():
+    """Hartford's real rows end in FY2018: the sentence says so, names the year revenue grew on,
+    and the factor does not call fund balance and tax base missing when they are on file."""
+    from conftest import ROOT as REPO
+
+    unit = units.load("city-public-works", root=REPO)
+    factor = next(s for s in factors.statutory_factors(unit, REPO) if "ability to pay" in s.title)
+    text = " ".join(factor.text)
+    assert "In FY2018, the latest fiscal year on file for it" in text and "revenue growth on FY2017 of" in text
+    assert "Evidence missing: the unit file gives no ability-to-pay evidence" not in text
+    assert "The unit file gives no other ability-to-pay evidence (budget, bond rating)." in text

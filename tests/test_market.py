@@ -360,7 +360,9 @@ def test_demo_brief_section_and_statutory_factors():
     factors = factor_sections.statutory_factors(unit, ROOT, analysis=a)
     assert [f.title for f in factors] == [f"Statutory factor: {t.lower()}" for t in factor_sections.STATUTORY_FACTORS]
     ability = factors[2]
-    assert any(t.startswith("Evidence missing") for t in ability.text)   # no ability_to_pay in the demo unit
+    # No ability_to_pay in the demo unit: said, but the fiscal indicators on file are not called missing.
+    assert any(t.startswith("The unit file gives no other ability-to-pay evidence") for t in ability.text)
+    assert not any(t.startswith("Evidence missing") for t in ability.text)
     overall = factors[3]
     assert any("no health insurance, pension" in t for t in overall.text)
     for f in factors:

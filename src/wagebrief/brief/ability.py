@@ -61,12 +61,15 @@ def _fund_balance(name: str, emp: pd.Series, med: dict[str, float]) -> str:
 
 def _others(emp: pd.Series, med: dict[str, float], n: int) -> str:
     parts = []
+    fy = int(emp["fiscal_year"])
     for key, label, fmt in (("mill_rate", "a mill rate of", "{:.2f}"), ("grand_list_per_capita", "a grand list per capita of", "${:,.0f}"),
-                            ("revenue_growth_pct", "revenue growth of", "{:+.1f}%"),
+                            ("revenue_growth_pct", f"revenue growth on FY{fy - 1} of", "{:+.1f}%"),
                             ("debt_service_pct", "debt service at", "{:.1f}% of expenditures")):
         v, m = emp[key], med[key]
         if pd.notna(v):
             parts.append(f"{label} {fmt.format(v)}" + (f" (comparator median {fmt.format(m)})" if np.isfinite(m) else ""))
     if not parts:
         return "No other indicators are on file for the employer."
-    return f"Against {n} comparator(s) with figures, the employer has " + ", ".join(parts) + "."
+    # The year is named: the latest on file may be years old, and each comparator's own latest is in the table.
+    return (f"In FY{fy}, the latest fiscal year on file for it, against {n} comparator(s) with figures (each at its "
+            "own latest year), the employer has " + ", ".join(parts) + ".")

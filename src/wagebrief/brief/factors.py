@@ -154,10 +154,13 @@ def statutory_factors(unit, root: str | Path | None = None, *, analysis: MarketA
         s.text += paras
         if tab is not None:
             s.tables.append(Table("Ability to pay (from the unit file)", tab, f"comparators/{unit.unit}.yml"))
-    else:
-        s.text.append(f"Evidence missing: the unit file gives no ability-to-pay evidence (budget, fund balance, "
-                      f"tax base, bond rating). Add it under ability_to_pay: in comparators/{unit.unit}.yml.")
     words, fiscal = ability.panel(unit, root)
+    if not paras and tab is None:
+        # With fiscal indicators on file, the fund balance and tax base are not missing: only what the unit file adds.
+        s.text.append(f"The unit file gives no other ability-to-pay evidence (budget, bond rating). Add it under "
+                      f"ability_to_pay: in comparators/{unit.unit}.yml." if fiscal is not None else
+                      f"Evidence missing: the unit file gives no ability-to-pay evidence (budget, fund balance, "
+                      f"tax base, bond rating). Add it under ability_to_pay: in comparators/{unit.unit}.yml.")
     s.text += words
     if fiscal is not None:
         s.tables.append(fiscal)
