@@ -51,17 +51,20 @@ def export(
 
     as_of = checked([unit], cycle, as_of)
     fmt = format.value
-    if fmt == "pdf":  # the brief itself, from its rendered HTML (run/export_pdf.py), not from its tables
-        from wagebrief.run import export_pdf as exports
+    # The PDF is the brief itself, from its rendered HTML (run/export_pdf.py); the others are written
+    # from its sections (brief/exports.py). Both answer export_unit the same way.
+    from wagebrief.run import export_pdf
+
+    writer = export_pdf if fmt == "pdf" else exports
     try:
         if out is None:  # into reports/<cycle>/, beside the briefs: not while a render writes there
             from wagebrief.inputs import gaps
 
             folder = workbook.default_path(unit, cycle or gaps.load_unit(unit)[0].cycle_year).parent
             with batch.locked([folder]):
-                written, errors = exports.export_unit(unit, [fmt], cycle_year=cycle, as_of=as_of, out_dir=folder)
+                written, errors = writer.export_unit(unit, [fmt], cycle_year=cycle, as_of=as_of, out_dir=folder)
         else:
-            written, errors = exports.export_unit(unit, [fmt], cycle_year=cycle, as_of=as_of, out=out)
+            written, errors = writer.export_unit(unit, [fmt], cycle_year=cycle, as_of=as_of, out=out)
     except batch.RenderLockedError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
