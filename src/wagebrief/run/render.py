@@ -21,7 +21,14 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import nbformat
+# nbformat imports jsonschema, which builds ~40 lark grammars at import when rfc3987-syntax is
+# installed (jupyter-events' jsonschema[format-nongpl] brings it): ~1.5 s of every render command,
+# for the "iri" string format that no notebook schema uses. Marking the module absent before
+# jsonschema is first imported makes jsonschema skip that one checker, nothing else.
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+
+import nbformat  # noqa: E402
 
 from wagebrief import io
 from wagebrief.brief import data as brief_data, page as brief_page, pdf as brief_pdf

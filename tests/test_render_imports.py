@@ -1,0 +1,23 @@
+"""The render command's start-up: nbformat's validator without jsonschema's slow IRI grammar."""
+
+import subprocess
+import sys
+
+import pytest
+
+CHECK = """
+import sys, time
+t = time.perf_counter()
+import wagebrief.run.render
+import nbformat
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+nbformat.validate(nb)
+print(type(sys.modules.get("rfc3987_syntax")).__name__)
+"""
+
+
+def test_render_module_skips_the_iri_grammars_and_still_validates_notebooks():
+    pytest.importorskip("rfc3987_syntax")  # installed with jupyter-events: the case this guards
+    done = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, check=True)
+    # None: marked absent, so jsonschema never built its ~40 lark parsers (about 1.5 s).
+    assert done.stdout.strip() == "NoneType"
