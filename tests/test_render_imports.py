@@ -21,3 +21,13 @@ def test_render_module_skips_the_iri_grammars_and_still_validates_notebooks():
     done = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, check=True)
     # None: marked absent, so jsonschema never built its ~40 lark parsers (about 1.5 s).
     assert done.stdout.strip() == "NoneType"
+
+
+def test_rendering_kernel_loads_no_hypothesis_plugins():
+    from wagebrief.run import render
+
+    env = render.kernel_env()
+    pytest.importorskip("hypothesis")
+    code = "import hypothesis, sys; print('trio' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert done.stdout.strip() == "False"

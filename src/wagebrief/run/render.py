@@ -188,9 +188,15 @@ class Renderer:
 SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
+#: pandera imports hypothesis (when installed, as with the dev extras) on its first validation,
+#: and hypothesis then loads every installed plugin: trio's alone took ~0.5 s of a cold brief.
+#: A brief never draws test data, so its kernel skips them (hypothesis's documented switch).
+NO_TEST_PLUGINS = {"HYPOTHESIS_NO_PLUGINS": "1"}
+
+
 def kernel_env() -> dict[str, str]:
     """The environment a rendering kernel starts with."""
-    return {**os.environ, **SINGLE_THREADED}
+    return {**os.environ, **SINGLE_THREADED, **NO_TEST_PLUGINS}
 
 
 # --------------------------------------------------------------------------- dying with the parent
