@@ -7,7 +7,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from wagebrief import io
 from wagebrief.cli.formats import Format
 
 # Commands import the stage modules inside their bodies so `wagebrief --help` starts fast.
@@ -95,6 +94,8 @@ def cost(
             typer.echo(note, err=True)
         # Labels come from a hand-edited file: the shared writer neutralises formulas and quotes
         # a cell with a line break, so a spreadsheet cannot read a new row out of one.
+        from wagebrief import io
+
         io.echo_csv(out)
         return
     out = out.astype(object).mask(hidden, "suppressed")
