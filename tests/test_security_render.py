@@ -36,7 +36,7 @@ import pytest
 from filelock import FileLock
 from typer.testing import CliRunner
 
-from wagebrief.run import batch, render
+from wagebrief.run import batch, kernel, render
 from wagebrief.brief import figures, messages, partial
 from wagebrief import io
 from wagebrief.inputs import units
@@ -73,6 +73,7 @@ class FakeRenderer:
 def fake_kernel(project, monkeypatch):
     """The project, rendered with :class:`FakeRenderer` (one job, in this process)."""
     monkeypatch.setattr(render, "Renderer", FakeRenderer)
+    monkeypatch.setattr(kernel, "prestart", lambda notebook: None)  # no real kernel started early
     return project
 
 

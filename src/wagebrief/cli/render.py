@@ -42,6 +42,13 @@ def render(
     folder, naming each unit and each underlying problem (file:row:column); exits 2, rendering
     nothing, if a --unit is not the id of a unit file in comparators/.
     """
+    if unit and len(unit) == 1 and not all_units:
+        # One brief, one kernel: start it before importing the rest of the stack (~1 s), so the
+        # kernel's own start-up runs on another core meanwhile. An early exit below shuts it down.
+        from wagebrief.config import paths
+        from wagebrief.run import kernel
+
+        kernel.prestart(paths().notebooks / kernel.BRIEF_NOTEBOOK)
     from wagebrief.run import batch, render as render_mod
     from wagebrief.inputs import units
 

@@ -31,7 +31,7 @@ from wagebrief.brief import changes as brief_changes, headlines as brief_headlin
 from wagebrief.brief.messages import one_line
 from wagebrief.config import ROOT_ENV, Paths, paths
 from wagebrief.inputs import units
-from wagebrief.run import render
+from wagebrief.run import kernel, render
 
 log = logging.getLogger("wagebrief.run.render")
 
@@ -113,7 +113,7 @@ def render_units(names: list[str], cycle: int | None = None, root: str | Path | 
     as_of = render.check_as_of(as_of) or render.today()
     try:
         if jobs == 1:
-            with render.Renderer(notebook) as r:
+            with kernel.prestarted(notebook) or render.Renderer(notebook) as r:
                 for name in names:
                     done(render.render_with(r, name, cycle, p.root, as_of, list(exports)))
         else:
