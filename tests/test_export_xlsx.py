@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from wagebrief.brief import data as brief_data, page, partial, workbook
+from wagebrief.brief import data as brief_data, page, partial, workbook, workbook_charts
 from wagebrief.cli import app
 from wagebrief.inputs import provenance
 
@@ -115,7 +115,9 @@ def test_a_percent_column_of_the_table_keeps_its_full_number(brief):
 def test_sheets_follow_the_brief_and_the_contents_link_each(brief):
     _, sections, _, wb = brief
     book_sheets = workbook.sheets(sections)
-    assert wb.sheetnames == ["Contents"] + [s.name for s in book_sheets] + ["Charts"]
+    native = [c.name for c in workbook_charts.chart_sheets(sections)]
+    assert native  # every chart of the demo brief is a native chart on its own sheet, after the tables
+    assert wb.sheetnames == ["Contents"] + [s.name for s in book_sheets] + native
     captions = [t.caption for s in workbook.in_order(sections) for t in s.tables]
     assert [wb[s.name].cell(4, 1).value for s in book_sheets] == captions
     names = [n.lower() for n in wb.sheetnames]
@@ -131,7 +133,7 @@ def test_sheets_follow_the_brief_and_the_contents_link_each(brief):
         assert links[f"'{s.name}'!A1"] == (s.name, s.section, s.table.caption)
         back = wb[s.name].cell(7, 1)
         assert back.hyperlink is not None and back.hyperlink.location == "'Contents'!A1"
-    assert links["'Charts'!A1"][0] == "Charts"
+    assert [links[f"'{n}'!A1"][0] for n in native] == native
     sections_named = {s.section for s in book_sheets}
     assert {"Comparator settlements", "Market position", "What each proposal costs",
             "Appendix: comparator settlements"} <= sections_named
@@ -181,6 +183,7 @@ def test_a_suppressed_figure_is_not_in_the_workbook(project: Path, tmp_path: Pat
     wb = openpyxl.load_workbook(path)
     costing = [ws for ws in wb.worksheets if ws.cell(3, 1).value == "Section: What each proposal costs"]
     assert costing
+    assert not [n for n in wb.sheetnames if "Cumulative cost" in n]  # no cost chart, as in the brief
     for ws in costing:  # every cost figure is the mark; the fiscal years and scenario names stay
         for row in ws.iter_rows(min_row=workbook.HEADER_ROW + 2):
             assert not [c.value for c in row if isinstance(c.value, (int, float)) and c.value != 0], ws.title
@@ -235,7 +238,8 @@ def test_export_cli_writes_the_workbook(tmp_path: Path, brief):
     res = CliRunner().invoke(app, ["export", "--unit", UNIT, "--format", "xlsx", "--out", str(out), "--as-of", AS_OF])
     assert res.exit_code == 0, res.output
     assert res.stdout.strip() == str(out)
-    assert openpyxl.load_workbook(out).sheetnames == ["Contents"] + [s.name for s in workbook.sheets(sections)] + ["Charts"]
+    assert openpyxl.load_workbook(out).sheetnames == (["Contents"] + [s.name for s in workbook.sheets(sections)]
+                                                      + [c.name for c in workbook_charts.chart_sheets(sections)])
 
 
 @pytest.mark.parametrize("args", [["--unit", "no-such-unit"], ["--unit", "../etc/passwd"],
@@ -293,9 +297,10 @@ def test_the_settlement_pattern_is_a_native_chart_of_its_sheet(brief):
     _, sections, path, _ = brief
     sh = next(s for s in workbook.sheets(sections) if s.table.caption.startswith("The pattern by year"))
     with zipfile.ZipFile(path) as z:
-        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
-        assert len(charts) == 1
-        xml = z.read(charts[0]).decode()
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+        mine = [x for x in charts if f"'{sh.name}'!$" in x]
+        assert len(mine) == 1
+        xml = mine[0]
     assert "<c:lineChart>" in xml and f"'{sh.name}'!$" in xml
     for series in ("Median", "Mean", "Low", "High"):
         col = "ABCDEFGHIJ"[list(sh.table.data.columns).index(series)]
@@ -326,28 +331,12 @@ def test_render_xlsx_through_a_real_kernel(project: Path):
     assert entry["exports"] == {"xlsx": [str(xlsx)]} and entry["export_errors"] == {}
     assert "_wagebrief_exports" not in html.read_text(encoding="utf-8")
     wb = openpyxl.load_workbook(xlsx)
-    captions = [wb[n].cell(4, 1).value for n in wb.sheetnames[1:] if n != workbook.CHARTS]
+    # The table sheets' captions (a chart sheet, "Chart 01 ...", is captioned as the brief's figure).
+    captions = [wb[n].cell(4, 1).value for n in wb.sheetnames[1:] if n != workbook.CHARTS and not n.startswith("Chart ")]
     page_text = html.read_text(encoding="utf-8")
     import html as html_mod
 
     assert all(html_mod.escape(c) in page_text for c in captions if not c.startswith("Appendix"))
-
-
-def test_every_chart_of_the_brief_is_a_picture_on_the_charts_sheet(brief):
-    import zipfile
-    from xml.sax.saxutils import escape
-
-    _, sections, path, wb = brief
-    figs = [(s.title, f) for s in workbook.in_order(sections) for f in s.figures]
-    assert len(figs) >= 6
-    with zipfile.ZipFile(path) as z:
-        pictures = [n for n in z.namelist() if n.startswith("xl/media/")]
-        drawing = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/drawings/drawing"))
-    assert len(pictures) == len(figs) and all(z_name.endswith(".png") for z_name in pictures)
-    text = [c.value for row in wb["Charts"].iter_rows() for c in row if isinstance(c.value, str)]
-    for section, f in figs:
-        assert f.caption in text and f"Section: {section}" in text
-        assert escape(f.caption, {'"': "&quot;"}) in drawing  # each picture's alt text is its caption
 
 
 def test_export_writes_beside_the_briefs_and_waits_for_no_render(project: Path):

@@ -16,7 +16,7 @@ import pandas as pd
 from wagebrief.analysis import costing_by_item, disclosure
 from wagebrief.analysis.costing import Costing, cost_unit, suppressed, suppression_note, table
 from wagebrief.brief import figures
-from wagebrief.brief.section import Figure, Section, Table
+from wagebrief.brief.section import ChartData, ChartTable, Figure, Section, Series, Table
 
 
 def _money(x: float) -> str:
@@ -192,14 +192,21 @@ def sentences(costing: Costing) -> list[str]:
     return out + retro_sentences(costing) + ([note] if note else [])
 
 
-def figure(costing: Costing, source: str = ""):
-    """Line chart of each scenario's cumulative cost by fiscal year (suppressed years left out)."""
-    from matplotlib.ticker import FuncFormatter  # matplotlib loads only when a chart is drawn
-
+def cumulative(costing: Costing) -> pd.DataFrame:
+    """Each scenario's cumulative cost by fiscal year as the chart shows it: a suppressed figure is NaN."""
     cells = disclosure.costing_cells(costing)
     by = costing.by_year.copy()
     hide = [("cumulative_cost" in cells.get((s, int(fy)), ())) for s, fy in zip(by["scenario"], by["fiscal_year"])]
     by.loc[hide, "cumulative_cost"] = np.nan
+    return by
+
+
+def figure(costing: Costing, source: str = "", by: pd.DataFrame | None = None):
+    """Line chart of each scenario's cumulative cost by fiscal year (suppressed years left out;
+    ``by``: :func:`cumulative`)."""
+    from matplotlib.ticker import FuncFormatter  # matplotlib loads only when a chart is drawn
+
+    by = cumulative(costing) if by is None else by
     peak = float(by["cumulative_cost"].abs().max()) if by["cumulative_cost"].notna().any() else 1.0
     peak = peak or 1.0
     scale, unit = (1e6, "$ millions") if peak >= 1e6 else ((1e3, "$ thousands") if peak >= 1e4 else (1, "dollars"))
@@ -216,6 +223,21 @@ def figure(costing: Costing, source: str = ""):
     ax.legend(frameon=False, fontsize=8)
     fig.text(0.01, 0.01, source, fontsize=7, color="#555")
     return figures.finish(fig)
+
+
+def chart(costing: Costing, by: pd.DataFrame) -> ChartData | None:
+    """The numbers :func:`figure` draws from ``by`` (in dollars), for a native chart."""
+    labels = {name: costing.scenarios[name].label for name in by["scenario"].unique()}
+    if len(set(labels.values())) < len(labels):
+        return None
+    wide = by.pivot(index="fiscal_year", columns="scenario", values="cumulative_cost")
+    wide = wide.reindex(index=costing.fiscal_years, columns=list(labels)).rename(columns=labels)
+    x = "Fiscal year"
+    frame = pd.concat([pd.Series([f"FY{y}" for y in wide.index], name=x), wide.reset_index(drop=True)], axis=1)
+    return ChartData(f"{costing.name or costing.unit}: cumulative cost of each proposal",
+                     [ChartTable(frame, x, [Series(label, marker="circle", width=2) for label in labels.values()])],
+                     "line", "dollars", "Fiscal year (named by the year it ends in)",
+                     "Cumulative cost, dollars (wages and roll-up)")
 
 
 def source_line(costing: Costing) -> str:
@@ -236,6 +258,11 @@ def _item_tables(c: Costing, src: str) -> list[Table]:
     return out
 
 
+def _figure(c: Costing, caption: str, src: str) -> Figure:
+    by = cumulative(c)  # drawn, and written natively, from one frame
+    return Figure(caption, figure(c, src, by), src, [x for x in [chart(c, by)] if x is not None])
+
+
 def brief_section(unit, root: str | Path | None = None, costing: Costing | None = None) -> Section:
     """The costing section of the brief: sentences, the side-by-side table, cost by year, chart."""
     c = costing or cost_unit(unit, root)
@@ -252,6 +279,6 @@ def brief_section(unit, root: str | Path | None = None, costing: Costing | None 
                       by_fiscal_year(c), src),
                 Table("Cost of a 1% general wage increase from the start of each fiscal year, in that year, "
                       "roll-up included", cost_of_1pct(c), src)] + _item_tables(c, src),
-        figures=[] if small else [Figure(f"Cumulative cost by fiscal year, {span}", figure(c, src), src)],
+        figures=[] if small else [_figure(c, f"Cumulative cost by fiscal year, {span}", src)],
         caveats=list(c.notes),
     )

@@ -4,8 +4,10 @@ factor, each linked to its sheet), then one sheet per exhibit, "Exhibit 7".
 A table exhibit's sheet is written by the brief workbook's own sheet writer
 (:func:`wagebrief.brief.workbook.write_table`): the same typed cells (numbers with Excel
 formats, dates, "—" empty, a suppressed figure its mark), the marking, the SYNTHETIC banner,
-caption, source and note, the header row frozen. A chart exhibit's sheet holds the brief's
-drawing as a picture under the same lines.
+caption, source and note, the header row frozen. A chart exhibit's sheet holds the brief's chart
+as a native Excel chart beside the numbers it plots, as the brief's workbook does
+(:func:`wagebrief.brief.workbook_charts.write_chart_sheet`), or, for a chart without such
+numbers, the brief's drawing as a picture, under the same lines.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from io import BytesIO
 from pathlib import Path
 
 from wagebrief import io
-from wagebrief.brief import figures, workbook
+from wagebrief.brief import figures, workbook, workbook_charts
 from wagebrief.brief.page import CONFIDENTIAL
 
 LIST = "Exhibits"
@@ -34,6 +36,11 @@ def heading(book, exhibit) -> str:
 
 
 def _write_chart(ws, fm, book, exhibit) -> None:
+    if exhibit.figure.charts:  # the brief's chart as a native chart, with its numbers
+        sheet = workbook_charts.ChartSheet(sheet_name(exhibit), exhibit.section, exhibit.figure)
+        workbook_charts.write_chart_sheet(ws, fm, sheet, book.banner, heading=heading(book, exhibit), back=LIST,
+                                          caption=exhibit.title, source=exhibit.source)
+        return
     workbook.head(ws, fm, book.banner)
     ws.write_string(2, 0, heading(book, exhibit), fm.italic)
     ws.write_string(3, 0, exhibit.title, fm.title)

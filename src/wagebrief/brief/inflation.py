@@ -9,7 +9,7 @@ from wagebrief.analysis import metrics, realwages, scenarios, trends
 from wagebrief.analysis.realwages import partial_years
 from wagebrief.brief import figures
 from wagebrief.brief.data import BriefData, pct, sources_line
-from wagebrief.brief.section import Figure, Section, Table
+from wagebrief.brief.section import ChartData, ChartTable, Figure, Section, Series, Table
 from wagebrief.brief.settlements import pattern_note
 from wagebrief.brief.spans import span_words, year_label
 
@@ -110,24 +110,44 @@ def inflation_section(data: BriefData) -> Section:
     })
     return Section("Settlements against inflation", text=text,
                    tables=[Table("Comparator settlements, prices and the wage index by year", shown, src)],
-                   figures=[Figure("Settlements against inflation", inflation_figure(data, t), src)],
+                   figures=[Figure("Settlements against inflation", inflation_figure(data, t), src,
+                                   [inflation_chart(data, t)])],
                    caveats=caveats)
+
+
+ECI_LABEL = "ECI state & local wages (mean of published quarters' 12-month changes)"
+MEDIAN_LABEL = "Comparator median base increase"
 
 
 def inflation_figure(data: BriefData, t: pd.DataFrame):
     """Bars of the comparator median increase, with CPI-U and ECI lines, in percent."""
     fig, ax = figures.new((8, 3.8))
-    ax.bar(t["year"], t["median_increase_pct"], color="#4c78a8", alpha=0.8, label="Comparator median base increase")
+    ax.bar(t["year"], t["median_increase_pct"], color="#4c78a8", alpha=0.8, label=MEDIAN_LABEL)
     ax.plot(t["year"], t["cpi_pct"], color="#e45756", marker="o", lw=2, label=f"CPI-U {data.unit.cpi_series}")
-    ax.plot(t["year"], t["eci_pct"], color="#54a24b", marker="s", lw=0, label="ECI state & local wages (mean of published quarters' 12-month changes)")
+    ax.plot(t["year"], t["eci_pct"], color="#54a24b", marker="s", lw=0, label=ECI_LABEL)
     ax.axhline(0, color="black", lw=0.8)
-    ax.set_xlabel("Fiscal year" if data.unit.cpi_basis == "fiscal" else "Year")
+    ax.set_xlabel(_x_title(data))
     ax.set_ylabel("Percent change")
     ax.set_title("Settlements against inflation")
     ax.grid(alpha=0.3, axis="y")
     ax.legend(fontsize=7, frameon=False)
     fig.text(0.01, 0.01, "Sources: settlements (see table), BLS CPI-U and ECI", fontsize=7, color="#555")
     return figures.finish(fig)
+
+
+def _x_title(data: BriefData) -> str:
+    return "Fiscal year" if data.unit.cpi_basis == "fiscal" else "Year"
+
+
+def inflation_chart(data: BriefData, t: pd.DataFrame) -> ChartData:
+    """The numbers :func:`inflation_figure` draws from ``t``, for a native chart."""
+    x, cpi = _x_title(data), f"CPI-U {data.unit.cpi_series}"
+    frame = pd.DataFrame({x: t["year"].to_numpy(), MEDIAN_LABEL: t["median_increase_pct"].to_numpy(),
+                          cpi: t["cpi_pct"].to_numpy(), ECI_LABEL: t["eci_pct"].to_numpy()})
+    series = [Series(MEDIAN_LABEL, "column", "#4c78a8"), Series(cpi, "line", "#e45756", 2, marker="circle"),
+              Series(ECI_LABEL, "markers", "#54a24b", marker="square")]
+    return ChartData("Settlements against inflation", [ChartTable(frame, x, series)], "column", "percent",
+                     x, "Percent change")
 
 
 

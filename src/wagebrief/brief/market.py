@@ -7,6 +7,7 @@ them escapes them (``wagebrief.brief.page.section_html`` does, and :func:`table_
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from wagebrief.analysis.market import PATTERN, MarketAnalysis, _load_events, ana
 from wagebrief.analysis.position import LONGEVITY_YEARS, percentile
 from wagebrief.analysis.projection import describe_increases
 from wagebrief.brief import figures
-from wagebrief.brief.section import Figure, Section, Table, format_value
+from wagebrief.brief.section import ChartData, ChartTable, Figure, Section, Series, Table, format_value
 from wagebrief.brief.settlements import pattern_note, pattern_status, year_name
 from wagebrief.brief.words import vocab
 from wagebrief.inputs import gaps, provenance
@@ -298,40 +299,80 @@ def pattern_table(a: MarketAnalysis) -> pd.DataFrame:
                          "Status": [pattern_status(r, k) for r in p.to_dict("records")]})
 
 
+@dataclass
+class Panel:
+    """One title's panel of the top-step chart: its rows in the order drawn (bottom up)."""
+
+    title: str
+    measure: str
+    rows: pd.DataFrame
+    labels: list[str]
+    is_unit: np.ndarray
+    projected: list[bool]
+    median: float | None
+
+
+def position_panels(a: MarketAnalysis, when: str = "now") -> list[Panel]:
+    """What :func:`position_figure` draws, one :class:`Panel` per benchmark title with data."""
+    data = a.current if when == "now" else a.projected
+    titles = [t for t in a.titles if len(data) and (data["benchmark_title"] == t).any()]
+    unit_j = a.unit.employer.jurisdiction.casefold()
+    out = []
+    for t in titles:
+        m = a.measure_for(t)  # the title's basis: hourly where hours differ (unless the unit file says annual)
+        d = data[data["benchmark_title"] == t].sort_values(m)
+        labels = [r["jurisdiction"] if r.get("role") != "unit" or when == "now"
+                  else f"{r['jurisdiction']}: {scenario_label(r['scenario'])}" for r in d.to_dict("records")]
+        is_unit = d["jurisdiction"].str.casefold().eq(unit_j).to_numpy()
+        comp = d.loc[~is_unit, m]
+        title = (f"{t}: top step, {'hourly' if 'hourly' in m else 'annual'} pay"
+                 + (f" on {a.as_of:%Y-%m-%d}" if when == "now" else f", projected to {a.end:%Y-%m-%d}"))
+        out.append(Panel(title, m, d, labels, is_unit, list(d["projected"].fillna(False).astype(bool)),
+                         percentile(comp, 50) if len(comp) else None))
+    return out
+
+
+def position_charts(panels: list[Panel]) -> list[ChartData]:
+    """The numbers of each panel of :func:`position_figure`, for native bar charts."""
+    out = []
+    for p in panels:
+        hourly = "hourly" in p.measure
+        pay = "Top-step pay, hourly" if hourly else "Top-step pay, annual"
+        frame = pd.DataFrame({"Jurisdiction": p.labels, pay: p.rows[p.measure].to_numpy(dtype=float),
+                              "This unit": list(map(bool, p.is_unit)), "Projected (forecast)": p.projected})
+        note = ("" if p.median is None else
+                f"Comparator median (the dashed line in the brief's chart): {_money(p.median, p.measure)}")
+        out.append(ChartData(p.title, [ChartTable(frame, "Jurisdiction", [Series(pay, "bar", "#7f8c8d")])], "bar",
+                             "dollars_cents" if hourly else "dollars", "", pay, note,
+                             highlight="This unit", hatch="Projected (forecast)"))
+    return out
+
+
 def position_figure(a: MarketAnalysis, when: str = "now"):
     """Top-step pay by jurisdiction, one panel per title; the unit highlighted, projected cells
     hatched, the comparator median dashed. ``when``: "now" (at ``as_of``) or "end" (projected)."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    data = a.current if when == "now" else a.projected
-    titles = [t for t in a.titles if len(data) and (data["benchmark_title"] == t).any()]
-    if not titles:
+    panels = position_panels(a, when)
+    if not panels:
         return None
-    heights = [max(2.5, 0.32 * (data["benchmark_title"] == t).sum() + 1.2) for t in titles]
-    fig, axes = figures.new((8, sum(heights)), nrows=len(titles), squeeze=False,
+    heights = [max(2.5, 0.32 * len(p.rows) + 1.2) for p in panels]
+    fig, axes = figures.new((8, sum(heights)), nrows=len(panels), squeeze=False,
                                 height_ratios=heights)
     axes = axes[:, 0]
-    unit_j = a.unit.employer.jurisdiction.casefold()
-    for ax, t in zip(axes, titles):
-        m = a.measure_for(t)  # the title's basis: hourly where hours differ (unless the unit file says annual)
-        d = data[data["benchmark_title"] == t].sort_values(m)
-        labels = [mpl_text(r["jurisdiction"] if r.get("role") != "unit" or when == "now"
-                           else f"{r['jurisdiction']}: {scenario_label(r['scenario'])}") for r in d.to_dict("records")]
-        is_unit = d["jurisdiction"].str.casefold().eq(unit_j).to_numpy()
+    for ax, p in zip(axes, panels):
+        d, m, is_unit = p.rows, p.measure, p.is_unit
         colors = np.where(is_unit, "#c0392b", "#7f8c8d")
         bars = ax.barh(range(len(d)), d[m], color=colors)
-        for bar, proj in zip(bars, d["projected"].fillna(False).astype(bool)):
+        for bar, proj in zip(bars, p.projected):
             if proj:
                 bar.set_hatch("///")
                 bar.set_edgecolor("white")
-        comp = d.loc[~is_unit, m]
-        if len(comp):
-            med = percentile(comp, 50)
-            ax.axvline(med, color="black", linestyle="--", linewidth=1)
-        ax.set_yticks(range(len(d)), labels, fontsize=8)
-        ax.set_title(mpl_text(f"{t}: top step, {'hourly' if 'hourly' in m else 'annual'} pay" + (f" on {a.as_of:%Y-%m-%d}" if when == "now" else f", projected to {a.end:%Y-%m-%d}")),
-                     fontsize=10, loc="left")
+        if p.median is not None:
+            ax.axvline(p.median, color="black", linestyle="--", linewidth=1)
+        ax.set_yticks(range(len(d)), [mpl_text(x) for x in p.labels], fontsize=8)
+        ax.set_title(mpl_text(p.title), fontsize=10, loc="left")
         if "hourly" in m:
             ax.xaxis.set_major_formatter(lambda x, _: f"${x:,.2f}")
         else:
@@ -434,7 +475,7 @@ def brief_section(unit, root: str | Path | None = None, *, as_of: str | pd.Times
                       ("end", f"Top-step pay{on} projected to {a.end:%Y-%m-%d} (hatched: forecast)")):
         fig = position_figure(a, when)
         if fig is not None:
-            sec.figures.append(Figure(cap, fig, src))
+            sec.figures.append(Figure(cap, fig, src, position_charts(position_panels(a, when))))
 
     # Comparables: how the chosen set scores.
     comp = a.comparables

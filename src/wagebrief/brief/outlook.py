@@ -18,7 +18,7 @@ from wagebrief.analysis.outlook import Inputs, Outlook, unit_outlook
 from wagebrief.analysis.realwages import Span, partial_years
 from wagebrief.analysis.trends import summary_table
 from wagebrief.brief import figures
-from wagebrief.brief.section import Figure, Section, Table
+from wagebrief.brief.section import ChartData, ChartTable, Figure, Section, Series, Table
 from wagebrief.brief.spans import span_words
 from wagebrief.brief.words import vocab
 
@@ -258,32 +258,111 @@ def fan_chart(o: Outlook):
     """Comparators' history, the unit's own, and the forecast fan (80% and 95%)."""
     inp, b = o.inputs, o.inputs.basis
     fig, ax = figures.new((8, 4.5))
-    hist = inp.annual[inp.annual["year"] < inp.unit.cycle_year]
+    hist, med, later, own, f = _fan_frames(o)
     ax.scatter(hist["year"], hist["increase_pct"], s=12, color="0.65", label="Each comparator", zorder=2)
-    med = hist.groupby("year")["increase_pct"].median()
     ax.plot(med.index, med.to_numpy(), color="black", lw=2, label="Comparator median", zorder=3)
-    later = inp.annual[inp.annual["year"] >= inp.unit.cycle_year]
     if len(later):
         ax.scatter(later["year"], later["increase_pct"], s=14, facecolors="none", edgecolors="0.4",
                    label="Comparators already settled", zorder=3)
-    own = inp.own[inp.own["year"] < inp.unit.cycle_year]
     if len(own):
         ax.plot(own["year"], own["increase_pct"], color="tab:blue", lw=2, marker="o", ms=3,
-                label=f"{inp.unit.employer.jurisdiction} (this unit's history)", zorder=4)
-    f = o.forecast.sort_values("year")
+                label=_own_label(o), zorder=4)
     ax.fill_between(f["year"], f["lo95"], f["hi95"], color="tab:orange", alpha=0.18, lw=0, label="95% interval")
     ax.fill_between(f["year"], f["lo80"], f["hi80"], color="tab:orange", alpha=0.38, lw=0, label="80% interval")
-    ax.plot(f["year"], f["point"], color="tab:orange", lw=2, ls="--", marker="o", ms=4,
-            label=f"Forecast ({_method_label(o.method).replace('Baseline: ', '')})")
-    ax.set_xlabel("Fiscal year (named by the year it ends)" if b == "fiscal" else "Calendar year")
-    ax.set_ylabel("Base-wage increase in effect (%)")
-    ax.set_title(f"{inp.unit.occupation_group.replace('_', ' ').title()} settlements and the "
-                 f"{_span(o.years, b)} outlook")
+    ax.plot(f["year"], f["point"], color="tab:orange", lw=2, ls="--", marker="o", ms=4, label=_forecast_label(o))
+    ax.set_xlabel(_fan_x_title(b))
+    ax.set_ylabel(FAN_Y_TITLE)
+    ax.set_title(_fan_title(o))
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, frameon=False, loc="upper left")
     fig.text(0.01, 0.01, _wrap(_source(inp)), fontsize=6.5, color="0.35")
     return figures.finish(fig, rect=(0, 0.06, 1, 1))
+
+
+FAN_Y_TITLE = "Base-wage increase in effect (%)"
+_ORANGE, _BLUE = "#ff7f0e", "#1f77b4"  # matplotlib's tab:orange and tab:blue
+
+
+def _fan_frames(o: Outlook):
+    """What the fan chart plots: comparators' history and median, those already settled, the
+    unit's own history, and the forecast by year."""
+    inp = o.inputs
+    hist = inp.annual[inp.annual["year"] < inp.unit.cycle_year]
+    med = hist.groupby("year")["increase_pct"].median()
+    later = inp.annual[inp.annual["year"] >= inp.unit.cycle_year]
+    own = inp.own[inp.own["year"] < inp.unit.cycle_year]
+    return hist, med, later, own, o.forecast.sort_values("year")
+
+
+def _own_label(o: Outlook) -> str:
+    return f"{o.inputs.unit.employer.jurisdiction} (this unit's history)"
+
+
+def _forecast_label(o: Outlook) -> str:
+    return f"Forecast ({_method_label(o.method).replace('Baseline: ', '')})"
+
+
+def _fan_x_title(b: str) -> str:
+    return "Fiscal year (named by the year it ends)" if b == "fiscal" else "Calendar year"
+
+
+def _fan_title(o: Outlook) -> str:
+    return (f"{o.inputs.unit.occupation_group.replace('_', ' ').title()} settlements and the "
+            f"{_span(o.years, o.inputs.basis)} outlook")
+
+
+def fan_data(o: Outlook) -> ChartData:
+    """The numbers :func:`fan_chart` plots, for a native chart: each comparator's increase a
+    point (a row), the lines and the interval bounds by year. The shaded intervals are drawn
+    as their bounds."""
+    hist, med, later, own, f = _fan_frames(o)
+    x = _fan_x_title(o.inputs.basis)
+    points = pd.concat([hist.assign(_k="Each comparator"), later.assign(_k="Comparators already settled")])
+    pts = pd.DataFrame({x: points["year"].to_numpy(), "Comparator": points["jurisdiction"].astype(str).to_numpy()})
+    for k in ("Each comparator", "Comparators already settled"):
+        pts[k] = points["increase_pct"].where(points["_k"] == k).to_numpy()
+    pts = pts.dropna(subset=["Each comparator", "Comparators already settled"], how="all")
+    years = sorted(set(med.index) | set(own["year"]) | set(f["year"]))
+    by_year = pd.DataFrame({x: years})
+    by_year["Comparator median"] = by_year[x].map(med)
+    own_label, fc = _own_label(o), _forecast_label(o)
+    by_year[own_label] = by_year[x].map(own.set_index("year")["increase_pct"]) if len(own) else np.nan
+    fy = f.set_index("year")
+    for col, name in (("point", fc), ("lo80", "80% interval, low"), ("hi80", "80% interval, high"),
+                      ("lo95", "95% interval, low"), ("hi95", "95% interval, high")):
+        by_year[name] = by_year[x].map(fy[col])
+    lines = [Series("Comparator median", color="#000000", width=2, marker="none")]
+    if len(own):
+        lines.append(Series(own_label, color=_BLUE, width=2, marker="circle"))
+    lines += [Series(fc, color=_ORANGE, width=2, dash=True, marker="circle")]
+    lines += [Series(f"{p}% interval, {e}", color="#ffc080" if p == 95 else _ORANGE, width=1, marker="none")
+              for p in (80, 95) for e in ("low", "high")]
+    dots = [Series("Each comparator", "markers", "#a6a6a6", marker="circle")]
+    if len(later):
+        dots.append(Series("Comparators already settled", "markers", "#666666", marker="circle", hollow=True))
+    return ChartData(_fan_title(o), [ChartTable(pts, x, dots), ChartTable(by_year, x, lines)], "scatter", "percent",
+                     x, FAN_Y_TITLE, blanks="span")
+
+
+def real_wage_data(long: pd.DataFrame, year_label: str, cpi_name: str, name=lambda y: str(y)) -> ChartData | None:
+    """The numbers :func:`real_wage_chart` plots (``long`` as drawn), for a native chart."""
+    if long.duplicated(["entity", "year"]).any():
+        return None
+    base = int(long["year"].min())
+    order = list(dict.fromkeys(long["entity"]))
+    wide = long.pivot(index="year", columns="entity", values="real_index").reindex(columns=order)
+    roles = long.drop_duplicates("entity").set_index("entity")["role"]
+    series = []
+    for entity in order:
+        role = roles[entity]
+        series.append(Series(str(entity), color="#b3b3b3", width=1, marker="none", legend=False) if role == "comparator"
+                      else Series(str(entity), color="#000000" if role == "comparator median" else _BLUE,
+                                  width=2 if role == "comparator median" else 2.5, marker="none"))
+    wide.columns = [str(c) for c in wide.columns]
+    frame = wide.rename_axis(None).reset_index(names=year_label)
+    return ChartData(f"Base wages deflated by {cpi_name}", [ChartTable(frame, year_label, series)], "scatter",
+                     "index", year_label, f"Real base wage index ({name(base)} = 100)", blanks="span")
 
 
 def real_wage_chart(long: pd.DataFrame, year_label: str, cpi_name: str, source: str, name=lambda y: str(y)):
@@ -325,14 +404,16 @@ def section(o: Outlook) -> Section:
               {"Estimate": "{:.3f}", "95% low": "{:.3f}", "95% high": "{:.3f}"}),
     ]
     charts = [Figure("Comparator settlements with the forecast fan (80% and 95% prediction intervals)",
-                     fan_chart(o), src)]
+                     fan_chart(o), src, [fan_data(o)])]
     if o.real is not None:
         rt = real_wage_table(o)
         tables.append(Table(f"Real base-wage change since {rt['Base year'].iloc[0]} ({inp.cpi_name})", rt, src,
                             {c: "{:+.1f}" for c in REAL_PCT}))
+        year_label = "Fiscal year" if b == "fiscal" else "Calendar year"
+        real = real_wage_data(o.real, year_label, inp.cpi_name, name=lambda y: _yl(y, b))
         charts.append(Figure("Real base wages (deflated by CPI)", real_wage_chart(
-            o.real, "Fiscal year" if b == "fiscal" else "Calendar year", inp.cpi_name, _wrap(src),
-            name=lambda y: _yl(y, b)), src))
+            o.real, year_label, inp.cpi_name, _wrap(src), name=lambda y: _yl(y, b)), src,
+            [real] if real is not None else []))
     return Section(TITLE, _sentences(o), tables, charts, caveats(o))
 
 

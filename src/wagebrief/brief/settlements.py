@@ -8,7 +8,7 @@ import pandas as pd
 from wagebrief.analysis import metrics, package, scenarios, schedules
 from wagebrief.brief import figures, package_terms, published as published_brief
 from wagebrief.brief.data import BriefData, dollars, pct, sources_line
-from wagebrief.brief.section import Figure, Section, Table
+from wagebrief.brief.section import ChartData, ChartTable, Figure, Section, Series, Table
 from wagebrief.brief.words import group_words, vocab
 from wagebrief.inputs import published
 
@@ -135,22 +135,47 @@ def cumulative_growth(data: BriefData, base_year: int | None = None) -> pd.DataF
     return pd.concat([start, index.where(after.notna())]).rename_axis("year")
 
 
-def growth_figure(data: BriefData):
-    """Line chart of the comparators' cumulative base-wage growth."""
-    idx = cumulative_growth(data)
+def _growth_labels(data: BriefData, idx: pd.DataFrame) -> tuple[str, str, str]:
+    """The growth chart's x title, y title and title."""
+    basis = "fiscal year" if data.unit.cpi_basis == "fiscal" else "calendar year"
+    label = f"FY{int(idx.index.min())}" if data.unit.cpi_basis == "fiscal" else str(int(idx.index.min()))
+    return (basis.capitalize(), f"Base wage index (end of {label} = 100)",
+            f"Cumulative base-wage growth, {group_words(data.unit.groups)} comparators")
+
+
+def growth_figure(data: BriefData, idx: pd.DataFrame | None = None):
+    """Line chart of the comparators' cumulative base-wage growth (``idx``: :func:`cumulative_growth`)."""
+    idx = cumulative_growth(data) if idx is None else idx
     fig, ax = figures.new((8, 4.2))
     for col in idx.columns:
         ax.plot(idx.index, idx[col], marker="o", ms=3, lw=1.2, alpha=0.75, label=col)
     ax.plot(idx.index, idx.median(axis=1), color="black", lw=2.5, label="Comparator median")
-    basis = "fiscal year" if data.unit.cpi_basis == "fiscal" else "calendar year"
-    ax.set_xlabel(basis.capitalize())
-    label = f"FY{int(idx.index.min())}" if data.unit.cpi_basis == "fiscal" else str(int(idx.index.min()))
-    ax.set_ylabel(f"Base wage index (end of {label} = 100)")
-    ax.set_title(f"Cumulative base-wage growth, {group_words(data.unit.groups)} comparators")
+    x_title, y_title, title = _growth_labels(data, idx)
+    ax.set_xlabel(x_title)
+    ax.set_ylabel(y_title)
+    ax.set_title(title)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, ncol=2, frameon=False)
     fig.text(0.01, 0.01, sources_line(data), fontsize=7, color="#555")
     return figures.finish(fig)
+
+
+def growth_chart(data: BriefData, idx: pd.DataFrame) -> ChartData | None:
+    """The growth chart's numbers (``idx`` as :func:`growth_figure` draws it), for a native chart."""
+    if idx.empty:
+        return None
+    x_title, y_title, title = _growth_labels(data, idx)
+    frame = idx.copy()
+    frame.columns = [str(c) for c in frame.columns]
+    if MEDIAN in frame.columns:  # a jurisdiction so named would hide the median's column
+        return None
+    frame[MEDIAN] = idx.median(axis=1).to_numpy()
+    frame = frame.rename_axis(None).reset_index(names=x_title)
+    series = [Series(str(c), marker="circle") for c in idx.columns] + [Series(MEDIAN, color="#000000", width=2.5)]
+    return ChartData(title, [ChartTable(frame, x_title, series)], "line", "index", x_title, y_title)
+
+
+MEDIAN = "Comparator median"
 
 
 def missing_comparators(data: BriefData) -> list[str]:
@@ -213,10 +238,12 @@ def settlements_section(data: BriefData) -> Section:
         if len(costs):
             tables.append(Table("Costs the sources state (cited; not wagebrief's costing)", costs, src,
                                 note=package_terms.COST_NOTE, links="Link"))
+    idx = cumulative_growth(data)  # drawn once, and written natively from the same frame
     return Section(
         title="Comparator settlements",
         text=text,
         tables=tables,
-        figures=[Figure("Cumulative base-wage growth", growth_figure(data), src)],
+        figures=[Figure("Cumulative base-wage growth", growth_figure(data, idx), src,
+                        [c for c in [growth_chart(data, idx)] if c is not None])],
         caveats=caveats + data.notes,
     )

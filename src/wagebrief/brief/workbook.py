@@ -4,7 +4,10 @@ The workbook is written from the same :class:`~wagebrief.brief.section.Section` 
 brief is built from (:func:`wagebrief.brief.partial.compute`), so its figures are the brief's.
 Each table sheet carries the confidentiality marking, the SYNTHETIC banner when an input is
 invented, the section, the table's caption, source line and note, then the table with its
-header row frozen. A first "Contents" sheet links to every sheet and lists what each input is
+header row frozen. Each chart of the brief follows on a sheet of its own as a native Excel chart
+drawn from the figure's own numbers, written there as a typed table
+(:mod:`wagebrief.brief.workbook_charts`); a chart that cannot be native is a picture on the
+"Charts" sheet. A first "Contents" sheet links to every sheet and lists what each input is
 (:func:`wagebrief.brief.data.input_labels`, as on the cover).
 
 Cells are typed, not pasted as text: where a table keeps a number the number is written (a
@@ -45,7 +48,7 @@ APPENDIX_COLUMNS = ["Settlement", "Jurisdiction", "Term", "Type", "Effective", "
 STATED_COLUMNS = ["Jurisdiction", "Term", "Source's figure", "Raises added", "Compounded (in the brief)",
                   "The source's figure is", "Source", "Link"]
 CONTENTS = "Contents"
-#: The sheet of the brief's charts as pictures (the settlement pattern is also a native chart).
+#: The sheet of the brief's charts that cannot be native charts, as pictures.
 CHARTS = "Charts"
 #: Rows above a table sheet's header (0-based): marking, banner, section, caption, source, note, link.
 HEADER_ROW = 7
@@ -213,15 +216,15 @@ def in_order(sections: dict) -> list[Section]:
     return out
 
 
-def sheet_name(caption: str, number: int, used: set[str]) -> str:
+def sheet_name(caption: str, number: int, used: set[str], prefix: str = "") -> str:
     """A valid, unique sheet name: "07 Market position by benchmar…" (<= 31 characters, none of
-    ``[]:*?/\\``, not starting or ending with an apostrophe)."""
+    ``[]:*?/\\``, not starting or ending with an apostrophe), after ``prefix`` ("Chart ")."""
     base = " ".join(_BAD_SHEET_CHARS.sub(" ", caption).split()).strip("' ") or "Table"
-    name = f"{number:02d} {base}"[:31].rstrip("' ")
+    name = f"{prefix}{number:02d} {base}"[:31].rstrip("' ")
     k = 2
     while name.lower() in used or name.lower() in ("history", CONTENTS.lower(), CHARTS.lower()):
         tail = f" ({k})"
-        name = f"{number:02d} {base}"[:31 - len(tail)].rstrip("' ") + tail
+        name = f"{prefix}{number:02d} {base}"[:31 - len(tail)].rstrip("' ") + tail
         k += 1
     used.add(name.lower())
     return name
@@ -338,8 +341,9 @@ def _chart(ws, fm: _Formats, sheet: Sheet, rows: list[list[Cell]]) -> None:
 
 
 def _write_charts(ws, fm: _Formats, charts: list[tuple[str, Any]], banner: str | None) -> None:
-    """Every chart of the brief as a picture, in brief order, each under its section, caption and
-    source: the brief's own drawing, so a suppressed figure stays out of it as it does there."""
+    """The brief's charts that cannot be native as pictures, in brief order, each under its
+    section, caption and source: the brief's own drawing, so a suppressed figure stays out of it
+    as it does there."""
     from wagebrief.brief import figures
 
     _head(ws, fm, banner)
@@ -358,7 +362,7 @@ def _write_charts(ws, fm: _Formats, charts: list[tuple[str, Any]], banner: str |
 
 
 def _write_contents(ws, fm: _Formats, data, labels, banner: str | None, book_sheets: list[Sheet],
-                    failed: list[Section], charts: int) -> None:
+                    failed: list[Section], charts: int, native: list | None = None) -> None:
     u = data.unit
     _head(ws, fm, banner)
     ws.write_string(2, 0, f"{u.name}: the brief's tables", fm.title)
@@ -384,12 +388,21 @@ def _write_contents(ws, fm: _Formats, data, labels, banner: str | None, book_she
         ws.write_url(i, 0, f"internal:'{sh.name}'!A1", fm.link, string=sh.name)
         ws.write_string(i, 1, sh.section)
         ws.write_string(i, 2, sh.table.caption)
+    native = native or []
+    for i, ch in enumerate(native, start=r + len(book_sheets) + 1):
+        ws.write_url(i, 0, f"internal:'{ch.name}'!A1", fm.link, string=ch.name)
+        ws.write_string(i, 1, ch.section)
+        ws.write_string(i, 2, f"Chart: {ch.figure.caption} (a native Excel chart and its numbers)")
     if charts:
-        i = r + len(book_sheets) + 1
+        i = r + len(book_sheets) + len(native) + 1
         ws.write_url(i, 0, f"internal:'{CHARTS}'!A1", fm.link, string=CHARTS)
         ws.write_string(i, 1, "Every section")
-        ws.write_string(i, 2, f"The brief's {charts} charts as pictures (the settlement pattern is also a native "
-                              "chart on its table's sheet)")
+        ws.write_string(i, 2, f"The brief's {charts} chart{'s' if charts != 1 else ''} that cannot be native Excel "
+                              "charts, as pictures")
+    if native:
+        ws.write_string(r + len(book_sheets) + len(native) + bool(charts) + 2, 0,
+                        "The charts are native Excel charts drawn from the numbers on their sheets; the settlement "
+                        "pattern is also a native chart on its table's sheet.", fm.italic)
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, _width([sh.section for sh in book_sheets]))
     ws.set_column(2, 2, 80)
@@ -401,6 +414,7 @@ def write(path: str | Path, data, sections: dict) -> Path:
     :func:`with_appendix`) to ``path``, atomically."""
     import xlsxwriter
 
+    from wagebrief.brief import workbook_charts
     from wagebrief.brief.partial import FailedSection
 
     path = Path(path)
@@ -409,7 +423,8 @@ def write(path: str | Path, data, sections: dict) -> Path:
     banner = provenance.banner(labels)
     book_sheets = sheets(sections)
     failed = [s for s in in_order(sections) if isinstance(s, FailedSection)]
-    charts = [(s.title, f) for s in in_order(sections) if not isinstance(s, FailedSection) for f in s.figures]
+    native = workbook_charts.chart_sheets(sections)
+    charts = workbook_charts.pictures(sections)
     buffer = BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
                                         "strings_to_formulas": False, "strings_to_urls": False})
@@ -421,12 +436,16 @@ def write(path: str | Path, data, sections: dict) -> Path:
         ws = book.add_worksheet(sh.name)
         ws.set_header(f"&L{CONFIDENTIAL}")  # printed on every page too
         _write_table(ws, fm, sh, banner)
+    for ch in native:
+        ws = book.add_worksheet(ch.name)
+        ws.set_header(f"&L{CONFIDENTIAL}")
+        workbook_charts.write_chart_sheet(ws, fm, ch, banner)
     if charts:
         ws = book.add_worksheet(CHARTS)
         ws.set_header(f"&L{CONFIDENTIAL}")
         _write_charts(ws, fm, charts, banner)
     contents.set_header(f"&L{CONFIDENTIAL}")
-    _write_contents(contents, fm, data, labels, banner, book_sheets, failed, len(charts))
+    _write_contents(contents, fm, data, labels, banner, book_sheets, failed, len(charts), native)
     contents.activate()
     book.close()
     with io.atomic_write(path, "wb") as fh:
