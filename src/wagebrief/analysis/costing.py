@@ -85,7 +85,7 @@ import numpy as np
 import pandas as pd
 
 from wagebrief.analysis import disclosure
-from wagebrief.analysis.costing_engine import WAGE_PARTS, _periods, _simulate, payroll
+from wagebrief.analysis.costing_engine import WAGE_PARTS, _periods, _simulate, fiscal_years, payroll
 from wagebrief.analysis.costing_items import ItemCosts, add_to_by_year, cost_items, has_items, item_notes, json_frames
 from wagebrief.analysis.costing_measures import cost_of_1pct_by_scenario, one_time_costs, year_totals
 from wagebrief.analysis.costing_notes import costing_notes
@@ -139,7 +139,7 @@ class Costing:
 
     @property
     def fiscal_years(self) -> list[int]:
-        return self.proposals.fiscal_years
+        return fiscal_years(self.proposals)
 
     @property
     def rollup_parts(self) -> list[str]:
@@ -165,7 +165,7 @@ def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scen
     caps = periods["year"].map(cap_by_year).to_numpy(float)
     periods = periods.reset_index(drop=True)
     rate_names = list(prop.rollup.rates)
-    fys = prop.fiscal_years
+    fys = fiscal_years(prop)
     pay = payroll(roster, prop)  # the roster read once for every run below
     base = float((roster["annual_base_salary"] * roster["fte"]).sum())
     n, fte_sum = len(roster), float(roster["fte"].sum())
@@ -299,7 +299,7 @@ def whatif_scenario(prop: Proposals, gwi_pct: Mapping[int | str, float], *,
     year's start and the term start, as a ``derive: comparator_median`` scenario's GWIs do.
     Raises ValueError for a year outside the term or a percent outside the settlement range.
     """
-    fys = prop.fiscal_years
+    fys = fiscal_years(prop)
     starts = dict(zip(fys, fiscal_year_start(fys, prop.fy_start_month)))
 
     def on(year: int | str) -> pd.Timestamp:

@@ -8,6 +8,7 @@ from too few employees can be suppressed when presented).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,20 @@ _PRIORITY_OF = np.array([_PRIORITY.get(k, 0) for k in range(7)])
 
 
 # --------------------------------------------------------------------------- dates, vectorized
+
+def fiscal_years(prop: Proposals) -> list[int]:
+    """The fiscal years the term touches, as ``Proposals.fiscal_years`` gives them, worked out once per term.
+
+    The property builds two Series each time it is read; the costing and the solver read it often.
+    Keyed by the term's dates and fiscal-year start, so an edited term gets its own years."""
+    return list(_fiscal_years(prop.term_start, prop.term_end, prop.fy_start_month))
+
+
+@lru_cache(maxsize=64)
+def _fiscal_years(term_start: pd.Timestamp, term_end: pd.Timestamp, fy_start_month: int) -> tuple[int, ...]:
+    return tuple(range(int(fiscal_year(pd.Series([term_start]), fy_start_month).iloc[0]),
+                       int(fiscal_year(pd.Series([term_end]), fy_start_month).iloc[0]) + 1))
+
 
 def _days(x) -> np.ndarray:
     """Dates as whole days since 1970-01-01 (int64)."""
@@ -59,7 +74,7 @@ def _anniversary_from(hire: "pd.Series | Payroll", from_day: np.ndarray) -> np.n
 
 def _periods(prop: Proposals) -> pd.DataFrame:
     """Pay periods: the costed fiscal years cut at 1 January, plus the lead-in from 1 January."""
-    fys = prop.fiscal_years
+    fys = fiscal_years(prop)
     win0 = pd.Timestamp(fiscal_year_start([fys[0]], prop.fy_start_month)[0])
     win1 = pd.Timestamp(fiscal_year_start([fys[-1] + 1], prop.fy_start_month)[0])
     cuts = {pd.Timestamp(win0.year, 1, 1), win1}
@@ -117,7 +132,7 @@ def payroll(roster: "pd.DataFrame | Payroll", prop: Proposals) -> Payroll:
     tier_events: list[tuple[np.ndarray, np.ndarray, int]] = []
     if prop.longevity is not None:
         as_of = _day(prop.roster_as_of)
-        win1 = _days(fiscal_year_start([prop.fiscal_years[-1] + 1], prop.fy_start_month))[0]
+        win1 = _days(fiscal_year_start([fiscal_years(prop)[-1] + 1], prop.fy_start_month))[0]
         elig = roster["longevity_eligible"].to_numpy(bool)
         idx = np.arange(n)
         for tier, (years, _) in enumerate(prop.longevity.schedule, start=1):

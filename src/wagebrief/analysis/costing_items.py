@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from wagebrief.analysis.costing_engine import WAGE_PARTS, Payroll, _days, _on, _simulate
+from wagebrief.analysis.costing_engine import WAGE_PARTS, Payroll, _days, _on, _simulate, fiscal_years
 from wagebrief.fiscal import fiscal_year
 from wagebrief.inputs.proposals import MEDICARE_RATE_PCT, SS_RATE_PCT, Proposals, Scenario
 from wagebrief.inputs.proposals_items import ITEM_KINDS, TIERS, WEEKS_PER_YEAR
@@ -207,7 +207,7 @@ def cost_items(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scena
     """Every scenario's items per fiscal year, with their roll-up, and its retro (module docstring).
 
     ``pay``: the roster as the engine has already read it (:func:`~wagebrief.analysis.costing_engine.payroll`)."""
-    it, rollup, fys = prop.items, prop.rollup, prop.fiscal_years
+    it, rollup, fys = prop.items, prop.rollup, fiscal_years(prop)
     roll_parts = (["social_security"] if rollup.social_security else []) + (
         ["medicare"] if rollup.medicare else []) + list(rate_names)
     present = [i for i in ITEMS if any(e.kind == _DRIVER[i] for s in scenarios.values() for e in s.events)]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from wagebrief.analysis.costing_engine import WAGE_PARTS, Payroll, _simulate, payroll
+from wagebrief.analysis.costing_engine import WAGE_PARTS, Payroll, _simulate, fiscal_years, payroll
 from wagebrief.fiscal import fiscal_year_start
 from wagebrief.inputs.proposals import Event, Proposals, Scenario
 
@@ -36,14 +36,14 @@ def _year_totals(roster: pd.DataFrame | Payroll, events: list[Event], prop: Prop
     that run's engine output when it is already at hand."""
     if per_period is None:
         per_period, _, _ = _simulate(roster, events, prop, periods, caps, lift_cap, rate_names)
-    return year_totals(per_period, periods, prop.fiscal_years)
+    return year_totals(per_period, periods, fiscal_years(prop))
 
 
-def year_totals(per_period: pd.DataFrame, periods: pd.DataFrame, fiscal_years: list[int]) -> pd.DataFrame:
+def year_totals(per_period: pd.DataFrame, periods: pd.DataFrame, fys: list[int]) -> pd.DataFrame:
     """An engine run's per-period output as wages, roll-up and total per costed fiscal year."""
     costed = periods["costed"].to_numpy()
     g = per_period[costed].groupby(periods.loc[costed, "fiscal_year"].to_numpy()).sum()
-    g = g.reindex(fiscal_years, fill_value=0.0)
+    g = g.reindex(fys, fill_value=0.0)
     roll = [c for c in g.columns if c not in WAGE_PARTS]
     out = pd.DataFrame({"wages": g[WAGE_PARTS].sum(axis=1), "rollup": g[roll].sum(axis=1)})
     out["total"] = out["wages"] + out["rollup"]
@@ -58,7 +58,7 @@ def cost_of_1pct_by_scenario(roster: pd.DataFrame | Payroll, prop: Proposals, sc
     Columns: scenario, fiscal_year, wages, rollup, total (see the module docstring). ``plain``
     (scenario -> its :func:`year_totals`), when given, saves running each scenario again.
     """
-    fys = prop.fiscal_years
+    fys = fiscal_years(prop)
     pay = payroll(roster, prop)
     starts = [max(pd.Timestamp(d), prop.term_start) for d in fiscal_year_start(fys, prop.fy_start_month)]
     rows = []
@@ -92,7 +92,7 @@ def one_time_costs(roster: pd.DataFrame | Payroll, prop: Proposals, scenarios: d
             rec = mine
         else:
             rec = _year_totals(roster, events, prop, periods, caps, lift_cap, rate_names)["total"]
-        for fy in prop.fiscal_years:
+        for fy in fiscal_years(prop):
             rows.append({"scenario": name, "fiscal_year": fy, "one_time_cost": float(mine[fy] - rec[fy]),
                          "recurring_cost": float(rec[fy])})
     return pd.DataFrame(rows, columns=["scenario", "fiscal_year", "one_time_cost", "recurring_cost"])
