@@ -418,11 +418,11 @@ def _key(fy: object) -> int | str:
 def suppressed(costing: Costing, t: pd.DataFrame) -> pd.DataFrame:
     """True for each cell of ``t`` (rows with ``scenario`` and ``fiscal_year``) computed from too few employees."""
     cells = disclosure.costing_cells(costing)
-    mask = pd.DataFrame(False, index=t.index, columns=t.columns)
-    for i, s, fy in zip(t.index, t["scenario"], t["fiscal_year"]):
-        cols = [c for c in cells.get((s, _key(fy)), ()) if c in t.columns]
-        mask.loc[i, cols] = True
-    return mask
+    where = {c: j for j, c in enumerate(t.columns)}
+    mask = np.zeros(t.shape, bool)  # filled as an array: a .loc assignment per row is most of the table's time
+    for i, (s, fy) in enumerate(zip(t["scenario"], t["fiscal_year"])):
+        mask[i, [where[c] for c in cells.get((s, _key(fy)), ()) if c in where]] = True
+    return pd.DataFrame(mask, index=t.index, columns=t.columns)
 
 
 def suppression_note(costing: Costing) -> str | None:
