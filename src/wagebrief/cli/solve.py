@@ -92,7 +92,7 @@ def _solve(unit: str, title: Optional[str], target_percentile: Optional[float], 
            steps_from: str, save: Optional[str], save_schedule: Optional[str], format: Format) -> None:
     from wagebrief.analysis import solve as solver
     from wagebrief.config import SettingError
-    from wagebrief.inputs import gaps, scenario_file
+    from wagebrief.inputs import gaps
     from wagebrief.inputs.proposals import ProposalError
     from wagebrief.inputs.roster import RosterError, RosterFileError
     from wagebrief.inputs.units import UnitError
@@ -132,6 +132,8 @@ def _solve(unit: str, title: Optional[str], target_percentile: Optional[float], 
     else:
         _print_table(result)
     if save:
+        from wagebrief.inputs import scenario_file  # only to save: the YAML writer loads then
+
         _save(result, u, save, save_schedule, scenario_file)
 
 
