@@ -128,3 +128,19 @@ def test_solve_command_never_imports_the_models(built: Path) -> None:
     out, _, last = res.stdout.rpartition("HEAVY=")
     assert last.strip() == "", f"the solve imported {last.strip()}"
     assert json.loads(out)["schedules"][0]["key"] == "reach:back_loaded"
+
+
+def test_solve_command_leaves_hypothesis_unloaded_but_importable(built: Path) -> None:
+    S.solve(UNIT, target_percentile=60, root=built)  # the forecast kept
+    probe = ("import sys\nfrom wagebrief.cli import main\n"
+             f"sys.argv = ['wagebrief', 'solve', '--unit', '{UNIT}', '--target-percentile', '60', '--format', 'json']\n"
+             "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+             "loaded = 'hypothesis' in sys.modules\n"
+             "import hypothesis, pandera\n"  # the command's block is lifted: hypothesis imports again
+             "print('LOADED=' + str(loaded) + ' ' + hypothesis.__name__)\n")
+    env = {**os.environ, "WAGEBRIEF_ROOT": str(built)}
+    res = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    out, _, last = res.stdout.rpartition("LOADED=")
+    assert last.strip() == "False hypothesis"
+    assert json.loads(out)["schedules"][0]["key"] == "reach:back_loaded"

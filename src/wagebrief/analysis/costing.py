@@ -85,9 +85,9 @@ import numpy as np
 import pandas as pd
 
 from wagebrief.analysis import disclosure
-from wagebrief.analysis.costing_engine import WAGE_PARTS, _periods, _simulate
+from wagebrief.analysis.costing_engine import WAGE_PARTS, _periods, _simulate, fiscal_years, payroll
 from wagebrief.analysis.costing_items import ItemCosts, add_to_by_year, cost_items, has_items, item_notes, json_frames
-from wagebrief.analysis.costing_measures import cost_of_1pct_by_scenario, one_time_costs
+from wagebrief.analysis.costing_measures import cost_of_1pct_by_scenario, one_time_costs, year_totals
 from wagebrief.analysis.costing_notes import costing_notes
 from wagebrief.analysis.scenarios import resolve
 from wagebrief.config import paths
@@ -139,7 +139,7 @@ class Costing:
 
     @property
     def fiscal_years(self) -> list[int]:
-        return self.proposals.fiscal_years
+        return fiscal_years(self.proposals)
 
     @property
     def rollup_parts(self) -> list[str]:
@@ -165,7 +165,8 @@ def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scen
     caps = periods["year"].map(cap_by_year).to_numpy(float)
     periods = periods.reset_index(drop=True)
     rate_names = list(prop.rollup.rates)
-    fys = prop.fiscal_years
+    fys = fiscal_years(prop)
+    pay = payroll(roster, prop)  # the roster read once for every run below
     base = float((roster["annual_base_salary"] * roster["fte"]).sum())
     n, fte_sum = len(roster), float(roster["fte"].sum())
     costed = periods["costed"].to_numpy()
@@ -178,20 +179,22 @@ def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scen
     win0 = pd.Timestamp(fiscal_year_start([fys[0]], prop.fy_start_month)[0])
     # The cost of 1% is the 1% run less the no-increase run, which carries longevity tiers reached
     # during the term whatever is agreed.
-    one, _, _ = _simulate(roster, [Event(win0, "gwi_pct", 1.0)], prop, periods, caps, cap_by_year[lift_year], rate_names)
-    zero, _, _ = _simulate(roster, [], prop, periods, caps, cap_by_year[lift_year], rate_names)
+    one, _, _ = _simulate(pay, [Event(win0, "gwi_pct", 1.0)], prop, periods, caps, cap_by_year[lift_year], rate_names)
+    zero, _, _ = _simulate(pay, [], prop, periods, caps, cap_by_year[lift_year], rate_names)
     one = per_year(one) - per_year(zero)
     roll_cols = [c for c in one.columns if c not in WAGE_PARTS]
     c1 = pd.DataFrame({"fiscal_year": fys, "wages": one[WAGE_PARTS].sum(axis=1).to_numpy(),
                        "rollup": one[roll_cols].sum(axis=1).to_numpy()})
     c1["total"] = c1["wages"] + c1["rollup"]
-    ic = cost_items(roster, prop, scenarios, periods, cap_by_year, cap_by_year[lift_year], rate_names) \
+    ic = cost_items(roster, prop, scenarios, periods, cap_by_year, cap_by_year[lift_year], rate_names, pay=pay) \
         if has_items(prop, scenarios) else None
     item_cols = list(ic.items) if ic is not None else []
     counts = []
     binds: set[int] = set()  # calendar years whose wage base changes some scenario's cost
+    plain: dict[str, pd.DataFrame] = {}  # each scenario's totals by year, for its cost of 1%
     for name, s in scenarios.items():
-        per_period, lift, who = _simulate(roster, list(s.events), prop, periods, caps, cap_by_year[lift_year], rate_names)
+        per_period, lift, who = _simulate(pay, list(s.events), prop, periods, caps, cap_by_year[lift_year], rate_names)
+        plain[name] = year_totals(per_period, periods, fys)
         counts += _counts(name, who, fys, n, {fy: ic.who.get((name, fy), {}) for fy in fys} if ic else None)
         binds |= who["capped_years"] | ({lift_year} if who["lift_capped"] else set())
         y = per_year(per_period)
@@ -223,10 +226,10 @@ def cost_roster(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scen
     by_year["difference_pct"] = by_year["difference"] / ref_total.where(ref_total != 0) * 100
     by_year["cost_of_1pct"] = by_year["fiscal_year"].map(c1.set_index("fiscal_year")["total"])
     lift_cap = cap_by_year[lift_year]
-    c1s = cost_of_1pct_by_scenario(roster, prop, scenarios, periods, caps, lift_cap, rate_names)
+    c1s = cost_of_1pct_by_scenario(pay, prop, scenarios, periods, caps, lift_cap, rate_names, plain)
     by_year = by_year.merge(c1s[["scenario", "fiscal_year", "total"]].rename(columns={"total": "cost_of_1pct_on_scenario"}),
                             on=["scenario", "fiscal_year"], how="left")
-    once = one_time_costs(roster, prop, scenarios, periods, caps, lift_cap, rate_names,
+    once = one_time_costs(pay, prop, scenarios, periods, caps, lift_cap, rate_names,
                           by_year.assign(total_cost=wage_total) if ic is not None else by_year)
     by_year = by_year.merge(once, on=["scenario", "fiscal_year"], how="left")
     if ic is not None:  # the items recur: only lump sums are one-time
@@ -296,7 +299,7 @@ def whatif_scenario(prop: Proposals, gwi_pct: Mapping[int | str, float], *,
     year's start and the term start, as a ``derive: comparator_median`` scenario's GWIs do.
     Raises ValueError for a year outside the term or a percent outside the settlement range.
     """
-    fys = prop.fiscal_years
+    fys = fiscal_years(prop)
     starts = dict(zip(fys, fiscal_year_start(fys, prop.fy_start_month)))
 
     def on(year: int | str) -> pd.Timestamp:
@@ -415,11 +418,11 @@ def _key(fy: object) -> int | str:
 def suppressed(costing: Costing, t: pd.DataFrame) -> pd.DataFrame:
     """True for each cell of ``t`` (rows with ``scenario`` and ``fiscal_year``) computed from too few employees."""
     cells = disclosure.costing_cells(costing)
-    mask = pd.DataFrame(False, index=t.index, columns=t.columns)
-    for i, s, fy in zip(t.index, t["scenario"], t["fiscal_year"]):
-        cols = [c for c in cells.get((s, _key(fy)), ()) if c in t.columns]
-        mask.loc[i, cols] = True
-    return mask
+    where = {c: j for j, c in enumerate(t.columns)}
+    mask = np.zeros(t.shape, bool)  # filled as an array: a .loc assignment per row is most of the table's time
+    for i, (s, fy) in enumerate(zip(t["scenario"], t["fiscal_year"])):
+        mask[i, [where[c] for c in cells.get((s, _key(fy)), ()) if c in where]] = True
+    return pd.DataFrame(mask, index=t.index, columns=t.columns)
 
 
 def suppression_note(costing: Costing) -> str | None:

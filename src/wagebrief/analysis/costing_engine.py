@@ -7,6 +7,9 @@ from too few employees can be suppressed when presented).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -18,13 +21,35 @@ _NONE, _GWI_PCT, _GWI_FLAT, _STEP, _LONG, _LUMP, _LUMP_PCT = range(7)
 _PRIORITY = {_STEP: 0, _GWI_PCT: 1, _GWI_FLAT: 1, _LUMP: 2, _LUMP_PCT: 2, _LONG: 3}
 _KIND = {"gwi_pct": _GWI_PCT, "gwi_flat": _GWI_FLAT, "lump_sum": _LUMP, "lump_sum_pct": _LUMP_PCT}
 _EPOCH = np.datetime64("1970-01-01", "D")
+_ORDINAL_1970 = pd.Timestamp("1970-01-01").toordinal()
+#: Same-day order of each event kind (index: the kind code), for the event table's sort.
+_PRIORITY_OF = np.array([_PRIORITY.get(k, 0) for k in range(7)])
 
 
 # --------------------------------------------------------------------------- dates, vectorized
 
+def fiscal_years(prop: Proposals) -> list[int]:
+    """The fiscal years the term touches, as ``Proposals.fiscal_years`` gives them, worked out once per term.
+
+    The property builds two Series each time it is read; the costing and the solver read it often.
+    Keyed by the term's dates and fiscal-year start, so an edited term gets its own years."""
+    return list(_fiscal_years(prop.term_start, prop.term_end, prop.fy_start_month))
+
+
+@lru_cache(maxsize=64)
+def _fiscal_years(term_start: pd.Timestamp, term_end: pd.Timestamp, fy_start_month: int) -> tuple[int, ...]:
+    return tuple(range(int(fiscal_year(pd.Series([term_start]), fy_start_month).iloc[0]),
+                       int(fiscal_year(pd.Series([term_end]), fy_start_month).iloc[0]) + 1))
+
+
 def _days(x) -> np.ndarray:
     """Dates as whole days since 1970-01-01 (int64)."""
     return (np.asarray(pd.to_datetime(x), dtype="datetime64[D]") - _EPOCH).astype("int64")
+
+
+def _day(x) -> int:
+    """One date as whole days since 1970-01-01 (what ``_days([x])[0]`` gives, without building an index)."""
+    return pd.Timestamp(x).toordinal() - _ORDINAL_1970
 
 
 def _on(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -35,10 +60,13 @@ def _on(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
     return (first - _EPOCH).astype("int64") + day - 1
 
 
-def _anniversary_from(hire: pd.Series, from_day: np.ndarray) -> np.ndarray:
+def _anniversary_from(hire: "pd.Series | Payroll", from_day: np.ndarray) -> np.ndarray:
     """The first hire-date anniversary on or after ``from_day`` (days), never the hire date itself."""
-    y, m, d = hire.dt.year.to_numpy(), hire.dt.month.to_numpy(), hire.dt.day.to_numpy()
-    from_day = np.maximum(from_day, _days(hire) + 1)
+    if isinstance(hire, Payroll):
+        y, m, d, hired = hire.hire_y, hire.hire_m, hire.hire_d, hire.hire_day
+    else:
+        y, m, d, hired = hire.dt.year.to_numpy(), hire.dt.month.to_numpy(), hire.dt.day.to_numpy(), _days(hire)
+    from_day = np.maximum(from_day, hired + 1)
     year = (_EPOCH + from_day).astype("datetime64[Y]").astype(int) + 1970
     first = _on(year, m, d)
     return np.where(first < from_day, _on(year + 1, m, d), first)
@@ -46,7 +74,7 @@ def _anniversary_from(hire: pd.Series, from_day: np.ndarray) -> np.ndarray:
 
 def _periods(prop: Proposals) -> pd.DataFrame:
     """Pay periods: the costed fiscal years cut at 1 January, plus the lead-in from 1 January."""
-    fys = prop.fiscal_years
+    fys = fiscal_years(prop)
     win0 = pd.Timestamp(fiscal_year_start([fys[0]], prop.fy_start_month)[0])
     win1 = pd.Timestamp(fiscal_year_start([fys[-1] + 1], prop.fy_start_month)[0])
     cuts = {pd.Timestamp(win0.year, 1, 1), win1}
@@ -66,40 +94,85 @@ def _periods(prop: Proposals) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- the engine
 
-def _event_table(roster: pd.DataFrame, events: list[Event], prop: Proposals) -> dict[str, np.ndarray]:
-    """Every employee's events as (n, K) arrays, sorted by date and same-day priority."""
+@dataclass(frozen=True)
+class Payroll:
+    """A roster's columns as the engine reads them, with what no event changes worked out once.
+
+    Every scenario and every solver schedule is costed on the same roster and proposals; reading
+    the columns, the hire dates' parts, the baseline longevity tiers and the longevity anniversaries
+    once, instead of on every run, is most of a run's time on a few hundred employees. Built by
+    :func:`payroll` for one ``prop`` (an engine run with another proposals object builds its own).
+    """
+
+    prop: Proposals
+    n: int
+    rate0: np.ndarray  #: annual_base_salary
+    fte: np.ndarray
+    step: np.ndarray  #: the roster's step (zeros without a step schedule)
+    hire_y: np.ndarray
+    hire_m: np.ndarray
+    hire_d: np.ndarray
+    hire_day: np.ndarray  #: the hire date, days since 1970-01-01
+    tier0: np.ndarray  #: the longevity tier held on roster_as_of (zeros without longevity)
+    #: the longevity tiers reached in the window: (employees, days, tier) per tier
+    tier_events: tuple[tuple[np.ndarray, np.ndarray, int], ...]
+    term_end_day: int
+
+
+def payroll(roster: "pd.DataFrame | Payroll", prop: Proposals) -> Payroll:
+    """``roster`` (validated, typed) read once for costing under ``prop``; a Payroll of ``prop`` as it is."""
+    if isinstance(roster, Payroll):
+        if roster.prop is prop:
+            return roster
+        raise ValueError("this Payroll was read for another proposals object; build one with payroll(roster, prop)")
     n = len(roster)
-    idx = np.arange(n)
     hire = roster["hire_date"]
-    end_day = _days([prop.term_end])[0]
+    y, m, d = hire.dt.year.to_numpy(), hire.dt.month.to_numpy(), hire.dt.day.to_numpy()
+    tier0 = np.zeros(n, dtype=int)
+    tier_events: list[tuple[np.ndarray, np.ndarray, int]] = []
+    if prop.longevity is not None:
+        as_of = _day(prop.roster_as_of)
+        win1 = _days(fiscal_year_start([fiscal_years(prop)[-1] + 1], prop.fy_start_month))[0]
+        elig = roster["longevity_eligible"].to_numpy(bool)
+        idx = np.arange(n)
+        for tier, (years, _) in enumerate(prop.longevity.schedule, start=1):
+            days = _on(y + years, m, d)
+            tier0 = np.where(elig & (days <= as_of), tier, tier0)
+            keep = elig & (days > as_of) & (days < win1)
+            tier_events.append((idx[keep], days[keep], tier))
+    return Payroll(
+        prop=prop, n=n, rate0=roster["annual_base_salary"].to_numpy(float), fte=roster["fte"].to_numpy(float),
+        step=roster["step"].to_numpy(int) if prop.steps else np.zeros(n, int), hire_y=y, hire_m=m, hire_d=d,
+        hire_day=_days(hire), tier0=tier0, tier_events=tuple(tier_events), term_end_day=_day(prop.term_end))
+
+
+def _event_table(roster: "pd.DataFrame | Payroll", events: list[Event], prop: Proposals) -> dict[str, np.ndarray]:
+    """Every employee's events as (n, K) arrays, sorted by date and same-day priority."""
+    pay = payroll(roster, prop)
+    n = pay.n
+    idx = np.arange(n)
+    end_day = pay.term_end_day
     parts: list[tuple] = []
     for seq, e in enumerate(events):
-        day = _days([e.effective_date])[0]
+        day = _day(e.effective_date)
         if e.kind == "step_movement":
             if e.timing == "common_date":
                 days = np.full(n, day)
             else:
-                days = _anniversary_from(hire, np.full(n, day))
-            year_on = _days([e.effective_date + pd.DateOffset(years=1)])[0]
+                days = _anniversary_from(pay, np.full(n, day))
+            year_on = _day(e.effective_date + pd.DateOffset(years=1))
             keep = (days < year_on) & (days <= end_day)
             parts.append((idx[keep], days[keep], _STEP, 0.0, seq))
         elif e.kind in _KIND:  # other kinds (health, stipends...) are costed in costing_items
             parts.append((idx, np.full(n, day), _KIND[e.kind], e.value, seq))
-    if prop.longevity is not None:
-        as_of = _days([prop.roster_as_of])[0]
-        win1 = _days(fiscal_year_start([prop.fiscal_years[-1] + 1], prop.fy_start_month))[0]
-        elig = roster["longevity_eligible"].to_numpy(bool)
-        y, m, d = hire.dt.year.to_numpy(), hire.dt.month.to_numpy(), hire.dt.day.to_numpy()
-        for tier, (years, _) in enumerate(prop.longevity.schedule, start=1):
-            days = _on(y + years, m, d)
-            keep = elig & (days > as_of) & (days < win1)
-            parts.append((idx[keep], days[keep], _LONG, float(tier), 10_000 + tier))
+    for who, days, tier in pay.tier_events:
+        parts.append((who, days, _LONG, float(tier), 10_000 + tier))
     emp = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, int)
     day = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, int)
     kind = np.concatenate([np.full(len(p[0]), p[2]) for p in parts]) if parts else np.zeros(0, int)
     val = np.concatenate([np.full(len(p[0]), p[3], dtype=float) for p in parts]) if parts else np.zeros(0)
     seq = np.concatenate([np.full(len(p[0]), p[4]) for p in parts]) if parts else np.zeros(0, int)
-    prio = np.vectorize(_PRIORITY.get, otypes=[int])(kind) if len(kind) else np.zeros(0, int)
+    prio = _PRIORITY_OF[kind]
     order = np.lexsort((seq, prio, day, emp))
     emp, day, kind, val = emp[order], day[order], kind[order], val[order]
     rank = np.arange(len(emp)) - np.searchsorted(emp, emp, side="left")
@@ -116,20 +189,11 @@ def _longevity_rate(prop: Proposals, tier: np.ndarray, rate: np.ndarray) -> np.n
     return amounts[tier] * rate / 100 if prop.longevity.basis == "pct" else amounts[tier]
 
 
-def _baseline_tier(roster: pd.DataFrame, prop: Proposals) -> np.ndarray:
-    tier = np.zeros(len(roster), dtype=int)
-    if prop.longevity is None:
-        return tier
-    hire = roster["hire_date"]
-    as_of = _days([prop.roster_as_of])[0]
-    elig = roster["longevity_eligible"].to_numpy(bool)
-    for t, (years, _) in enumerate(prop.longevity.schedule, start=1):
-        reached = _on(hire.dt.year.to_numpy() + years, hire.dt.month.to_numpy(), hire.dt.day.to_numpy()) <= as_of
-        tier = np.where(elig & reached, t, tier)
-    return tier
+def _baseline_tier(roster: "pd.DataFrame | Payroll", prop: Proposals) -> np.ndarray:
+    return payroll(roster, prop).tier0.copy()
 
 
-def _simulate(roster: pd.DataFrame, events: list[Event], prop: Proposals, periods: pd.DataFrame,
+def _simulate(roster: "pd.DataFrame | Payroll", events: list[Event], prop: Proposals, periods: pd.DataFrame,
               caps: np.ndarray, lift_cap: float, rate_names: list[str],
               keep: dict[str, list[np.ndarray]] | None = None) -> tuple[pd.DataFrame, dict[str, float], dict]:
     """Cost one scenario: per pay-period totals of each component, the end-of-term lift, and who
@@ -140,21 +204,21 @@ def _simulate(roster: pd.DataFrame, events: list[Event], prop: Proposals, period
     ``keep``, when given, receives each period's per-employee pay (lists, one array per period):
     ``"base"`` the base rate's pay (no longevity, no lump sums), ``"wages"`` all pay and
     ``"pensionable"`` the pay the rates fall on; :mod:`wagebrief.analysis.costing_items` costs
-    the other items on them."""
-    rate0 = roster["annual_base_salary"].to_numpy(float)
-    fte = roster["fte"].to_numpy(float)
-    ev = _event_table(roster, events, prop)
+    the other items on them. ``roster`` may be read once beforehand (:func:`payroll`) for many runs."""
+    pay = payroll(roster, prop)
+    rate0, fte = pay.rate0, pay.fte
+    ev = _event_table(pay, events, prop)
     n, k = ev["kind"].shape
     top = prop.steps.top_step if prop.steps else np.iinfo(np.int32).max
     inc = np.zeros(top + 1 if prop.steps else 1)
     for s, pct in (prop.steps.increment_pct.items() if prop.steps else []):
         inc[s] = pct
-    step = roster["step"].to_numpy(int) if prop.steps else np.zeros(n, int)
-    tier = _baseline_tier(roster, prop)
+    step = pay.step
+    tier = pay.tier0
     r, lon = rate0.copy(), _longevity_rate(prop, tier, rate0)
     lon0 = lon.copy()
     d_base, d_lon, lump = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
-    end_day = _days([prop.term_end])[0]
+    end_day = pay.term_end_day
     r_end, lon_end = r.copy(), lon.copy()
     for j in range(k):  # one pass per event rank, vectorized over employees
         kind, v = ev["kind"][:, j], ev["value"][:, j]
@@ -172,33 +236,37 @@ def _simulate(roster: pd.DataFrame, events: list[Event], prop: Proposals, period
         r_end, lon_end = np.where(by_end, r, r_end), np.where(by_end, lon, lon_end)
 
     is_gwi = np.isin(ev["kind"], (_GWI_PCT, _GWI_FLAT))
+    gwi_base, step_base = d_base * is_gwi, d_base * (ev["kind"] == _STEP)  # as (d_base * mask) * w groups it
     rollup = prop.rollup
-    rows = []
+    rows: dict[str, list[float]] = {c: [] for c in WAGE_PARTS + ["social_security", "medicare"] + list(rate_names)}
     cum_b = cum_s = np.zeros(n)
     year = None
     who: dict = {}
     capped: set[int] = set()
-    for i, p in enumerate(periods.itertuples(index=False)):
-        start = np.maximum(ev["day"], p.p0)
-        w = np.clip(p.p1 - start, 0, None) / p.fy_days
-        frac = (p.p1 - p.p0) / p.fy_days
+    # The periods' columns as Python scalars, as a row of itertuples gives them (a DataFrame row per period is slow).
+    cols = {c: periods[c].tolist() for c in ("p0", "p1", "fy_days", "costed", "fiscal_year", "year")}
+    for i, (p0, p1, fy_days, costed, fy, p_year) in enumerate(zip(
+            cols["p0"], cols["p1"], cols["fy_days"], cols["costed"], cols["fiscal_year"], cols["year"])):
+        start = np.maximum(ev["day"], p0)
+        w = np.clip(p1 - start, 0, None) / fy_days
+        frac = (p1 - p0) / fy_days
         part = {
-            "gwi": (d_base * is_gwi * w).sum(axis=1) * fte,
-            "step": (d_base * (ev["kind"] == _STEP) * w).sum(axis=1) * fte,
+            "gwi": (gwi_base * w).sum(axis=1) * fte,
+            "step": (step_base * w).sum(axis=1) * fte,
             "longevity": (d_lon * w).sum(axis=1) * fte,
-            "lump_sum": (lump * ((ev["day"] >= p.p0) & (ev["day"] < p.p1))).sum(axis=1) * fte,
+            "lump_sum": (lump * ((ev["day"] >= p0) & (ev["day"] < p1))).sum(axis=1) * fte,
         }
         base_wages = (rate0 + lon0) * frac * fte
         increase = sum(part.values())
-        if p.costed:  # who each figure comes from, so the few-employee ones can be suppressed
-            acc = who.setdefault(int(p.fiscal_year), {c: np.zeros(n, bool) for c in WAGE_PARTS})
+        if costed:  # who each figure comes from, so the few-employee ones can be suppressed
+            acc = who.setdefault(int(fy), {c: np.zeros(n, bool) for c in WAGE_PARTS})
             for c, v in part.items():
                 acc[c] |= v != 0
-        if p.year != year:
-            cum_b, cum_s, year = np.zeros(n), np.zeros(n), p.year
+        if p_year != year:
+            cum_b, cum_s, year = np.zeros(n), np.zeros(n), p_year
         cap = caps[i]
-        if p.costed and bool(((cum_s + base_wages + increase) > cap).any() | ((cum_b + base_wages) > cap).any()):
-            capped.add(int(p.year))  # the base binds this calendar year: its value changes the cost
+        if costed and bool(((cum_s + base_wages + increase) > cap).any() | ((cum_b + base_wages) > cap).any()):
+            capped.add(int(p_year))  # the base binds this calendar year: its value changes the cost
         taxable_b = np.minimum(cum_b + base_wages, cap) - np.minimum(cum_b, cap)
         taxable_s = np.minimum(cum_s + base_wages + increase, cap) - np.minimum(cum_s, cap)
         cum_b, cum_s = cum_b + base_wages, cum_s + base_wages + increase
@@ -210,12 +278,14 @@ def _simulate(roster: pd.DataFrame, events: list[Event], prop: Proposals, period
             keep.setdefault("wages", []).append(base_wages + increase)
             keep.setdefault("pensionable", []).append(
                 base_rate + (lon0 * frac * fte if rollup.longevity_pensionable else 0) + pensionable)
-        row = {c: float(v.sum()) for c, v in part.items()}
-        row["social_security"] = SS_RATE_PCT / 100 * float((taxable_s - taxable_b).sum()) if rollup.social_security else 0.0
-        row["medicare"] = MEDICARE_RATE_PCT / 100 * float(increase.sum()) if rollup.medicare else 0.0
+        for c, v in part.items():
+            rows[c].append(float(v.sum()))
+        rows["social_security"].append(
+            SS_RATE_PCT / 100 * float((taxable_s - taxable_b).sum()) if rollup.social_security else 0.0)
+        rows["medicare"].append(MEDICARE_RATE_PCT / 100 * float(increase.sum()) if rollup.medicare else 0.0)
+        pens_sum = float(pensionable.sum())
         for name in rate_names:
-            row[name] = rollup.rates[name] / 100 * float(pensionable.sum())
-        rows.append(row)
+            rows[name].append(rollup.rates[name] / 100 * pens_sum)
     per_period = pd.DataFrame(rows, index=periods.index)
 
     a0, a1 = (rate0 + lon0) * fte, (r_end + lon_end) * fte

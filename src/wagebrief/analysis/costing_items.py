@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from wagebrief.analysis.costing_engine import WAGE_PARTS, _days, _on, _simulate
+from wagebrief.analysis.costing_engine import WAGE_PARTS, Payroll, _days, _on, _simulate, fiscal_years
 from wagebrief.fiscal import fiscal_year
 from wagebrief.inputs.proposals import MEDICARE_RATE_PCT, SS_RATE_PCT, Proposals, Scenario
 from wagebrief.inputs.proposals_items import ITEM_KINDS, TIERS, WEEKS_PER_YEAR
@@ -202,9 +202,12 @@ def _longevity_change(roster: pd.DataFrame, prop: Proposals, events: list, per: 
 
 
 def cost_items(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scenario], periods: pd.DataFrame,
-               cap_by_year: pd.Series, lift_cap: float, rate_names: list[str]) -> ItemCosts:
-    """Every scenario's items per fiscal year, with their roll-up, and its retro (module docstring)."""
-    it, rollup, fys = prop.items, prop.rollup, prop.fiscal_years
+               cap_by_year: pd.Series, lift_cap: float, rate_names: list[str],
+               pay: Payroll | None = None) -> ItemCosts:
+    """Every scenario's items per fiscal year, with their roll-up, and its retro (module docstring).
+
+    ``pay``: the roster as the engine has already read it (:func:`~wagebrief.analysis.costing_engine.payroll`)."""
+    it, rollup, fys = prop.items, prop.rollup, fiscal_years(prop)
     roll_parts = (["social_security"] if rollup.social_security else []) + (
         ["medicare"] if rollup.medicare else []) + list(rate_names)
     present = [i for i in ITEMS if any(e.kind == _DRIVER[i] for s in scenarios.values() for e in s.events)]
@@ -221,7 +224,7 @@ def cost_items(roster: pd.DataFrame, prop: Proposals, scenarios: dict[str, Scena
         caps = per["year"].map(cap_by_year).to_numpy(float)
         keep: dict[str, list[np.ndarray]] = {}
         wage_events = [e for e in s.events if e.kind not in ITEM_KINDS]
-        per_period, _, _ = _simulate(roster, wage_events, prop, per, caps, lift_cap, rate_names, keep=keep)
+        per_period, _, _ = _simulate(roster if pay is None else pay, wage_events, prop, per, caps, lift_cap, rate_names, keep=keep)
         amounts, hours_of_time = _amounts(roster, prop, events, per, keep)
         roll = {i: {r: np.zeros_like(amounts[i]) for r in roll_parts} for i in ITEMS}
         paid = np.array(keep["wages"])

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from wagebrief.analysis import metrics
+from wagebrief.analysis.costing_engine import fiscal_years
 from wagebrief.config import MIN_PATTERN_COMPARATORS, paths
 from wagebrief.fiscal import fiscal_year_start
 from wagebrief.inputs import gaps, settlements
@@ -121,7 +122,7 @@ def resolve(proposals: Proposals, unit: Unit, *, events: pd.DataFrame | None = N
         if s.steps_from:
             evs = [e for e in proposals.scenarios[s.steps_from].events if e.kind == "step_movement"] + evs
         if s.derive == "comparator_median":
-            table, n = comparator_pattern(unit, proposals.fiscal_years, min_comparators=proposals.min_comparators,
+            table, n = comparator_pattern(unit, fiscal_years(proposals), min_comparators=proposals.min_comparators,
                                           events=events, root=root)
             notes += n
             labels = [f"comparator median FY{int(fy)} ({k} settlements" + (f", from FY{int(src)})" if c else ")")

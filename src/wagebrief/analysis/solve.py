@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from wagebrief.analysis import disclosure
-from wagebrief.analysis.costing_engine import _periods, _simulate
+from wagebrief.analysis.costing_engine import _periods, _simulate, fiscal_years, payroll
 from wagebrief.analysis.market import MarketAnalysis, analyse
 from wagebrief.analysis.position import TIE_WITHIN, hourly, percentile
 from wagebrief.analysis.projection import scenario_steps
@@ -212,7 +212,7 @@ def percentile_reached(value: float, comparators: Sequence[float] | pd.Series) -
 def _dates(prop: Proposals, split: bool) -> list[tuple[pd.Timestamp, int, str]]:
     """The dates an increase may take: (date, fiscal year, "start" or "mid"), in order."""
     out = []
-    fys = prop.fiscal_years
+    fys = fiscal_years(prop)
     for fy, s in zip(fys, fiscal_year_start(fys, prop.fy_start_month)):
         d = max(pd.Timestamp(s), prop.term_start)
         if d <= prop.term_end:
@@ -334,6 +334,7 @@ class Pricer:
 
     def __init__(self, roster: pd.DataFrame, prop: Proposals, fixed: Sequence[Event] = ()) -> None:
         self.roster, self.prop, self.fixed = roster, prop, list(fixed)
+        self.pay = payroll(roster, prop)  # the roster read once for every schedule priced
         periods = _periods(prop)
         lift_year = (prop.term_end + pd.Timedelta(days=1)).year
         wb = props.wage_bases(sorted(set(periods["year"]) | {lift_year}), prop.wage_base_overrides)
@@ -345,7 +346,7 @@ class Pricer:
         costed = self.periods["costed"].to_numpy()
         self._costed, self._fy = costed, self.periods.loc[costed, "fiscal_year"].to_numpy()
         self._cache: dict[tuple, np.ndarray] = {}
-        self.fiscal_years = list(prop.fiscal_years)  # a property that builds a Series: read once
+        self.fiscal_years = fiscal_years(prop)
         self.calls = 0
 
     def events(self, increases: Increases) -> list[Event]:
@@ -357,7 +358,7 @@ class Pricer:
         key = tuple((e.effective_date, e.kind, e.value, e.timing) for e in events)
         if key not in self._cache:
             self.calls += 1
-            per_period, _, _ = _simulate(self.roster, list(events), self.prop, self.periods, self.caps,
+            per_period, _, _ = _simulate(self.pay, list(events), self.prop, self.periods, self.caps,
                                          self.lift_cap, self.rate_names)
             total = per_period[self._costed].sum(axis=1).groupby(self._fy).sum()
             self._cache[key] = total.reindex(self.fiscal_years, fill_value=0.0).to_numpy(float)
@@ -475,7 +476,7 @@ def solve(unit, *, target_percentile: float | None = None, title: str | None = N
     if split:
         shapes.append(_Shape("split", dates, per_inc, max_per_year))
     payroll = float((roster["annual_base_salary"] * roster["fte"]).sum())
-    fys = list(prop.fiscal_years)
+    fys = fiscal_years(prop)
     # A budget letting payroll cost grow cap_pct a year: fiscal year y of the term may cost ((1 + P)^y - 1) x payroll.
     caps = np.array([((1 + cap_pct / 100) ** (i + 1) - 1) * payroll if cap_pct is not None else np.inf
                      for i in range(len(fys))])

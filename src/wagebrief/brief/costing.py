@@ -32,14 +32,21 @@ def _shown(t: pd.DataFrame, hidden: pd.DataFrame, col: str, fmt, mark: str) -> p
     return pd.Series([mark if h else fmt(v) for v, h in zip(t[col], hidden[col])], index=t.index)
 
 
-def _masked_table(costing: Costing) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+Masked = tuple[pd.DataFrame, pd.DataFrame, str]
+
+
+def _masked_table(costing: Costing, masked: Masked | None = None) -> Masked:
+    """The footed table, which of its cells are suppressed, and the mark shown instead; ``masked``:
+    what an earlier call for the same costing returned (the section's tables share one)."""
+    if masked is not None:
+        return masked
     t = table(costing)
     return t, suppressed(costing, t), disclosure.mark(costing.min_group)
 
 
-def side_by_side(costing: Costing) -> pd.DataFrame:
+def side_by_side(costing: Costing, masked: Masked | None = None) -> pd.DataFrame:
     """The scenarios side by side over the term, display-ready strings (aggregates only)."""
-    t, hidden, mark = _masked_table(costing)
+    t, hidden, mark = _masked_table(costing, masked)
     keep = t["fiscal_year"].eq("Term")
     t, hidden = t[keep], hidden[keep]
     ref_label = costing.scenarios[costing.reference].label
@@ -63,28 +70,32 @@ def side_by_side(costing: Costing) -> pd.DataFrame:
     return pd.DataFrame(cols).reset_index(drop=True)
 
 
-def by_fiscal_year(costing: Costing) -> pd.DataFrame:
+def by_fiscal_year(costing: Costing, masked: Masked | None = None) -> pd.DataFrame:
     """Each scenario's cost by fiscal year in budget lines: recurring, one-time (lump sums), total."""
-    t, hidden, mark = _masked_table(costing)
+    t, hidden, mark = _masked_table(costing, masked)
     ref = t["scenario"].eq(costing.reference)
     first, h = t[ref], hidden[ref]
     payroll = _shown(first, h, "base_payroll", _money, mark).to_numpy()
     lines = [("recurring_cost", "Recurring: base pay and its roll-up"),
              ("one_time_cost", "One-time: lump sums and their roll-up"), ("total_cost", "Total")]
+    shown = {}  # scenario -> budget line -> its cells in row order, formatted once
+    for name in costing.scenarios:
+        rows_s = t["scenario"].eq(name)
+        ts, hs = t[rows_s], hidden[rows_s]
+        shown[name] = {col: _shown(ts, hs, col, _money, mark).to_numpy() for col, _ in lines}
     rows = []
     for i, fy in enumerate(first["fiscal_year"]):
         for col, what in lines:
             row = {"Fiscal year": fy, "Budget line": what, "Base payroll": payroll[i]}
             for name, s in costing.scenarios.items():
-                rows_s = t["scenario"].eq(name)
-                row[s.label] = _shown(t[rows_s], hidden[rows_s], col, _money, mark).to_numpy()[i]
+                row[s.label] = shown[name][col][i]
             rows.append(row)
     return pd.DataFrame(rows)
 
 
-def cost_of_1pct(costing: Costing) -> pd.DataFrame:
+def cost_of_1pct(costing: Costing, masked: Masked | None = None) -> pd.DataFrame:
     """What a 1% general wage increase costs in each fiscal year, on the frozen roster and on each scenario's payroll."""
-    t, hidden, mark = _masked_table(costing)
+    t, hidden, mark = _masked_table(costing, masked)
     years = ~t["fiscal_year"].eq("Term")
     ref = years & t["scenario"].eq(costing.reference)
     out = pd.DataFrame({"Fiscal year": t.loc[ref, "fiscal_year"].to_numpy(),
@@ -146,12 +157,12 @@ def retro_sentences(costing: Costing) -> list[str]:
     return out
 
 
-def sentences(costing: Costing) -> list[str]:
+def sentences(costing: Costing, masked: Masked | None = None) -> list[str]:
     """Plain sentences built from the (footed) numbers; a suppressed figure is named as such."""
     note = suppression_note(costing)
     if disclosure.too_few(costing.employees, costing.min_group):
         return [note]
-    t, hidden, mark = _masked_table(costing)
+    t, hidden, mark = _masked_table(costing, masked)
     term_rows = t["fiscal_year"].eq("Term")
     term = t[term_rows].set_index("scenario")
     th = hidden[term_rows].set_index(t.loc[term_rows, "scenario"])
@@ -271,14 +282,16 @@ def brief_section(unit, root: str | Path | None = None, costing: Costing | None 
     span = f"FY{fy[0]}" if len(fy) == 1 else f"FY{fy[0]}–FY{fy[-1]}"
     # A unit too small to report shows its tables with every figure marked, and no empty chart.
     small = disclosure.too_few(c.employees, c.min_group)
+    masked = _masked_table(c)  # one footed table for the sentences and every table below
     return Section(
         title="What each proposal costs",
-        text=sentences(c),
-        tables=[Table(f"The proposals side by side over the term ({span}), roll-up included", side_by_side(c), src),
+        text=sentences(c, masked),
+        tables=[Table(f"The proposals side by side over the term ({span}), roll-up included", side_by_side(c, masked),
+                      src),
                 Table("Cost of the increase by fiscal year, roll-up included: recurring and one-time lines",
-                      by_fiscal_year(c), src),
+                      by_fiscal_year(c, masked), src),
                 Table("Cost of a 1% general wage increase from the start of each fiscal year, in that year, "
-                      "roll-up included", cost_of_1pct(c), src)] + _item_tables(c, src),
+                      "roll-up included", cost_of_1pct(c, masked), src)] + _item_tables(c, src),
         figures=[] if small else [_figure(c, f"Cumulative cost by fiscal year, {span}", src)],
         caveats=list(c.notes),
     )

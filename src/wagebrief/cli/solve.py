@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -62,9 +63,36 @@ def solve(
         # hypothesis then loads every installed plugin, a third of a second the solve has no use for.
         # HYPOTHESIS_NO_PLUGINS is hypothesis's own switch; a process that already has it is left alone.
         os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")
+    with _without_hypothesis():
+        _solve(unit, title, target_percentile, cap, cap_pct, split, max_per_year, max_per_increase, steps_from, save,
+               save_schedule, format)
+
+
+@contextlib.contextmanager
+def _without_hypothesis():
+    """Hypothesis looks absent while the solve runs, when neither it nor pandera is loaded yet.
+
+    pandera imports hypothesis only to generate example data (its strategies), which it skips when
+    hypothesis is not installed; importing it is ~0.25 s of every ``wagebrief solve`` (at import and
+    at the roster's first check). Afterwards hypothesis can be imported again; only pandera's data
+    synthesis stays off in this process, and the solve never uses it.
+    """
+    block = "hypothesis" not in sys.modules and "pandera" not in sys.modules
+    if block:
+        sys.modules["hypothesis"] = None  # type: ignore[assignment]  # import hypothesis -> ImportError
+    try:
+        yield
+    finally:
+        if block and sys.modules.get("hypothesis", False) is None:
+            del sys.modules["hypothesis"]
+
+
+def _solve(unit: str, title: Optional[str], target_percentile: Optional[float], cap: Optional[str],
+           cap_pct: Optional[float], split: bool, max_per_year: Optional[float], max_per_increase: Optional[float],
+           steps_from: str, save: Optional[str], save_schedule: Optional[str], format: Format) -> None:
     from wagebrief.analysis import solve as solver
     from wagebrief.config import SettingError
-    from wagebrief.inputs import gaps, scenario_file
+    from wagebrief.inputs import gaps
     from wagebrief.inputs.proposals import ProposalError
     from wagebrief.inputs.roster import RosterError, RosterFileError
     from wagebrief.inputs.units import UnitError
@@ -104,6 +132,8 @@ def solve(
     else:
         _print_table(result)
     if save:
+        from wagebrief.inputs import scenario_file  # only to save: the YAML writer loads then
+
         _save(result, u, save, save_schedule, scenario_file)
 
 
